@@ -1,0 +1,92 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import AjvCompiler from '@fastify/ajv-compiler'
+import helmet from '@fastify/helmet'
+import type { Config } from './config.js'
+import type { Database } from './db/client.js'
+import databasePlugin from './plugins/database.js'
+import authPlugin from './plugins/auth.js'
+import errorsPlugin from './plugins/errors.js'
+import openapiPlugin from './plugins/openapi.js'
+import healthRoutes from './routes/health/index.js'
+import councilRoutes from './routes/councils/index.js'
+import memberRoutes from './routes/councils/members.js'
+import peopleRoutes from './routes/people/index.js'
+import tokenRoutes from './routes/tokens/index.js'
+import auditRoutes from './routes/audit/index.js'
+import { sharedSchemas } from './schemas/common.js'
+import { councilSchemas } from './schemas/councils.js'
+import { peopleSchemas } from './schemas/people.js'
+import { tokenSchemas } from './schemas/tokens.js'
+import { auditSchemas } from './schemas/audit.js'
+
+export interface AppDeps {
+  /** An open database (tests); by default one is opened from the config and closed with the app. */
+  database?: Database
+  /** The clock; tests set it. */
+  now?: () => Date
+  /** Logger options; by default from LOG_LEVEL. */
+  logger?: FastifyServerOptions['logger']
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    now: () => Date
+  }
+}
+
+const strictBodies = AjvCompiler()
+const coercingParts = AjvCompiler()
+
+/**
+ * All Fastify options live here, so tests and production validate alike.
+ * Bodies are validated strictly (no type coercion, unknown fields rejected, every error reported);
+ * query strings and path parameters are coerced, since they arrive as text.
+ */
+export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
+    },
+    bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+    pluginTimeout: 60_000,
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    schemaController: {
+      compilersFactory: {
+        buildValidator (externalSchemas) {
+          const common = { removeAdditional: false as const, useDefaults: true }
+          const body = strictBodies(externalSchemas, { customOptions: { ...common, coerceTypes: false, allErrors: true } })
+          const other = coercingParts(externalSchemas, { customOptions: { ...common, coerceTypes: 'array' } })
+          return (route) => route.httpPart === 'body' ? body(route) : other(route)
+        }
+      }
+    }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('config', config)
+  app.decorate('now', deps.now ?? (() => new Date()))
+  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas]) {
+    app.addSchema(schema)
+  }
+
+  await app.register(errorsPlugin)
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } }
+  })
+  await app.register(openapiPlugin, { publicBaseUrl: config.PUBLIC_BASE_URL })
+  await app.register(databasePlugin, { config, database: deps.database })
+  await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
+
+  await app.register(healthRoutes)
+  await app.register(councilRoutes, { prefix: '/v1/councils' })
+  await app.register(memberRoutes, { prefix: '/v1/councils' })
+  await app.register(peopleRoutes, { prefix: '/v1/people' })
+  await app.register(tokenRoutes, { prefix: '/v1/tokens' })
+  await app.register(auditRoutes, { prefix: '/v1/audit' })
+  return app
+}

@@ -1,0 +1,44 @@
+import { envSchema } from 'env-schema'
+import { Type, type Static } from '@sinclair/typebox'
+
+/**
+ * Every setting comes from the environment and is validated here, at start.
+ * An invalid value stops the start with a message naming the variable.
+ */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+type LogLevel = typeof LOG_LEVELS[number]
+
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 24 })),
+  PUBLIC_BASE_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'http://localhost:3000' }),
+  LOG_LEVEL: Type.Unsafe<LogLevel>({ type: 'string', enum: LOG_LEVELS, default: 'info' }),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  TRUST_PROXY: Type.Boolean({ default: false })
+}, { additionalProperties: true })
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and validates the configuration; throws a ConfigError naming each bad variable. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings in the environment mean "not set", as a shell user expects.
+  const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  try {
+    const config = envSchema<Config>({ schema: ConfigSchema, data, env: false, dotenv: false })
+    return Object.fromEntries(
+      Object.keys(ConfigSchema.properties).filter((key) => key in config).map((key) => [key, config[key as keyof Config]])
+    ) as Config
+  } catch (error) {
+    const reasons = (error as Error).message.replaceAll('env/', '')
+    throw new ConfigError(`Invalid configuration: ${reasons}. See README.md, "Configuration".`)
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import postgres from 'postgres'
+import * as schema from './schema.js'
+import { acquireDataDirLock } from './data-dir-lock.js'
+import { migratePgliteDb, migratePostgresUrl } from './migrate.js'
+
+/** Fits PGlite, postgres.js and a transaction handle alike. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface Database {
+  readonly db: Db
+  readonly engine: 'pglite' | 'postgres'
+  /** Applies pending migrations from drizzle/ (under an advisory lock on PostgreSQL). */
+  migrate(): Promise<void>
+  /** Answers when the database answers a query; throws otherwise. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Extensions the migrations create; PGlite must have them loaded at construction. */
+export const pgliteExtensions = { btree_gist }
+
+export interface DatabaseOptions {
+  DATABASE_URL?: string | undefined
+  DATA_DIR: string
+  DB_POOL_SIZE?: number
+}
+
+/**
+ * PostgreSQL through postgres.js when DATABASE_URL is set, otherwise an embedded PGlite in DATA_DIR.
+ * A PGlite data directory is locked for this process: a second process refuses to open it.
+ */
+export async function createDatabase (options: DatabaseOptions): Promise<Database> {
+  if (options.DATABASE_URL) return createPostgres(options.DATABASE_URL, options.DB_POOL_SIZE ?? 10)
+  const dataDir = resolve(options.DATA_DIR)
+  await mkdir(dataDir, { recursive: true })
+  const lock = acquireDataDirLock(dataDir)
+  try {
+    const client = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), extensions: pgliteExtensions })
+    return wrapPglite(client, () => lock.release())
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+export function createPostgres (url: string, max = 10): Database {
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'giaitrinh' } })
+  const db = drizzlePostgres(client, { schema }) as unknown as Db
+  return {
+    db,
+    engine: 'postgres',
+    migrate: () => migratePostgresUrl(url),
+    async ping () { await db.execute(sql`select 1`) },
+    async close () { await client.end({ timeout: 5 }) }
+  }
+}
+
+/** Wraps an open PGlite (a data directory, memory, or a loaded dump in tests). */
+export function wrapPglite (client: PGlite, afterClose: () => void = () => {}): Database {
+  const db = drizzlePglite(client, { schema }) as unknown as Db
+  return {
+    db,
+    engine: 'pglite',
+    migrate: () => migratePgliteDb(db),
+    async ping () { await db.execute(sql`select 1`) },
+    async close () {
+      try {
+        if (!client.closed) await client.close()
+      } finally {
+        afterClose()
+      }
+    }
+  }
+}

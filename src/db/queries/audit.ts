@@ -1,0 +1,48 @@
+import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { auditLog } from '../schema.js'
+import type { Principal } from '../../domain/access.js'
+
+export interface AuditEntry {
+  principal: Principal
+  action: string
+  entity: string
+  entityId: string
+  councilId: string | null
+  before?: unknown
+  after?: unknown
+  requestId?: string
+}
+
+/** Call with the transaction's handle, so the entry commits or rolls back with the write. */
+export async function recordAudit (tx: Db, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({
+    actorTokenId: entry.principal.tokenId,
+    actor: entry.principal.label,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId,
+    councilId: entry.councilId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    requestId: entry.requestId ?? null
+  })
+}
+
+export interface AuditQuery {
+  entity?: string | undefined
+  entityId?: string | undefined
+  /** Only entries of these councils; undefined means every entry (admins). */
+  councilIds?: string[] | undefined
+  beforeId?: number | undefined
+  limit: number
+}
+
+export async function listAudit (db: Db, query: AuditQuery) {
+  const conditions: SQL[] = []
+  if (query.entity) conditions.push(eq(auditLog.entity, query.entity))
+  if (query.entityId) conditions.push(eq(auditLog.entityId, query.entityId))
+  if (query.councilIds) conditions.push(inArray(auditLog.councilId, query.councilIds))
+  if (query.beforeId !== undefined) conditions.push(lt(auditLog.id, query.beforeId))
+  return db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(query.limit)
+}

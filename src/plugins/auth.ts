@@ -1,0 +1,112 @@
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import createError from '@fastify/error'
+import { findLiveToken } from '../db/queries/tokens.js'
+import { councilAncestry } from '../db/queries/councils.js'
+import { canReadPrivate, canWrite, type Principal } from '../domain/access.js'
+import { AuthFailureLimiter } from '../domain/auth-failures.js'
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../domain/errors.js'
+import { hashSecret, secretsEqual } from '../domain/tokens.js'
+
+export const TooManyFailuresError = createError<[number]>(
+  'GT_TOO_MANY_AUTH_FAILURES',
+  'Too many failed authentication attempts from this address; try again in %d seconds.',
+  429
+)
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | undefined
+  }
+  interface FastifyInstance {
+    /** The caller, or a 401 when the request carries no valid token. */
+    requirePrincipal(request: FastifyRequest): Principal
+    /** 403 unless the caller may read the private data of this council. 404 when it does not exist. */
+    requireRead(request: FastifyRequest, councilId: string): Promise<Principal>
+    /** 403 unless the caller may change this council's data. 404 when it does not exist. */
+    requireWrite(request: FastifyRequest, councilId: string): Promise<Principal>
+    requireAdmin(request: FastifyRequest): Principal
+  }
+}
+
+export interface AuthPluginOptions {
+  adminToken?: string | undefined
+  failuresPerMinute: number
+  now: () => Date
+}
+
+/**
+ * Resolves "Authorization: Bearer <secret>" to a Principal on every request.
+ * No header means an anonymous caller; a bad token is a 401, counted against the client's address.
+ */
+export default fp<AuthPluginOptions>(async (app, options) => {
+  const limiter = new AuthFailureLimiter(options.failuresPerMinute, () => options.now().getTime())
+  app.decorateRequest('principal', undefined)
+
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization
+    if (header === undefined) return
+    const blockedFor = limiter.retryAfter(request.ip)
+    if (blockedFor > 0) throw new TooManyFailuresError(blockedFor)
+    const principal = await authenticate(header)
+    if (!principal) {
+      limiter.fail(request.ip)
+      throw new UnauthorizedError('The bearer token is not valid: it is unknown, revoked or expired. Ask an administrator for a new one.')
+    }
+    request.principal = principal
+  })
+
+  async function authenticate (header: string): Promise<Principal | undefined> {
+    const match = /^Bearer[ ]+([\x21-\x7e]{1,200})[ ]*$/i.exec(header)
+    if (!match) return undefined
+    const secret = match[1]!
+    if (options.adminToken && secretsEqual(secret, options.adminToken)) {
+      return { role: 'admin', tokenId: null, label: 'ADMIN_TOKEN' }
+    }
+    const token = await findLiveToken(app.db, hashSecret(secret), options.now())
+    if (!token) return undefined
+    const label = `token:${token.id} (${token.name})`
+    if (token.role === 'admin') return { role: 'admin', tokenId: token.id, label }
+    return { role: token.role, tokenId: token.id, label, councilId: token.councilId! }
+  }
+
+  function requirePrincipal (request: FastifyRequest): Principal {
+    if (!request.principal) {
+      throw new UnauthorizedError('This needs a bearer token: send "Authorization: Bearer <token>". Ask an administrator for one.')
+    }
+    return request.principal
+  }
+
+  async function ancestryOrNotFound (councilId: string) {
+    const ancestry = await councilAncestry(app.db, councilId)
+    if (ancestry.length === 0) {
+      throw new NotFoundError(`No council with id ${councilId}.`)
+    }
+    return ancestry
+  }
+
+  app.decorate('requirePrincipal', requirePrincipal)
+  app.decorate('requireAdmin', (request: FastifyRequest) => {
+    const principal = requirePrincipal(request)
+    if (principal.role !== 'admin') throw new ForbiddenError('Only an administrator may do this.')
+    return principal
+  })
+  app.decorate('requireRead', async (request: FastifyRequest, councilId: string) => {
+    const principal = requirePrincipal(request)
+    if (!canReadPrivate(principal, await ancestryOrNotFound(councilId))) {
+      throw new ForbiddenError('Your token does not cover this council: it may read only its own council' +
+        (principal.role === 'supervisor' ? ' and that council\'s descendants.' : '.'))
+    }
+    return principal
+  })
+  app.decorate('requireWrite', async (request: FastifyRequest, councilId: string) => {
+    const principal = requirePrincipal(request)
+    await ancestryOrNotFound(councilId)
+    if (!canWrite(principal, councilId)) {
+      throw new ForbiddenError(principal.role === 'supervisor'
+        ? 'A supervisor token only reads; changes need the council\'s secretariat or an administrator.'
+        : 'Your token may change only its own council\'s data.')
+    }
+    return principal
+  })
+}, { name: 'auth', dependencies: ['database'] })

@@ -1,0 +1,35 @@
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+
+/** OpenAPI 3.1 from the route schemas; shared schemas ($id) become named components. */
+export default fp<{ publicBaseUrl: string }>(async (app, { publicBaseUrl }) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'giaitrinh',
+        description: 'Scheduling of accountability hearings (phiên giải trình) for Vietnamese People\'s Councils (HĐND).',
+        version: '0.1.0'
+      },
+      servers: [{ url: publicBaseUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token: "Authorization: Bearer gt_…"' }
+        }
+      },
+      tags: [
+        { name: 'councils', description: 'People\'s Councils and their hierarchy' },
+        { name: 'people', description: 'Delegates, officials and council memberships' },
+        { name: 'tokens', description: 'API tokens (administrators)' },
+        { name: 'audit', description: 'Who changed what' },
+        { name: 'health', description: 'Liveness and readiness' }
+      ]
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}, { name: 'openapi' })

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { listAudit } from '../../db/queries/audit.js'
+import { ForbiddenError } from '../../domain/errors.js'
+import { problems } from '../../schemas/common.js'
+import { AuditPageSchema, QueryAuditSchema } from '../../schemas/audit.js'
+import { readableCouncilIds } from '../scope.js'
+
+/** The audit log: administrators read all of it, supervisors the part of their subtree. */
+const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', {
+    schema: {
+      tags: ['audit'], summary: 'Who changed what, newest first', security: [{ bearer: [] }],
+      querystring: QueryAuditSchema,
+      response: { 200: AuditPageSchema, ...problems(400, 401, 403) }
+    }
+  }, async (request) => {
+    const principal = app.requirePrincipal(request)
+    if (principal.role === 'secretariat') {
+      throw new ForbiddenError('The audit log is for administrators and supervisors.')
+    }
+    const { limit = 100, cursor, councilId, ...filter } = request.query
+    let councilIds = await readableCouncilIds(app.db, principal)
+    if (councilId) {
+      if (councilIds && !councilIds.includes(councilId)) throw new ForbiddenError('Your token does not cover that council.')
+      councilIds = [councilId]
+    }
+    const rows = await listAudit(app.db, { ...filter, councilIds, beforeId: cursor === undefined ? undefined : Number(cursor), limit: limit + 1 })
+    const items = rows.slice(0, limit)
+    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.id) : null }
+  })
+}
+
+export default auditRoutes

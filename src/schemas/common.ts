@@ -1,0 +1,53 @@
+import { Type, type TSchema } from '@sinclair/typebox'
+
+export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' })
+export const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD', examples: ['2019-01-01'] })
+/** A timestamp with an offset; routes return Date objects, serialised as ISO 8601. */
+export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' })
+
+/** A name for people to read: trimmed, non-empty, no control characters. */
+export function Text (options: { maxLength: number, description?: string }) {
+  return Type.String({ minLength: 1, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', ...options })
+}
+
+/** Longer text that may span lines (tabs and newlines allowed; other control characters not). */
+export function MultilineText (options: { maxLength: number, description?: string }) {
+  return Type.String({ pattern: '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$', ...options })
+}
+
+export const ProblemSchema = Type.Object({
+  type: Type.String({ description: 'A URI reference naming the kind of problem' }),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String({ description: 'What went wrong and what to do, for a person to read' }),
+  instance: Type.Optional(Type.String()),
+  requestId: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({
+    field: Type.String({ description: 'JSON pointer or name of the offending field' }),
+    message: Type.String()
+  }))),
+  allowed: Type.Optional(Type.Array(Type.String()))
+}, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' })
+
+const ProblemRef = Type.Ref(ProblemSchema)
+
+/** Responses every route may give, as problem+json. */
+export function problems<const C extends number[]> (...codes: C) {
+  return Object.fromEntries(codes.map((code) => [code, ProblemRef])) as Record<C[number], typeof ProblemRef>
+}
+
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false })
+
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor from the previous page' }))
+}
+
+export function Page<T extends TSchema> (item: T, $id: string) {
+  return Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor to get the next page; null on the last page' })
+  }, { $id })
+}
+
+export const sharedSchemas = [ProblemSchema]

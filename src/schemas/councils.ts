@@ -1,0 +1,68 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { COUNCIL_LEVELS } from '../domain/councils.js'
+import { IsoDate, Page, PageQuery, Text, Timestamp, Uuid } from './common.js'
+
+export const CouncilLevelSchema = Type.Unsafe<typeof COUNCIL_LEVELS[number]>({
+  type: 'string', enum: [...COUNCIL_LEVELS], description: 'province, city, district, ward, commune or special_zone'
+})
+
+const Code = Type.String({
+  pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 2, maxLength: 80,
+  description: 'Unique slug: lower-case ASCII letters, digits and single hyphens', examples: ['dong-da-cat-linh']
+})
+const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone', default: 'Asia/Ho_Chi_Minh' })
+
+const councilFields = {
+  id: Uuid,
+  code: Code,
+  name: Type.String({ examples: ['Phường Cát Linh'] }),
+  level: CouncilLevelSchema,
+  parentId: Type.Union([Uuid, Type.Null()]),
+  activeFrom: IsoDate,
+  activeTo: Type.Union([IsoDate, Type.Null()], { description: 'Last day the council exists (inclusive); null while it exists' }),
+  timezone: Type.String(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}
+
+export const CouncilSchema = Type.Object(councilFields, { $id: 'Council', additionalProperties: false })
+
+export const CouncilRef = Type.Ref(CouncilSchema)
+
+export const CreateCouncilSchema = Type.Object({
+  code: Code,
+  name: Text({ maxLength: 200 }),
+  level: CouncilLevelSchema,
+  parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  activeFrom: IsoDate,
+  activeTo: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+  timezone: Type.Optional(TimeZone)
+}, { additionalProperties: false })
+export type CreateCouncil = Static<typeof CreateCouncilSchema>
+
+export const UpdateCouncilSchema = Type.Partial(CreateCouncilSchema, { additionalProperties: false, minProperties: 1 })
+export type UpdateCouncil = Static<typeof UpdateCouncilSchema>
+
+export const QueryCouncilsSchema = Type.Object({
+  parentId: Type.Optional(Uuid),
+  level: Type.Optional(CouncilLevelSchema),
+  activeOn: Type.Optional(Type.Union([IsoDate], { description: 'Only councils that exist on this day' })),
+  ...PageQuery
+}, { additionalProperties: false })
+
+export const CouncilPageSchema = Page(CouncilRef, 'CouncilPage')
+
+export const SubtreeQuerySchema = Type.Object({
+  activeOn: Type.Optional(IsoDate)
+}, { additionalProperties: false })
+
+export const SubtreeCouncilSchema = Type.Object({
+  ...councilFields,
+  depth: Type.Integer({ minimum: 0, description: 'Levels below the requested council (0 for itself)' })
+}, { $id: 'SubtreeCouncil', additionalProperties: false })
+
+export const SubtreeSchema = Type.Object({
+  items: Type.Array(Type.Ref(SubtreeCouncilSchema))
+}, { $id: 'CouncilSubtree' })
+
+export const councilSchemas = [CouncilSchema, SubtreeCouncilSchema]
