@@ -78,7 +78,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(helmet, {
     contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } }
   })
-  await app.register(openapiPlugin, { publicBaseUrl: config.PUBLIC_BASE_URL })
+  await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
 

@@ -24,6 +24,9 @@ export interface Database {
   close(): Promise<void>
 }
 
+/** DATA_DIR value for a throw-away in-memory database (tools, experiments). */
+export const MEMORY = 'memory://'
+
 /** Extensions the migrations create; PGlite must have them loaded at construction. */
 export const pgliteExtensions = { btree_gist }
 
@@ -34,11 +37,13 @@ export interface DatabaseOptions {
 }
 
 /**
- * PostgreSQL through postgres.js when DATABASE_URL is set, otherwise an embedded PGlite in DATA_DIR.
+ * PostgreSQL through postgres.js when DATABASE_URL is set, otherwise an embedded PGlite in DATA_DIR
+ * (or in memory when DATA_DIR is memory://).
  * A PGlite data directory is locked for this process: a second process refuses to open it.
  */
 export async function createDatabase (options: DatabaseOptions): Promise<Database> {
   if (options.DATABASE_URL) return createPostgres(options.DATABASE_URL, options.DB_POOL_SIZE ?? 10)
+  if (options.DATA_DIR === MEMORY) return wrapPglite(await PGlite.create({ extensions: pgliteExtensions }))
   const dataDir = resolve(options.DATA_DIR)
   await mkdir(dataDir, { recursive: true })
   const lock = acquireDataDirLock(dataDir)

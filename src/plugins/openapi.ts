@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 
 /** OpenAPI 3.1 from the route schemas; shared schemas ($id) become named components. */
-export default fp<{ publicBaseUrl: string }>(async (app, { publicBaseUrl }) => {
+export default fp(async (app) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -12,7 +12,6 @@ export default fp<{ publicBaseUrl: string }>(async (app, { publicBaseUrl }) => {
         description: 'Scheduling of accountability hearings (phiên giải trình) for Vietnamese People\'s Councils (HĐND).',
         version: '0.1.0'
       },
-      servers: [{ url: publicBaseUrl }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token: "Authorization: Bearer gt_…"' }

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto'
+import { inArray } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import { councils, memberships, people } from '../db/schema.js'
+import { recordAudit } from '../db/queries/audit.js'
+import type { Principal } from '../domain/access.js'
+import { slugify } from '../domain/slug.js'
+import { DEMO_PEOPLE, DONG_DA, DONG_DA_WARDS, HA_NOI, WARD_TERM } from './dong-da.js'
+
+const seeder: Principal = { role: 'admin', tokenId: null, label: 'cli:demo' }
+
+/** A fixed UUID per demo record, so that loading the demo twice changes nothing. */
+export function demoId (key: string): string {
+  const hex = createHash('sha256').update(`giaitrinh-demo:${key}`).digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+export function wardCode (ward: string): string {
+  return `dong-da-${slugify(ward)}`
+}
+
+/** Loads the demo councils and people; records what it inserted. Safe to run any number of times. */
+export async function seedDemo (db: Db): Promise<{ inserted: number }> {
+  return db.transaction(async (tx) => {
+    let inserted = 0
+    const insertCouncil = async (values: typeof councils.$inferInsert) => {
+      const rows = await tx.insert(councils).values(values).onConflictDoNothing().returning()
+      for (const row of rows) {
+        inserted++
+        await recordAudit(tx, { principal: seeder, action: 'create', entity: 'council', entityId: row.id, councilId: row.id, after: row })
+      }
+    }
+    await insertCouncil({ id: demoId(HA_NOI.code), ...HA_NOI })
+    await insertCouncil({ id: demoId(DONG_DA.code), ...DONG_DA, parentId: demoId(HA_NOI.code) })
+    for (const ward of DONG_DA_WARDS) {
+      await insertCouncil({ id: demoId(wardCode(ward)), code: wardCode(ward), name: `Phường ${ward}`, level: 'ward', parentId: demoId(DONG_DA.code), ...WARD_TERM })
+    }
+    for (const person of DEMO_PEOPLE) {
+      const councilId = demoId(person.council === 'district' ? DONG_DA.code : wardCode(person.council))
+      const email = `${slugify(person.fullName).replaceAll('-', '.')}@dongda.example`
+      const rows = await tx.insert(people).values({
+        id: demoId(`person:${person.key}`), fullName: person.fullName, kind: person.kind, email,
+        organization: person.organization, position: person.position, locale: 'vi', ownerCouncilId: councilId
+      }).onConflictDoNothing().returning()
+      for (const row of rows) {
+        inserted++
+        await recordAudit(tx, { principal: seeder, action: 'create', entity: 'person', entityId: row.id, councilId, after: row })
+      }
+      if (person.role) {
+        const membership = await tx.insert(memberships).values({
+          id: demoId(`membership:${person.key}`), councilId, personId: demoId(`person:${person.key}`), role: person.role,
+          startsOn: '2016-07-01', endsOn: person.council === 'district' ? '2021-06-30' : WARD_TERM.activeTo
+        }).onConflictDoNothing().returning()
+        for (const row of membership) {
+          inserted++
+          await recordAudit(tx, { principal: seeder, action: 'create', entity: 'membership', entityId: row.id, councilId, after: row })
+        }
+      }
+    }
+    return { inserted }
+  })
+}
+
+/** The demo's council ids, for tests and the dashboard. */
+export async function demoCouncilIds (db: Db) {
+  const rows = await db.select({ id: councils.id, code: councils.code }).from(councils)
+    .where(inArray(councils.code, [HA_NOI.code, DONG_DA.code, ...DONG_DA_WARDS.map(wardCode)]))
+  return Object.fromEntries(rows.map((row) => [row.code, row.id]))
+}
