@@ -68,6 +68,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // The API speaks JSON only: anything else is a 415, not a string handed to validation.
+  app.removeContentTypeParser('text/plain')
   app.decorate('config', config)
   app.decorate('now', deps.now ?? (() => new Date()))
   for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas]) {

@@ -13,6 +13,8 @@ const DATABASE_PROBLEMS: Record<string, { status: number, detail: string }> = {
   23514: { status: 422, detail: 'This breaks a rule of the data' },
   '23P01': { status: 409, detail: 'This conflicts with an existing record' },
   '22P02': { status: 400, detail: 'A value has the wrong form' },
+  22021: { status: 400, detail: 'Text contains a character that cannot be stored, such as a NUL byte' },
+  '22P05': { status: 400, detail: 'Text contains a character that cannot be stored, such as a NUL byte' },
   22007: { status: 400, detail: 'A date or time is not valid' },
   22008: { status: 400, detail: 'A date or time is out of range' }
 }

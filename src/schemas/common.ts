@@ -7,7 +7,7 @@ export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'd
 
 /** A name for people to read: trimmed, non-empty, no control characters. */
 export function Text (options: { maxLength: number, description?: string }) {
-  return Type.String({ minLength: 1, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', ...options })
+  return Type.String({ minLength: 1, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$', ...options })
 }
 
 /** Longer text that may span lines (tabs and newlines allowed; other control characters not). */

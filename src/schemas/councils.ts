@@ -10,7 +10,7 @@ const Code = Type.String({
   pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 2, maxLength: 80,
   description: 'Unique slug: lower-case ASCII letters, digits and single hyphens', examples: ['dong-da-cat-linh']
 })
-const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone', default: 'Asia/Ho_Chi_Minh' })
+const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone; Asia/Ho_Chi_Minh when not given' })
 
 const councilFields = {
   id: Uuid,
@@ -40,6 +40,7 @@ export const CreateCouncilSchema = Type.Object({
 }, { additionalProperties: false })
 export type CreateCouncil = Static<typeof CreateCouncilSchema>
 
+// No defaults in update schemas: a default would silently overwrite a field the client did not send.
 export const UpdateCouncilSchema = Type.Partial(CreateCouncilSchema, { additionalProperties: false, minProperties: 1 })
 export type UpdateCouncil = Static<typeof UpdateCouncilSchema>
 

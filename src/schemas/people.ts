@@ -16,7 +16,7 @@ const personFields = {
   kind: Type.Unsafe<typeof PERSON_KINDS[number]>({ type: 'string', enum: [...PERSON_KINDS] }),
   organization: Type.Optional(Nullable(Text({ maxLength: 300 }))),
   position: Type.Optional(Nullable(Text({ maxLength: 300 }))),
-  locale: Type.Optional(Type.Unsafe<typeof LOCALES[number]>({ type: 'string', enum: [...LOCALES], default: 'vi', description: 'Language of what the person is sent' }))
+  locale: Type.Optional(Type.Unsafe<typeof LOCALES[number]>({ type: 'string', enum: [...LOCALES], description: 'Language of what the person is sent; vi when not given' }))
 }
 
 export const PersonSchema = Type.Object({
@@ -39,6 +39,7 @@ export const CreatePersonSchema = Type.Object({
 }, { additionalProperties: false })
 export type CreatePerson = Static<typeof CreatePersonSchema>
 
+// No defaults in update schemas: a default would silently overwrite a field the client did not send.
 export const UpdatePersonSchema = Type.Partial(Type.Object(personFields), { additionalProperties: false, minProperties: 1 })
 export type UpdatePerson = Static<typeof UpdatePersonSchema>
 
