@@ -13,8 +13,8 @@ async function main (): Promise<void> {
     else app.log.info({ signal }, 'closing')
     await app.close()
   })
-  await app.listen({ port: config.PORT, host: config.HOST })
-  app.log.info({ engine: app.database.engine, readyMs: Math.round(performance.now() - startedAt) }, 'giaitrinh is ready')
+  const address = await app.listen({ port: config.PORT, host: config.HOST })
+  app.log.info({ address, engine: app.database.engine, readyMs: Math.round(performance.now() - startedAt) }, 'giaitrinh is ready')
 }
 
 main().catch((error: unknown) => {
