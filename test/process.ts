@@ -13,8 +13,8 @@ export interface Running {
 }
 
 /** Starts src/server.ts in its own process, as `npm start` does from dist/. */
-export function spawnServer (env: Record<string, string>, script = 'src/server.ts'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script], {
+export function spawnServer (env: Record<string, string>, script = 'src/server.ts', args: string[] = []): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: process.env.TZ ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -22,8 +22,8 @@ export function spawnServer (env: Record<string, string>, script = 'src/server.t
 }
 
 /** Waits for the "ready" log line and returns the address; rejects if the process exits first. */
-export async function startServer (env: Record<string, string>, timeoutMs = 60_000): Promise<Running> {
-  const child = spawnServer(env)
+export async function startServer (env: Record<string, string>, timeoutMs = 60_000, script?: string): Promise<Running> {
+  const child = spawnServer(env, script)
   let output = ''
   child.stdout!.setEncoding('utf8')
   child.stderr!.setEncoding('utf8')

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { inArray } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { councils, memberships, people } from '../db/schema.js'
 import { recordAudit } from '../db/queries/audit.js'
@@ -23,20 +23,24 @@ export function wardCode (ward: string): string {
 export async function seedDemo (db: Db): Promise<{ inserted: number }> {
   return db.transaction(async (tx) => {
     let inserted = 0
-    const insertCouncil = async (values: typeof councils.$inferInsert) => {
+    /** Inserts unless a council with that code exists (perhaps made through the API); returns its id. */
+    const insertCouncil = async (values: typeof councils.$inferInsert & { code: string }): Promise<string> => {
       const rows = await tx.insert(councils).values(values).onConflictDoNothing().returning()
       for (const row of rows) {
         inserted++
         await recordAudit(tx, { principal: seeder, action: 'create', entity: 'council', entityId: row.id, councilId: row.id, after: row })
       }
+      const [existing] = await tx.select({ id: councils.id }).from(councils).where(eq(councils.code, values.code))
+      return existing!.id
     }
-    await insertCouncil({ id: demoId(HA_NOI.code), ...HA_NOI })
-    await insertCouncil({ id: demoId(DONG_DA.code), ...DONG_DA, parentId: demoId(HA_NOI.code) })
+    const haNoi = await insertCouncil({ id: demoId(HA_NOI.code), ...HA_NOI })
+    const dongDa = await insertCouncil({ id: demoId(DONG_DA.code), ...DONG_DA, parentId: haNoi })
+    const wardIds = new Map<string, string>()
     for (const ward of DONG_DA_WARDS) {
-      await insertCouncil({ id: demoId(wardCode(ward)), code: wardCode(ward), name: `Phường ${ward}`, level: 'ward', parentId: demoId(DONG_DA.code), ...WARD_TERM })
+      wardIds.set(ward, await insertCouncil({ id: demoId(wardCode(ward)), code: wardCode(ward), name: `Phường ${ward}`, level: 'ward', parentId: dongDa, ...WARD_TERM }))
     }
     for (const person of DEMO_PEOPLE) {
-      const councilId = demoId(person.council === 'district' ? DONG_DA.code : wardCode(person.council))
+      const councilId = person.council === 'district' ? dongDa : wardIds.get(person.council)!
       const email = `${slugify(person.fullName).replaceAll('-', '.')}@dongda.example`
       const rows = await tx.insert(people).values({
         id: demoId(`person:${person.key}`), fullName: person.fullName, kind: person.kind, email,

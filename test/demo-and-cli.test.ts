@@ -1,0 +1,68 @@
+import t from 'tap'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { build, call } from './helper.js'
+import { demoCouncilIds, seedDemo, wardCode } from '../src/demo/seed.js'
+import { DONG_DA_WARDS } from '../src/demo/dong-da.js'
+import { runToExit, spawnServer, startServer } from './process.js'
+
+t.test('the demo loads Hà Nội, Đống Đa and its 21 wards, idempotently', async (t) => {
+  const { app, database } = await build(t)
+  const first = await seedDemo(database.db)
+  t.ok(first.inserted > 23)
+  t.same(await seedDemo(database.db), { inserted: 0 }, 'a second load changes nothing')
+  const ids = await demoCouncilIds(database.db)
+  const wards = await call(app, { method: 'GET', url: `/v1/councils?parentId=${ids['dong-da']}&activeOn=2019-06-01` })
+  t.equal(wards.body.items.length, 21)
+  t.same(wards.body.items.map((c: { name: string }) => c.name).sort(), DONG_DA_WARDS.map((w) => `Phường ${w}`).sort())
+  t.equal(wards.body.items.find((c: { code: string }) => c.code === wardCode('Ô Chợ Dừa')).name, 'Phường Ô Chợ Dừa')
+  const in2022 = await call(app, { method: 'GET', url: `/v1/councils?parentId=${ids['dong-da']}&activeOn=2022-06-01` })
+  t.equal(in2022.body.items.length, 0, 'Hà Nội\'s wards had no council from 2021-07-01')
+  const district = await call(app, { method: 'GET', url: `/v1/councils/${ids['dong-da']}` })
+  t.match(district.body, { name: 'Quận Đống Đa', level: 'district', parentId: ids['ha-noi'] })
+})
+
+t.test('`npm run demo` loads the demo and starts the service; the token CLI works offline', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'giaitrinh-demo-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const env = { DATA_DIR: dataDir }
+
+  const created = await runToExit(spawnServer(env, 'src/cli/token.ts', ['create', '--role', 'supervisor', '--council', 'ha-noi', '--name', 'Ban Pháp chế']))
+  t.equal(created.code, 1, 'the council does not exist before the demo')
+  t.match(created.output, /No council with id or code "ha-noi"/)
+
+  const demo = await startServer(env, 60_000, 'src/cli/demo.ts')
+  t.match(demo.output(), /demo data loaded/)
+  const subtree = await (await fetch(`${demo.address}/v1/councils?level=ward&limit=500`)).json()
+  t.equal(subtree.items.length, 21)
+  t.equal(await demo.stop('SIGTERM'), 0)
+
+  const issued = await runToExit(spawnServer(env, 'src/cli/token.ts', ['create', '--role', 'supervisor', '--council', 'dong-da', '--name', 'Ban Pháp chế quận']))
+  t.equal(issued.code, 0, issued.output)
+  const secret = /^(gt_[A-Za-z0-9_-]{43})$/m.exec(issued.output)?.[1]
+  t.ok(secret, 'prints the secret once')
+  const id = /"id": "([0-9a-f-]{36})"/.exec(issued.output)![1]!
+  const other = await runToExit(spawnServer(env, 'src/cli/token.ts', ['create', '--role', 'admin', '--name', 'Quản trị']))
+  const otherSecret = /^(gt_[A-Za-z0-9_-]{43})$/m.exec(other.output)![1]!
+  const otherId = /"id": "([0-9a-f-]{36})"/.exec(other.output)![1]!
+  const revoked = await runToExit(spawnServer(env, 'src/cli/token.ts', ['revoke', otherId]))
+  t.equal(revoked.code, 0)
+  t.match(revoked.output, /"revokedAt": "\d{4}-/)
+  const listed = await runToExit(spawnServer(env, 'src/cli/token.ts', ['list']))
+  t.match(listed.output, id)
+  t.notMatch(listed.output, secret!, 'list shows no secret')
+  t.notMatch(listed.output, otherId, 'revoked tokens are hidden unless --all')
+  const usage = await runToExit(spawnServer(env, 'src/cli/token.ts', []))
+  t.equal(usage.code, 2)
+  t.match(usage.output, /npm run token -- create/)
+
+  const again = await startServer(env, 60_000, 'src/cli/demo.ts')
+  t.teardown(() => again.stop('SIGKILL'))
+  t.match(again.output(), /demo data already present/)
+  const people = await fetch(`${again.address}/v1/people`, { headers: { authorization: `Bearer ${secret}` } })
+  t.equal(people.status, 200)
+  t.ok((await people.json()).items.length >= 7, 'the supervisor reads the district\'s people')
+  const refused = await fetch(`${again.address}/v1/people`, { headers: { authorization: `Bearer ${otherSecret}` } })
+  t.equal(refused.status, 401, 'a token revoked offline is refused')
+})

@@ -1,0 +1,28 @@
+import t from 'tap'
+import { readFile } from 'node:fs/promises'
+import { build, call } from './helper.js'
+import { openApiPath, renderOpenApi } from '../src/cli/openapi.js'
+
+t.test('openapi/openapi.json is what the app generates; regenerate with `npm run openapi`', async (t) => {
+  const checkedIn = await readFile(openApiPath, 'utf8')
+  t.equal(checkedIn, await renderOpenApi(), 'openapi/openapi.json is stale: run `npm run openapi` and commit it')
+})
+
+t.test('the running app serves the same document at /openapi.json, and Swagger UI at /docs', async (t) => {
+  const { app } = await build(t)
+  const served = await call(app, { method: 'GET', url: '/openapi.json' })
+  t.equal(served.status, 200)
+  t.same(served.body, JSON.parse(await readFile(openApiPath, 'utf8')))
+  t.equal(served.body.openapi, '3.1.0')
+  t.ok(served.body.components.schemas.Council, 'shared schemas are named components')
+  t.ok(served.body.components.schemas.Problem)
+  for (const [path, methods] of Object.entries(served.body.paths as Record<string, Record<string, { tags?: string[], responses: Record<string, unknown> }>>)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      t.ok(operation.tags?.length, `${method} ${path} has tags`)
+      t.ok(Object.keys(operation.responses).some((code) => /^[45]/.test(code)) || path === '/healthz', `${method} ${path} declares its error responses`)
+    }
+  }
+  const docs = await app.inject({ method: 'GET', url: '/docs/' })
+  t.equal(docs.statusCode, 200)
+  t.match(docs.body, /swagger/i)
+})
