@@ -34,7 +34,7 @@ t.test('`npm run demo` loads the demo and starts the service; the token CLI work
 
   const demo = await startServer(env, 60_000, 'src/cli/demo.ts')
   t.match(demo.output(), /demo data loaded/)
-  const subtree = await (await fetch(`${demo.address}/v1/councils?level=ward&limit=500`)).json()
+  const subtree = await (await fetch(`${demo.address}/v1/councils?level=ward&limit=500`)).json() as { items: unknown[] }
   t.equal(subtree.items.length, 21)
   t.equal(await demo.stop('SIGTERM'), 0)
 
@@ -62,7 +62,7 @@ t.test('`npm run demo` loads the demo and starts the service; the token CLI work
   t.match(again.output(), /demo data already present/)
   const people = await fetch(`${again.address}/v1/people`, { headers: { authorization: `Bearer ${secret}` } })
   t.equal(people.status, 200)
-  t.ok((await people.json()).items.length >= 7, 'the supervisor reads the district\'s people')
+  t.ok(((await people.json()) as { items: unknown[] }).items.length >= 7, 'the supervisor reads the district\'s people')
   const refused = await fetch(`${again.address}/v1/people`, { headers: { authorization: `Bearer ${otherSecret}` } })
   t.equal(refused.status, 401, 'a token revoked offline is refused')
 })

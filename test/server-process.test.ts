@@ -7,6 +7,8 @@ import { ADMIN_TOKEN, createTestPostgresDatabase, onPostgres } from './helper.js
 import { runToExit, spawnServer, startServer } from './process.js'
 import { migrationsFolder } from '../src/db/migrate.js'
 
+type Page = { items: Array<{ name: string }> }
+
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }
 
 t.test('on PGlite: starts, keeps data across restarts, refuses a second process, shuts down gracefully', async (t) => {
@@ -32,14 +34,14 @@ t.test('on PGlite: starts, keeps data across restarts, refuses a second process,
 
   const stillServing = await fetch(`${first.address}/v1/councils`)
   t.equal(stillServing.status, 200)
-  t.equal((await stillServing.json()).items[0].name, 'Thành phố Hà Nội', 'the first keeps serving its data')
+  t.equal(((await stillServing.json()) as Page).items[0]!.name, 'Thành phố Hà Nội', 'the first keeps serving its data')
 
   t.equal(await first.stop('SIGTERM'), 0, 'SIGTERM closes gracefully with exit code 0')
   const restarted = await startServer(env)
   t.teardown(() => restarted.stop('SIGKILL'))
-  const councils = await (await fetch(`${restarted.address}/v1/councils`)).json()
+  const councils = await (await fetch(`${restarted.address}/v1/councils`)).json() as Page
   t.equal(councils.items.length, 1, 'data kept across a restart')
-  t.equal(councils.items[0].name, 'Thành phố Hà Nội')
+  t.equal(councils.items[0]!.name, 'Thành phố Hà Nội')
 
   t.equal(await restarted.stop('SIGKILL'), null, 'killed without a chance to clean up')
   const lock = await readFile(join(dataDir, 'giaitrinh.lock'), 'utf8')
@@ -47,7 +49,7 @@ t.test('on PGlite: starts, keeps data across restarts, refuses a second process,
   const afterCrash = await startServer(env)
   t.teardown(() => afterCrash.stop('SIGKILL'))
   t.equal((await fetch(`${afterCrash.address}/readyz`)).status, 200, 'a stale lock of a dead process is taken over')
-  t.equal((await (await fetch(`${afterCrash.address}/v1/councils`)).json()).items.length, 1, 'no data lost')
+  t.equal(((await (await fetch(`${afterCrash.address}/v1/councils`)).json()) as Page).items.length, 1, 'no data lost')
   t.equal(await afterCrash.stop('SIGINT'), 0, 'SIGINT closes gracefully too')
 })
 
