@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import AjvCompiler from '@fastify/ajv-compiler'
 import helmet from '@fastify/helmet'
 import type { Config } from './config.js'
+import { parseOfficeHours, type OfficeHours } from './domain/calendar.js'
 import type { Database } from './db/client.js'
 import databasePlugin from './plugins/database.js'
 import authPlugin from './plugins/auth.js'
@@ -14,11 +15,17 @@ import memberRoutes from './routes/councils/members.js'
 import peopleRoutes from './routes/people/index.js'
 import tokenRoutes from './routes/tokens/index.js'
 import auditRoutes from './routes/audit/index.js'
+import hearingRoutes from './routes/hearings/index.js'
+import participantRoutes from './routes/hearings/participants.js'
+import invitationRoutes from './routes/invitations/index.js'
+import calendarRoutes from './routes/calendar/index.js'
 import { sharedSchemas } from './schemas/common.js'
 import { councilSchemas } from './schemas/councils.js'
 import { peopleSchemas } from './schemas/people.js'
 import { tokenSchemas } from './schemas/tokens.js'
 import { auditSchemas } from './schemas/audit.js'
+import { hearingSchemas } from './schemas/hearings.js'
+import { calendarSchemas } from './schemas/calendar.js'
 
 export interface AppDeps {
   /** An open database (tests); by default one is opened from the config and closed with the app. */
@@ -33,7 +40,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     now: () => Date
+    officeHours: OfficeHours
   }
+}
+
+/** Secrets travel in some URLs (invitation links, personal feeds): they never reach the log. */
+export function redactUrl (url: string): string {
+  return url.replace(/(\/v1\/invitations\/|\/feeds\/people\/)[^/?#]+/g, '$1[redacted]')
 }
 
 const strictBodies = AjvCompiler()
@@ -48,7 +61,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const app = Fastify({
     logger: deps.logger ?? {
       level: config.LOG_LEVEL,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      serializers: {
+        req: (request) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip })
+      }
     },
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
@@ -72,7 +88,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.removeContentTypeParser('text/plain')
   app.decorate('config', config)
   app.decorate('now', deps.now ?? (() => new Date()))
-  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas]) {
+  app.decorate('officeHours', parseOfficeHours(config.OFFICE_HOURS))
+  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas]) {
     app.addSchema(schema)
   }
 
@@ -90,5 +107,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(peopleRoutes, { prefix: '/v1/people' })
   await app.register(tokenRoutes, { prefix: '/v1/tokens' })
   await app.register(auditRoutes, { prefix: '/v1/audit' })
+  await app.register(hearingRoutes, { prefix: '/v1/hearings' })
+  await app.register(participantRoutes, { prefix: '/v1/hearings' })
+  await app.register(invitationRoutes, { prefix: '/v1/invitations' })
+  await app.register(calendarRoutes, { prefix: '/v1' })
   return app
 }

@@ -1,5 +1,6 @@
 import { envSchema } from 'env-schema'
 import { Type, type Static } from '@sinclair/typebox'
+import { parseOfficeHours } from './domain/calendar.js'
 
 /**
  * Every setting comes from the environment and is validated here, at start.
@@ -19,7 +20,8 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
-  TRUST_PROXY: Type.Boolean({ default: false })
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  OFFICE_HOURS: Type.String({ default: '08:00-12:00,13:00-17:00', description: 'Office hours in the council\'s zone, comma-separated ranges' })
 }, { additionalProperties: true })
 
 export type Config = Static<typeof ConfigSchema>
@@ -34,6 +36,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
   try {
     const config = envSchema<Config>({ schema: ConfigSchema, data, env: false, dotenv: false })
+    try {
+      parseOfficeHours(config.OFFICE_HOURS)
+    } catch (error) {
+      throw new Error(`OFFICE_HOURS ${(error as Error).message}`)
+    }
     return Object.fromEntries(
       Object.keys(ConfigSchema.properties).filter((key) => key in config).map((key) => [key, config[key as keyof Config]])
     ) as Config

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  pgTable, pgEnum, uuid, text, date, timestamp, jsonb, bigserial, index, uniqueIndex, check, foreignKey
+  pgTable, pgEnum, uuid, text, date, timestamp, jsonb, bigserial, index, uniqueIndex, check, foreignKey, boolean, integer, unique
 } from 'drizzle-orm/pg-core'
 
 export const councilLevel = pgEnum('council_level', ['province', 'city', 'district', 'ward', 'commune', 'special_zone'])
@@ -8,6 +8,12 @@ export const personKind = pgEnum('person_kind', ['delegate', 'official'])
 export const personLocale = pgEnum('person_locale', ['vi', 'en'])
 export const membershipRole = pgEnum('membership_role', ['chair', 'vice_chair', 'standing_member', 'delegate', 'secretary'])
 export const tokenRole = pgEnum('token_role', ['admin', 'secretariat', 'supervisor'])
+export const hearingStatus = pgEnum('hearing_status', ['draft', 'scheduled', 'postponed', 'held', 'cancelled'])
+export const hearingVisibility = pgEnum('hearing_visibility', ['public', 'restricted'])
+export const participantRole = pgEnum('participant_role', ['explainer', 'attendee', 'guest'])
+export const invitationResponse = pgEnum('invitation_response', ['pending', 'accepted', 'declined', 'delegated'])
+export const noticeDayKind = pgEnum('notice_day_kind', ['calendar', 'working'])
+export const calendarDayKind = pgEnum('calendar_day_kind', ['day_off', 'working_day'])
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -23,6 +29,8 @@ export const councils = pgTable('councils', {
   activeFrom: date('active_from', { mode: 'string' }).notNull(),
   activeTo: date('active_to', { mode: 'string' }),
   timezone: text('timezone').notNull().default('Asia/Ho_Chi_Minh'),
+  /** Too-short notice refuses scheduling (422) instead of warning. */
+  strictNotice: boolean('strict_notice').notNull().default(false),
   ...timestamps
 }, (table) => [
   uniqueIndex('councils_code_key').on(table.code),
@@ -96,3 +104,97 @@ export const auditLog = pgTable('audit_log', {
   index('audit_log_entity_idx').on(table.entity, table.entityId),
   index('audit_log_council_id_idx').on(table.councilId, table.id)
 ])
+
+export interface HearingOutcome {
+  summary: string
+  delegatesPresent: number | null
+  conclusionText: string | null
+  conclusionIssuedOn: string | null
+}
+
+export const hearings = pgTable('hearings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  councilId: uuid('council_id').notNull().references(() => councils.id),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  location: text('location'),
+  visibility: hearingVisibility('visibility').notNull().default('public'),
+  startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }),
+  endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }),
+  status: hearingStatus('status').notNull().default('draft'),
+  /** iCalendar SEQUENCE: rises with every change of time, place, title or status. */
+  sequence: integer('sequence').notNull().default(0),
+  /** Rises with every change at all: the ETag. */
+  revision: integer('revision').notNull().default(0),
+  outcome: jsonb('outcome').$type<HearingOutcome>(),
+  ...timestamps
+}, (table) => [
+  index('hearings_council_starts_idx').on(table.councilId, table.startsAt),
+  index('hearings_starts_idx').on(table.startsAt),
+  check('hearings_times', sql`(${table.startsAt} is null) = (${table.endsAt} is null) and (${table.endsAt} is null or ${table.endsAt} > ${table.startsAt})`),
+  check('hearings_timed_status', sql`${table.status} not in ('scheduled', 'held') or ${table.startsAt} is not null`),
+  check('hearings_outcome', sql`(${table.status} = 'held') = (${table.outcome} is not null)`)
+])
+
+/** Every lifecycle move with its reason: the history a secretariat is asked about later. */
+export const hearingTransitions = pgTable('hearing_transitions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  hearingId: uuid('hearing_id').notNull().references(() => hearings.id),
+  action: text('action').notNull(),
+  fromStatus: hearingStatus('from_status'),
+  toStatus: hearingStatus('to_status').notNull(),
+  reason: text('reason'),
+  startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }),
+  endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  actor: text('actor').notNull()
+}, (table) => [index('hearing_transitions_hearing_idx').on(table.hearingId, table.id)])
+
+export const hearingParticipants = pgTable('hearing_participants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  hearingId: uuid('hearing_id').notNull().references(() => hearings.id),
+  personId: uuid('person_id').notNull().references(() => people.id),
+  role: participantRole('role').notNull(),
+  response: invitationResponse('response').notNull().default('pending'),
+  substituteName: text('substitute_name'),
+  substitutePosition: text('substitute_position'),
+  respondedAt: timestamp('responded_at', { withTimezone: true, mode: 'date' }),
+  /** SHA-256 of the invitation link's secret; a new link replaces it. */
+  invitationHash: text('invitation_hash').notNull(),
+  /** Copies of the hearing's time while it blocks the explainer's calendar (scheduled or held). */
+  startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }),
+  endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }),
+  blocking: boolean('blocking').notNull().default(false),
+  ...timestamps
+}, (table) => [
+  unique('hearing_participants_person_key').on(table.hearingId, table.personId),
+  uniqueIndex('hearing_participants_invitation_key').on(table.invitationHash),
+  index('hearing_participants_person_idx').on(table.personId),
+  check('hearing_participants_blocking', sql`not ${table.blocking} or (${table.startsAt} is not null and ${table.endsAt} > ${table.startsAt})`)
+])
+
+/** Notice rules per legal regime, in force from a date: data, never constants in code. */
+export const noticeRules = pgTable('notice_rules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  code: text('code').notNull(),
+  name: text('name').notNull(),
+  legalBasis: text('legal_basis').notNull(),
+  effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+  effectiveTo: date('effective_to', { mode: 'string' }),
+  explainerNoticeDays: integer('explainer_notice_days').notNull(),
+  dayKind: noticeDayKind('day_kind').notNull(),
+  verified: boolean('verified').notNull(),
+  ...timestamps
+}, (table) => [
+  uniqueIndex('notice_rules_code_key').on(table.code),
+  check('notice_rules_days', sql`${table.explainerNoticeDays} >= 0`),
+  check('notice_rules_range', sql`${table.effectiveTo} is null or ${table.effectiveTo} >= ${table.effectiveFrom}`)
+])
+
+/** Announced days off and make-up working days, on top of the statutory holidays. */
+export const calendarDays = pgTable('calendar_days', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  kind: calendarDayKind('kind').notNull(),
+  name: text('name').notNull(),
+  ...timestamps
+})

@@ -15,3 +15,5 @@ export const UnprocessableError = createError<[string]>('GT_UNPROCESSABLE', '%s'
 export function withDetails<E extends Error> (error: E, details: Record<string, unknown>): E {
   return Object.assign(error, { problem: details })
 }
+export const PreconditionRequiredError = createError<[string]>('GT_PRECONDITION_REQUIRED', '%s', 428)
+export const PreconditionFailedError = createError<[string]>('GT_PRECONDITION_FAILED', '%s', 412)

@@ -26,6 +26,11 @@ declare module 'fastify' {
     /** 403 unless the caller may change this council's data. 404 when it does not exist. */
     requireWrite(request: FastifyRequest, councilId: string): Promise<Principal>
     requireAdmin(request: FastifyRequest): Principal
+    /**
+     * For secrets in URLs (invitation links, feeds): throws 429 while the client is blocked,
+     * and counts a miss against it. Call with found=false when the secret matched nothing.
+     */
+    guardSecret(request: FastifyRequest, found: boolean): void
   }
 }
 
@@ -85,6 +90,11 @@ export default fp<AuthPluginOptions>(async (app, options) => {
     return ancestry
   }
 
+  app.decorate('guardSecret', (request: FastifyRequest, found: boolean) => {
+    const blockedFor = limiter.retryAfter(request.ip)
+    if (blockedFor > 0) throw new TooManyFailuresError(blockedFor)
+    if (!found) limiter.fail(request.ip)
+  })
   app.decorate('requirePrincipal', requirePrincipal)
   app.decorate('requireAdmin', (request: FastifyRequest) => {
     const principal = requirePrincipal(request)

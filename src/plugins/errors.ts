@@ -40,6 +40,12 @@ function fieldErrors (error: FastifyError): FieldError[] {
     if (issue.keyword === 'additionalProperties') {
       return { field: `${context}${path}/${params.additionalProperty}`, message: `unknown field "${params.additionalProperty}": remove it` }
     }
+    if (issue.keyword === 'format' && params.format === 'date-time') {
+      return { field: `${context}${path}`, message: 'must be an ISO 8601 date-time with an offset or Z, e.g. 2026-12-10T08:00:00+07:00 (a time without an offset is ambiguous)' }
+    }
+    if (issue.keyword === 'format' && params.format === 'date') {
+      return { field: `${context}${path}`, message: 'must be a calendar date, YYYY-MM-DD' }
+    }
     if (issue.keyword === 'required') {
       return { field: `${context}${path}/${params.missingProperty}`, message: 'is required' }
     }

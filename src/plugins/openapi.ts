@@ -22,6 +22,9 @@ export default fp(async (app) => {
         { name: 'people', description: 'Delegates, officials and council memberships' },
         { name: 'tokens', description: 'API tokens (administrators)' },
         { name: 'audit', description: 'Who changed what' },
+        { name: 'hearings', description: 'Accountability hearings, their lifecycle and invitations' },
+        { name: 'invitations', description: 'What an invited person sees and answers through their link' },
+        { name: 'calendar', description: 'Notice rules, holidays, days off' },
         { name: 'health', description: 'Liveness and readiness' }
       ]
     },

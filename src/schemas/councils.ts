@@ -21,6 +21,7 @@ const councilFields = {
   activeFrom: IsoDate,
   activeTo: Type.Union([IsoDate, Type.Null()], { description: 'Last day the council exists (inclusive); null while it exists' }),
   timezone: Type.String(),
+  strictNotice: Type.Boolean({ description: 'Too-short notice refuses scheduling (422) instead of warning' }),
   createdAt: Timestamp,
   updatedAt: Timestamp
 }
@@ -36,7 +37,8 @@ export const CreateCouncilSchema = Type.Object({
   parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   activeFrom: IsoDate,
   activeTo: Type.Optional(Type.Union([IsoDate, Type.Null()])),
-  timezone: Type.Optional(TimeZone)
+  timezone: Type.Optional(TimeZone),
+  strictNotice: Type.Optional(Type.Boolean({ description: 'Refuse too-short notice (422) instead of warning; false when not given' }))
 }, { additionalProperties: false })
 export type CreateCouncil = Static<typeof CreateCouncilSchema>
 

@@ -4,7 +4,8 @@ import { auditLog } from '../schema.js'
 import type { Principal } from '../../domain/access.js'
 
 export interface AuditEntry {
-  principal: Principal
+  /** Who acted: a token, the ADMIN_TOKEN, a CLI, or an invitation link. */
+  principal: Pick<Principal, 'tokenId' | 'label'>
   action: string
   entity: string
   entityId: string

@@ -1,0 +1,168 @@
+import { and, asc, eq, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { councils, hearingParticipants, hearingTransitions, hearings, people } from '../schema.js'
+
+export type Hearing = typeof hearings.$inferSelect
+export type NewHearing = typeof hearings.$inferInsert
+export type Participant = typeof hearingParticipants.$inferSelect
+
+export async function findHearing (db: Db, id: string): Promise<Hearing | undefined> {
+  const [hearing] = await db.select().from(hearings).where(eq(hearings.id, id))
+  return hearing
+}
+
+/** Reads the hearing and locks its row until the transaction ends: no update is lost. */
+export async function lockHearing (tx: Db, id: string): Promise<Hearing | undefined> {
+  const [hearing] = await tx.select().from(hearings).where(eq(hearings.id, id)).for('update')
+  return hearing
+}
+
+export async function insertHearing (tx: Db, values: NewHearing): Promise<Hearing> {
+  const [hearing] = await tx.insert(hearings).values(values).returning()
+  return hearing!
+}
+
+export async function updateHearingRow (tx: Db, id: string, values: Partial<NewHearing>): Promise<Hearing> {
+  const [hearing] = await tx.update(hearings).set({ ...values, updatedAt: sql`now()` }).where(eq(hearings.id, id)).returning()
+  return hearing!
+}
+
+/** Keeps the explainers' copies of the hearing's time in step, so their exclusion constraint sees it. */
+export async function syncParticipantTimes (tx: Db, hearing: Hearing, blocking: boolean): Promise<void> {
+  await tx.update(hearingParticipants)
+    .set({ startsAt: hearing.startsAt, endsAt: hearing.endsAt, blocking: blocking && hearing.startsAt !== null })
+    .where(eq(hearingParticipants.hearingId, hearing.id))
+}
+
+export async function recordTransition (tx: Db, values: typeof hearingTransitions.$inferInsert): Promise<void> {
+  await tx.insert(hearingTransitions).values(values)
+}
+
+export async function listTransitions (db: Db, hearingId: string) {
+  return db.select().from(hearingTransitions).where(eq(hearingTransitions.hearingId, hearingId)).orderBy(asc(hearingTransitions.id))
+}
+
+/** A hearing of the council that overlaps [startsAt, endsAt) and occupies the calendar. */
+export async function findCouncilConflict (db: Db, councilId: string, startsAt: Date, endsAt: Date, exceptId?: string) {
+  const [conflict] = await db.select({ id: hearings.id, title: hearings.title, startsAt: hearings.startsAt, endsAt: hearings.endsAt })
+    .from(hearings).where(and(
+      eq(hearings.councilId, councilId),
+      inArray(hearings.status, ['scheduled', 'held']),
+      lt(hearings.startsAt, endsAt), gt(hearings.endsAt, startsAt),
+      exceptId ? ne(hearings.id, exceptId) : undefined
+    )).limit(1)
+  return conflict
+}
+
+/** A hearing where one of these people explains, overlapping [startsAt, endsAt). */
+export async function findExplainerConflict (db: Db, personIds: string[], startsAt: Date, endsAt: Date, exceptHearingId?: string) {
+  if (personIds.length === 0) return undefined
+  const [conflict] = await db.select({ id: hearings.id, title: hearings.title, personId: hearingParticipants.personId, fullName: people.fullName })
+    .from(hearingParticipants)
+    .innerJoin(hearings, eq(hearings.id, hearingParticipants.hearingId))
+    .innerJoin(people, eq(people.id, hearingParticipants.personId))
+    .where(and(
+      inArray(hearingParticipants.personId, personIds),
+      eq(hearingParticipants.role, 'explainer'),
+      eq(hearingParticipants.blocking, true),
+      lt(hearingParticipants.startsAt, endsAt), gt(hearingParticipants.endsAt, startsAt),
+      exceptHearingId ? ne(hearingParticipants.hearingId, exceptHearingId) : undefined
+    )).limit(1)
+  return conflict
+}
+
+export async function explainerIds (db: Db, hearingId: string): Promise<string[]> {
+  const rows = await db.select({ personId: hearingParticipants.personId }).from(hearingParticipants)
+    .where(and(eq(hearingParticipants.hearingId, hearingId), eq(hearingParticipants.role, 'explainer')))
+  return rows.map((row) => row.personId)
+}
+
+export interface HearingQuery {
+  councilIds?: string[] | undefined
+  /** Councils whose restricted hearings and drafts the caller may see; undefined: all (admins). */
+  privateCouncilIds?: string[] | undefined
+  from?: Date | undefined
+  to?: Date | undefined
+  status?: Hearing['status'][] | undefined
+  personId?: string | undefined
+  after?: { startsAt: Date | null, id: string } | undefined
+  limit: number
+}
+
+/** Hearings ordered by start (those without a time last), then id, for stable cursor pages. */
+export async function listHearings (db: Db, query: HearingQuery): Promise<Hearing[]> {
+  const conditions: Array<SQL | undefined> = []
+  if (query.councilIds) conditions.push(inArray(hearings.councilId, query.councilIds))
+  if (query.privateCouncilIds) {
+    const visible = and(eq(hearings.visibility, 'public'), ne(hearings.status, 'draft'))
+    conditions.push(query.privateCouncilIds.length > 0 ? or(visible, inArray(hearings.councilId, query.privateCouncilIds)) : visible)
+  }
+  if (query.from) conditions.push(gte(hearings.startsAt, query.from))
+  if (query.to) conditions.push(lt(hearings.startsAt, query.to))
+  if (query.status) conditions.push(inArray(hearings.status, query.status))
+  if (query.personId) {
+    conditions.push(sql`exists (select 1 from ${hearingParticipants} where ${hearingParticipants.hearingId} = ${hearings.id} and ${hearingParticipants.personId} = ${query.personId})`)
+  }
+  if (query.after) {
+    const { startsAt, id } = query.after
+    conditions.push(startsAt
+      ? or(gt(hearings.startsAt, startsAt), and(eq(hearings.startsAt, startsAt), gt(hearings.id, id)), isNull(hearings.startsAt))
+      : and(isNull(hearings.startsAt), gt(hearings.id, id)))
+  }
+  return db.select().from(hearings).where(and(...conditions))
+    .orderBy(sql`${hearings.startsAt} asc nulls last`, asc(hearings.id)).limit(query.limit)
+}
+
+export async function councilZones (db: Db, councilIds: string[]): Promise<Map<string, string>> {
+  if (councilIds.length === 0) return new Map()
+  const rows = await db.select({ id: councils.id, timezone: councils.timezone }).from(councils).where(inArray(councils.id, [...new Set(councilIds)]))
+  return new Map(rows.map((row) => [row.id, row.timezone]))
+}
+
+export const participantColumns = {
+  id: hearingParticipants.id,
+  hearingId: hearingParticipants.hearingId,
+  personId: hearingParticipants.personId,
+  role: hearingParticipants.role,
+  response: hearingParticipants.response,
+  substituteName: hearingParticipants.substituteName,
+  substitutePosition: hearingParticipants.substitutePosition,
+  respondedAt: hearingParticipants.respondedAt,
+  fullName: people.fullName,
+  position: people.position,
+  organization: people.organization
+}
+
+export type ParticipantView = Awaited<ReturnType<typeof listParticipants>>[number]
+
+export async function listParticipants (db: Db, hearingIds: string[]) {
+  if (hearingIds.length === 0) return []
+  return db.select(participantColumns).from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
+    .where(inArray(hearingParticipants.hearingId, hearingIds))
+    .orderBy(asc(hearingParticipants.role), asc(people.fullName), asc(hearingParticipants.id))
+}
+
+export async function findParticipant (db: Db, hearingId: string, participantId: string) {
+  const [participant] = await db.select(participantColumns).from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
+    .where(and(eq(hearingParticipants.hearingId, hearingId), eq(hearingParticipants.id, participantId)))
+  return participant
+}
+
+export async function findParticipantByInvitation (db: Db, invitationHash: string) {
+  const [participant] = await db.select(participantColumns).from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
+    .where(eq(hearingParticipants.invitationHash, invitationHash))
+  return participant
+}
+
+export async function insertParticipant (tx: Db, values: typeof hearingParticipants.$inferInsert): Promise<string> {
+  const [row] = await tx.insert(hearingParticipants).values(values).returning({ id: hearingParticipants.id })
+  return row!.id
+}
+
+export async function updateParticipantRow (tx: Db, id: string, values: Partial<typeof hearingParticipants.$inferInsert>): Promise<void> {
+  await tx.update(hearingParticipants).set({ ...values, updatedAt: sql`now()` }).where(eq(hearingParticipants.id, id))
+}
+
+export async function deleteParticipantRow (tx: Db, id: string): Promise<void> {
+  await tx.delete(hearingParticipants).where(eq(hearingParticipants.id, id))
+}

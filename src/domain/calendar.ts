@@ -1,0 +1,128 @@
+import { DateTime, Interval } from 'luxon'
+
+/** A rule of notice in force from a date (a legal regime). */
+export interface NoticeRule {
+  code: string
+  name: string
+  effectiveFrom: string
+  effectiveTo: string | null
+  explainerNoticeDays: number
+  dayKind: 'calendar' | 'working'
+  verified: boolean
+}
+
+/** Days that are not what the weekday says: statutory holidays, announced days off, make-up working days. */
+export interface CalendarFacts {
+  /** Statutory public holidays by ISO date, with their names. */
+  holidays: ReadonlyMap<string, string>
+  /** Announced by the government or an admin: extra days off and make-up working days. */
+  announced: ReadonlyMap<string, { kind: 'day_off' | 'working_day', name: string }>
+}
+
+/** Office hours as minutes after midnight, e.g. [[480, 720], [780, 1020]]. */
+export type OfficeHours = ReadonlyArray<readonly [number, number]>
+
+export type ScheduleWarning =
+  | { code: 'notice_too_short', message: string, requiredDays: number, actualDays: number, dayKind: 'calendar' | 'working', rule: string }
+  | { code: 'public_holiday' | 'day_off', message: string, date: string, name: string }
+  | { code: 'weekend', message: string, date: string }
+  | { code: 'outside_office_hours', message: string, officeHours: string }
+
+export function parseOfficeHours (text: string): OfficeHours {
+  return text.split(',').map((range) => {
+    const match = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(range)
+    if (!match) throw new Error(`"${range}" is not a range like 08:00-12:00`)
+    const [from, to] = [Number(match[1]) * 60 + Number(match[2]), Number(match[3]) * 60 + Number(match[4])]
+    if (!(from < to && to <= 24 * 60)) throw new Error(`"${range}" must start before it ends, within one day`)
+    return [from, to] as const
+  })
+}
+
+export function formatOfficeHours (hours: OfficeHours): string {
+  const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+  return hours.map(([from, to]) => `${hhmm(from)}-${hhmm(to)}`).join(', ')
+}
+
+/** The rule in force on a day, or undefined before the first regime. */
+export function ruleOn<R extends NoticeRule> (rules: readonly R[], day: string): R | undefined {
+  return rules.find((rule) => rule.effectiveFrom <= day && (rule.effectiveTo === null || rule.effectiveTo >= day))
+}
+
+export function isWorkingDay (day: DateTime, facts: CalendarFacts): boolean {
+  const iso = day.toISODate()!
+  const announced = facts.announced.get(iso)
+  if (announced) return announced.kind === 'working_day'
+  if (facts.holidays.has(iso)) return false
+  return day.weekday <= 5
+}
+
+/** Days of notice from `noticeDay` to the hearing's day: calendar days, or working days in between. */
+export function noticeDays (noticeDay: DateTime, hearingDay: DateTime, kind: 'calendar' | 'working', facts: CalendarFacts): number {
+  const calendarDays = Math.round(hearingDay.startOf('day').diff(noticeDay.startOf('day'), 'days').days)
+  if (kind === 'calendar') return calendarDays
+  let working = 0
+  for (let day = noticeDay.startOf('day').plus({ days: 1 }); day < hearingDay.startOf('day'); day = day.plus({ days: 1 })) {
+    if (isWorkingDay(day, facts)) working++
+  }
+  return working
+}
+
+/**
+ * What a secretariat should know before scheduling at this time: short notice, a holiday or day off,
+ * a weekend, a time outside office hours. Judged in the council's zone, whatever the server's TZ.
+ */
+export function scheduleWarnings (input: {
+  startsAt: Date
+  endsAt: Date
+  zone: string
+  now: Date
+  rules: readonly NoticeRule[]
+  facts: CalendarFacts
+  officeHours: OfficeHours
+}): ScheduleWarning[] {
+  const warnings: ScheduleWarning[] = []
+  const start = DateTime.fromJSDate(input.startsAt, { zone: input.zone })
+  const end = DateTime.fromJSDate(input.endsAt, { zone: input.zone })
+  const today = DateTime.fromJSDate(input.now, { zone: input.zone })
+  const day = start.toISODate()!
+
+  const rule = ruleOn(input.rules, day)
+  if (rule) {
+    const actual = noticeDays(today, start, rule.dayKind, input.facts)
+    if (actual < rule.explainerNoticeDays) {
+      const unit = rule.dayKind === 'calendar' ? 'calendar days' : 'working days'
+      warnings.push({
+        code: 'notice_too_short',
+        message: `Notice too short under ${rule.name}: required ${rule.explainerNoticeDays}, actual ${actual} ${unit} before the hearing for explainers to receive the topic and plan.`,
+        requiredDays: rule.explainerNoticeDays,
+        actualDays: actual,
+        dayKind: rule.dayKind,
+        rule: rule.code
+      })
+    }
+  }
+
+  for (const date of Interval.fromDateTimes(start.startOf('day'), end.endOf('day')).splitBy({ days: 1 }).map((i) => i.start!)) {
+    const iso = date.toISODate()!
+    const announced = input.facts.announced.get(iso)
+    if (announced?.kind === 'working_day') continue
+    if (announced?.kind === 'day_off') {
+      warnings.push({ code: 'day_off', message: `${iso} is an announced day off (${announced.name}).`, date: iso, name: announced.name })
+    } else if (input.facts.holidays.has(iso)) {
+      const name = input.facts.holidays.get(iso)!
+      warnings.push({ code: 'public_holiday', message: `${iso} is a public holiday (${name}).`, date: iso, name })
+    } else if (date.weekday > 5) {
+      warnings.push({ code: 'weekend', message: `${iso} is a ${date.setLocale('en').weekdayLong}.`, date: iso })
+    }
+  }
+
+  const startMinute = start.hour * 60 + start.minute
+  const endMinute = end.hasSame(start, 'day') ? end.hour * 60 + end.minute : 24 * 60 + 1
+  const dayOpens = Math.min(...input.officeHours.map(([from]) => from))
+  const dayCloses = Math.max(...input.officeHours.map(([, to]) => to))
+  if (startMinute < dayOpens || endMinute > dayCloses) {
+    const hours = formatOfficeHours(input.officeHours)
+    warnings.push({ code: 'outside_office_hours', message: `The hearing runs outside office hours (${hours}, ${input.zone}).`, officeHours: hours })
+  }
+  return warnings
+}

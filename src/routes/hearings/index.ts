@@ -1,0 +1,182 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { councilAncestry, descendantIds } from '../../db/queries/councils.js'
+import { councilZones, findHearing, listHearings, listParticipants, listTransitions, type Hearing } from '../../db/queries/hearings.js'
+import { canReadPrivate, type Principal } from '../../domain/access.js'
+import { InvalidError, NotFoundError } from '../../domain/errors.js'
+import type { HearingAction } from '../../domain/hearings.js'
+import type { ScheduleWarning } from '../../domain/calendar.js'
+import { IdParams, problems } from '../../schemas/common.js'
+import {
+  CreateHearingSchema, HearingChangeSchema, HearingPageSchema, HearingSchema, HistorySchema, OutcomeSchema, QueryHearingsSchema,
+  ReasonSchema, ScheduleSchema, UpdateHearingSchema
+} from '../../schemas/hearings.js'
+import { applyAction, createHearing, updateHearing, type ActionInput, type HearingContext } from '../../services/hearings.js'
+import { decodeCursor, page } from '../cursor.js'
+import { readableCouncilIds } from '../scope.js'
+import { etag, hearingView, zoned } from './view.js'
+
+const secured = [{ bearer: [] }]
+const HearingRef = Type.Ref(HearingSchema)
+const HearingChangeRef = Type.Ref(HearingChangeSchema)
+
+/** Public, non-draft hearings are for everyone; the rest only within the council's scope. */
+export async function canSeeHearing (app: FastifyInstance, principal: Principal | undefined, hearing: Hearing) {
+  const inScope = principal ? canReadPrivate(principal, await councilAncestry(app.db, hearing.councilId)) : false
+  return { visible: inScope || (hearing.visibility === 'public' && hearing.status !== 'draft'), inScope }
+}
+
+/** The hearing if the caller may see it; otherwise a 404, so restricted hearings do not leak. */
+export async function visibleHearing (app: FastifyInstance, request: FastifyRequest, id: string) {
+  const hearing = await findHearing(app.db, id)
+  if (hearing) {
+    const access = await canSeeHearing(app, request.principal, hearing)
+    if (access.visible) return { hearing, inScope: access.inScope }
+  }
+  throw new NotFoundError(`No hearing with id ${id} that you may see.`)
+}
+
+async function render (app: FastifyInstance, hearing: Hearing, inScope: boolean) {
+  const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
+  return hearingView(hearing, zone, await listParticipants(app.db, [hearing.id]), inScope)
+}
+
+async function renderChange (app: FastifyInstance, reply: FastifyReply, hearing: Hearing, warnings: ScheduleWarning[]) {
+  reply.header('etag', etag(hearing))
+  return { ...(await render(app, hearing, true)), warnings }
+}
+
+function encodeHearingCursor (hearing: Hearing): string {
+  return `${hearing.startsAt?.toISOString() ?? ''}|${hearing.id}`
+}
+
+function decodeHearingCursor (cursor: string | undefined) {
+  const position = decodeCursor(cursor)
+  if (position === undefined) return undefined
+  const [startsAt, id] = position.split('|')
+  if (!id || (startsAt && Number.isNaN(Date.parse(startsAt)))) throw new InvalidError('The cursor is not one this service gave out.')
+  return { startsAt: startsAt ? new Date(startsAt) : null, id }
+}
+
+const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const context = (request: FastifyRequest, principal: Principal): HearingContext => ({
+    db: app.db, principal, now: app.now(), officeHours: app.officeHours, requestId: request.id
+  })
+  const writeAccess = async (request: FastifyRequest, id: string) => {
+    const { hearing } = await visibleHearing(app, request, id)
+    return app.requireWrite(request, hearing.councilId)
+  }
+
+  app.get('/', {
+    schema: {
+      tags: ['hearings'], summary: 'List hearings by start time (public ones for everyone; the rest within the caller\'s scope)',
+      querystring: QueryHearingsSchema,
+      response: { 200: HearingPageSchema, ...problems(400, 401, 404) }
+    }
+  }, async (request) => {
+    const { limit = 100, cursor, councilId, descendants, from, to, status, personId } = request.query
+    const principal = request.principal
+    let councilIds: string[] | undefined
+    if (councilId) {
+      councilIds = descendants ? await descendantIds(app.db, councilId) : [councilId]
+      if (councilIds.length === 0) throw new NotFoundError(`No council with id ${councilId}.`)
+    } else if (descendants) {
+      throw new InvalidError('descendants=true goes with councilId.')
+    }
+    const privateCouncilIds = principal ? await readableCouncilIds(app.db, principal) : []
+    const rows = await listHearings(app.db, {
+      councilIds, privateCouncilIds, status, personId,
+      from: from ? new Date(from) : undefined,
+      to: to ? new Date(to) : undefined,
+      after: decodeHearingCursor(cursor),
+      limit: limit + 1
+    })
+    const result = page(rows, limit, encodeHearingCursor)
+    const zones = await councilZones(app.db, result.items.map((h) => h.councilId))
+    const participants = await listParticipants(app.db, result.items.map((h) => h.id))
+    const inScope = new Set(privateCouncilIds ?? result.items.map((h) => h.councilId))
+    return {
+      items: result.items.map((h) => hearingView(h, zones.get(h.councilId)!, participants.filter((p) => p.hearingId === h.id), inScope.has(h.councilId))),
+      nextCursor: result.nextCursor
+    }
+  })
+
+  app.post('/', {
+    schema: {
+      tags: ['hearings'], summary: 'Plan a hearing: a draft, scheduled at once, or a past one recorded as held', security: secured,
+      body: CreateHearingSchema,
+      response: { 201: HearingChangeRef, ...problems(400, 401, 403, 404, 409, 422) }
+    }
+  }, async (request, reply) => {
+    const principal = await app.requireWrite(request, request.body.councilId)
+    const { hearing, warnings } = await createHearing(context(request, principal), request.body)
+    reply.code(201).header('location', `/v1/hearings/${hearing.id}`)
+    return renderChange(app, reply, hearing, warnings)
+  })
+
+  app.get('/:id', {
+    schema: {
+      tags: ['hearings'], summary: 'Read a hearing; its ETag goes in If-Match to change it',
+      params: IdParams,
+      response: { 200: HearingRef, ...problems(400, 401, 404) }
+    }
+  }, async (request, reply) => {
+    const { hearing, inScope } = await visibleHearing(app, request, request.params.id)
+    reply.header('etag', etag(hearing))
+    return render(app, hearing, inScope)
+  })
+
+  app.patch('/:id', {
+    schema: {
+      tags: ['hearings'], summary: 'Change a hearing (If-Match required); a new time for a scheduled one is a reschedule with a reason', security: secured,
+      params: IdParams,
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'The ETag from GET /v1/hearings/{id}' })) }),
+      body: UpdateHearingSchema,
+      response: { 200: HearingChangeRef, ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
+    }
+  }, async (request, reply) => {
+    const principal = await writeAccess(request, request.params.id)
+    const { hearing, warnings } = await updateHearing(context(request, principal), request.params.id, request.body, request.headers['if-match'], etag)
+    return renderChange(app, reply, hearing, warnings)
+  })
+
+  const actions: Array<{ action: HearingAction, summary: string, body: typeof ScheduleSchema | typeof ReasonSchema | typeof OutcomeSchema }> = [
+    { action: 'schedule', summary: 'Schedule a draft or postponed hearing (with its time)', body: ScheduleSchema },
+    { action: 'postpone', summary: 'Postpone a scheduled hearing: it loses its time until scheduled again', body: ReasonSchema },
+    { action: 'cancel', summary: 'Cancel a draft, scheduled or postponed hearing', body: ReasonSchema },
+    { action: 'outcome', summary: 'Record that the hearing was held, with its outcome (once it has started); on a held one, amend it', body: OutcomeSchema }
+  ]
+  for (const { action, summary, body } of actions) {
+    app.post(`/:id/${action}`, {
+      schema: {
+        tags: ['hearings'], summary, security: secured,
+        params: IdParams,
+        body,
+        response: { 200: HearingChangeRef, ...problems(400, 401, 403, 404, 409, 422) }
+      }
+    }, async (request, reply) => {
+      const principal = await writeAccess(request, request.params.id)
+      const input: ActionInput = action === 'outcome' ? { outcome: request.body as ActionInput['outcome'] } : request.body as ActionInput
+      const { hearing, warnings } = await applyAction(context(request, principal), request.params.id, action, input)
+      return renderChange(app, reply, hearing, warnings)
+    })
+  }
+
+  app.get('/:id/history', {
+    schema: {
+      tags: ['hearings'], summary: 'Every move of the hearing with its reason (within the council\'s scope)', security: secured,
+      params: IdParams,
+      response: { 200: HistorySchema, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => {
+    const { hearing } = await visibleHearing(app, request, request.params.id)
+    await app.requireRead(request, hearing.councilId)
+    const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
+    const items = await listTransitions(app.db, hearing.id)
+    return { items: items.map(({ id: _id, hearingId: _h, ...t }) => ({ ...t, startsAt: zoned(t.startsAt, zone), endsAt: zoned(t.endsAt, zone), at: zoned(t.at, zone) })) }
+  })
+
+}
+
+export default hearingRoutes

@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { councilZones, type ParticipantView } from '../../db/queries/hearings.js'
+import { findPerson, personCouncilIds } from '../../db/queries/people.js'
+import { councilAncestry } from '../../db/queries/councils.js'
+import { canReadPrivate } from '../../domain/access.js'
+import { UnprocessableError } from '../../domain/errors.js'
+import { IdParams, problems } from '../../schemas/common.js'
+import { AddParticipantSchema, InvitationLinkSchema, ParticipantParams } from '../../schemas/hearings.js'
+import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
+import { visibleHearing } from './index.js'
+import { participantView } from './view.js'
+
+const secured = [{ bearer: [] }]
+
+/** Invitations: who is asked to a hearing, in which role; each with a secret link to answer. */
+const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const invitationUrl = (secret: string) => `${app.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/v1/invitations/${secret}`
+  const linkResponse = async (councilId: string, participant: ParticipantView, secret: string) => {
+    const zone = (await councilZones(app.db, [councilId])).get(councilId)!
+    return { participant: participantView(participant, zone), invitationToken: secret, invitationUrl: invitationUrl(secret) }
+  }
+
+  app.post('/:id/participants', {
+    schema: {
+      tags: ['hearings'], summary: 'Invite a person as explainer, attendee or guest; returns the invitation link once', security: secured,
+      params: IdParams,
+      body: AddParticipantSchema,
+      response: { 201: InvitationLinkSchema, ...problems(400, 401, 403, 404, 409, 422) }
+    }
+  }, async (request, reply) => {
+    const { hearing } = await visibleHearing(app, request, request.params.id)
+    const principal = await app.requireWrite(request, hearing.councilId)
+    const person = await findPerson(app.db, request.body.personId)
+    // Only people the caller may already see: an invitation must not open someone else's records.
+    let visible = Boolean(person) && principal.role === 'admin'
+    if (person && !visible) {
+      for (const councilId of await personCouncilIds(app.db, person)) {
+        if (canReadPrivate(principal, await councilAncestry(app.db, councilId))) { visible = true; break }
+      }
+    }
+    if (!visible) throw new UnprocessableError(`personId ${request.body.personId} does not name a person your council has registered or includes as a member.`)
+    const result = await addParticipant({ db: app.db, principal, requestId: request.id }, hearing.id, request.body)
+    reply.code(201).header('cache-control', 'no-store')
+    return linkResponse(hearing.councilId, result.participant, result.secret)
+  })
+
+  app.delete('/:id/participants/:participantId', {
+    schema: {
+      tags: ['hearings'], summary: 'Withdraw an invitation; its link stops working', security: secured,
+      params: ParticipantParams,
+      response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => {
+    const { hearing } = await visibleHearing(app, request, request.params.id)
+    const principal = await app.requireWrite(request, hearing.councilId)
+    await removeParticipant({ db: app.db, principal, requestId: request.id }, hearing.id, request.params.participantId)
+    return reply.code(204).send(null)
+  })
+
+  app.post('/:id/participants/:participantId/invitation', {
+    schema: {
+      tags: ['hearings'], summary: 'A new invitation link (the old one stops working at once)', security: secured,
+      params: ParticipantParams,
+      response: { 200: InvitationLinkSchema, ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => {
+    const { hearing } = await visibleHearing(app, request, request.params.id)
+    const principal = await app.requireWrite(request, hearing.councilId)
+    const result = await renewInvitation({ db: app.db, principal, requestId: request.id }, hearing.id, request.params.participantId)
+    reply.header('cache-control', 'no-store')
+    return linkResponse(hearing.councilId, result.participant, result.secret)
+  })
+}
+
+export default participantRoutes

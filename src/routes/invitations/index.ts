@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { councilZones, findHearing } from '../../db/queries/hearings.js'
+import { findCouncil } from '../../db/queries/councils.js'
+import { NotFoundError } from '../../domain/errors.js'
+import { problems } from '../../schemas/common.js'
+import { InvitationSchema, InvitationTokenParams, RespondSchema } from '../../schemas/hearings.js'
+import { answerInvitation, findInvitation } from '../../services/participants.js'
+import { participantView, zoned } from '../hearings/view.js'
+
+const notFound = () => new NotFoundError('This invitation link is not valid: it may have been replaced or withdrawn. Ask the council\'s office for a new one.')
+
+/**
+ * The invited person's own page, reached by the secret link: no account, no token.
+ * A link answers for its own invitation only; guessing links is rate limited like tokens.
+ */
+const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  async function invitation (secret: string) {
+    const participant = await findInvitation(app.db, secret)
+    if (!participant) return undefined
+    const hearing = (await findHearing(app.db, participant.hearingId))!
+    const council = (await findCouncil(app.db, hearing.councilId))!
+    const zone = (await councilZones(app.db, [council.id])).get(council.id)!
+    return {
+      hearing: {
+        id: hearing.id, title: hearing.title, description: hearing.description, location: hearing.location,
+        startsAt: zoned(hearing.startsAt, zone), endsAt: zoned(hearing.endsAt, zone), status: hearing.status,
+        council: { id: council.id, name: council.name }
+      },
+      invitation: participantView(participant, zone)
+    }
+  }
+
+  app.get('/:token', {
+    schema: {
+      tags: ['invitations'], summary: 'The hearing and this invitation, for the person invited',
+      params: InvitationTokenParams,
+      response: { 200: InvitationSchema, ...problems(404, 429) }
+    }
+  }, async (request, reply) => {
+    const found = await invitation(request.params.token)
+    app.guardSecret(request, Boolean(found))
+    if (!found) throw notFound()
+    reply.header('cache-control', 'private, no-store')
+    return found
+  })
+
+  app.post('/:token/response', {
+    schema: {
+      tags: ['invitations'], summary: 'Accept, decline, or delegate to a named substitute',
+      params: InvitationTokenParams,
+      body: RespondSchema,
+      response: { 200: InvitationSchema, ...problems(400, 404, 409, 429) }
+    }
+  }, async (request, reply) => {
+    app.guardSecret(request, true)
+    const answered = await answerInvitation(app.db, request.params.token, request.body, app.now())
+    app.guardSecret(request, Boolean(answered))
+    if (!answered) throw notFound()
+    reply.header('cache-control', 'private, no-store')
+    return (await invitation(request.params.token))!
+  })
+}
+
+export default invitationRoutes

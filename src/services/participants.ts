@@ -1,0 +1,115 @@
+import type { Db } from '../db/client.js'
+import { recordAudit } from '../db/queries/audit.js'
+import {
+  deleteParticipantRow, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
+  updateParticipantRow, type Hearing
+} from '../db/queries/hearings.js'
+import type { Principal } from '../domain/access.js'
+import { ConflictError, InvalidError, NotFoundError, withDetails } from '../domain/errors.js'
+import { blocksCalendar } from '../domain/hearings.js'
+import { generateSecret, hashSecret } from '../domain/tokens.js'
+
+interface Context { db: Db, principal: Principal, requestId?: string }
+
+async function lockOpenHearing (tx: Db, hearingId: string): Promise<Hearing> {
+  const hearing = await lockHearing(tx, hearingId)
+  if (!hearing) throw new NotFoundError(`No hearing with id ${hearingId}.`)
+  if (hearing.status === 'cancelled') throw new ConflictError('The hearing is cancelled: its invitations cannot change.')
+  return hearing
+}
+
+function isExclusionViolation (error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause
+  return (error as { code?: string }).code === '23P01' || cause?.code === '23P01'
+}
+
+/** Invites a person; returns the invitation link's secret once. An explainer may not be double-booked. */
+export async function addParticipant (ctx: Context, hearingId: string, input: { personId: string, role: 'explainer' | 'attendee' | 'guest' }) {
+  const secret = generateSecret()
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const hearing = await lockOpenHearing(tx, hearingId)
+      const blocking = blocksCalendar(hearing.status) && input.role === 'explainer'
+      if (blocking) {
+        const conflict = await findExplainerConflict(tx, [input.personId], hearing.startsAt!, hearing.endsAt!, hearing.id)
+        if (conflict) {
+          throw withDetails(new ConflictError(`${conflict.fullName} already explains at another hearing at that time: "${conflict.title}" (${conflict.id}).`),
+            { conflictingHearingId: conflict.id })
+        }
+      }
+      const id = await insertParticipant(tx, {
+        hearingId, personId: input.personId, role: input.role, invitationHash: hashSecret(secret),
+        startsAt: hearing.startsAt, endsAt: hearing.endsAt, blocking
+      })
+      const participant = (await findParticipant(tx, hearingId, id))!
+      await recordAudit(tx, { principal: ctx.principal, action: 'invite', entity: 'participant', entityId: id, councilId: hearing.councilId, after: participant, requestId: ctx.requestId })
+      return { hearing, participant, secret }
+    })
+  } catch (error) {
+    if (!isExclusionViolation(error)) throw error
+    throw new ConflictError('That person already explains at another hearing at that time.')
+  }
+}
+
+export async function removeParticipant (ctx: Context, hearingId: string, participantId: string) {
+  return ctx.db.transaction(async (tx) => {
+    const hearing = await lockOpenHearing(tx, hearingId)
+    const before = await findParticipant(tx, hearingId, participantId)
+    if (!before) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
+    await deleteParticipantRow(tx, participantId)
+    await recordAudit(tx, { principal: ctx.principal, action: 'uninvite', entity: 'participant', entityId: participantId, councilId: hearing.councilId, before, requestId: ctx.requestId })
+  })
+}
+
+/** A new link for the invitation; the old one stops working at once. */
+export async function renewInvitation (ctx: Context, hearingId: string, participantId: string) {
+  const secret = generateSecret()
+  return ctx.db.transaction(async (tx) => {
+    const hearing = await lockOpenHearing(tx, hearingId)
+    const participant = await findParticipant(tx, hearingId, participantId)
+    if (!participant) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
+    await updateParticipantRow(tx, participantId, { invitationHash: hashSecret(secret) })
+    await recordAudit(tx, { principal: ctx.principal, action: 'renew_invitation', entity: 'participant', entityId: participantId, councilId: hearing.councilId, requestId: ctx.requestId })
+    return { hearing, participant, secret }
+  })
+}
+
+export async function findInvitation (db: Db, secret: string) {
+  return findParticipantByInvitation(db, hashSecret(secret))
+}
+
+export interface InvitationAnswer {
+  response: 'accepted' | 'declined' | 'delegated'
+  substituteName?: string | undefined
+  substitutePosition?: string | undefined
+}
+
+/** The invited person's answer, through the link: no account needed. */
+export async function answerInvitation (db: Db, secret: string, answer: InvitationAnswer, now: Date) {
+  if (answer.response === 'delegated' && !(answer.substituteName && answer.substitutePosition)) {
+    throw new InvalidError('Delegating needs substituteName and substitutePosition: who comes instead, and in what capacity.')
+  }
+  if (answer.response !== 'delegated' && (answer.substituteName || answer.substitutePosition)) {
+    throw new InvalidError('substituteName and substitutePosition go only with the response "delegated".')
+  }
+  return db.transaction(async (tx) => {
+    const participant = await findParticipantByInvitation(tx, hashSecret(secret))
+    if (!participant) return undefined
+    const hearing = (await lockHearing(tx, participant.hearingId))!
+    if (hearing.status === 'cancelled' || hearing.status === 'held') {
+      throw new ConflictError(`The hearing is ${hearing.status}: answers are closed.`)
+    }
+    await updateParticipantRow(tx, participant.id, {
+      response: answer.response,
+      substituteName: answer.substituteName ?? null,
+      substitutePosition: answer.substitutePosition ?? null,
+      respondedAt: now
+    })
+    const after = (await findParticipant(tx, participant.hearingId, participant.id))!
+    await recordAudit(tx, {
+      principal: { tokenId: null, label: `invitation:${participant.id}` },
+      action: 'answer', entity: 'participant', entityId: participant.id, councilId: hearing.councilId, before: participant, after
+    })
+    return { hearing, participant: after }
+  })
+}
