@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import AjvCompiler from '@fastify/ajv-compiler'
 import helmet from '@fastify/helmet'
@@ -32,8 +32,8 @@ export interface AppDeps {
   database?: Database
   /** The clock; tests set it. */
   now?: () => Date
-  /** Logger options; by default from LOG_LEVEL. */
-  logger?: FastifyServerOptions['logger']
+  /** Where log lines go (tests read them); stdout by default. Level, redaction and serializers stay as configured. */
+  logStream?: { write(line: string): void }
 }
 
 declare module 'fastify' {
@@ -59,8 +59,9 @@ const coercingParts = AjvCompiler()
  */
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? {
+    logger: {
       level: config.LOG_LEVEL,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
       serializers: {
         req: (request) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip })

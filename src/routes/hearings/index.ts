@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { councilAncestry, descendantIds } from '../../db/queries/councils.js'
+import { councilAncestry, descendantIds, findCouncil } from '../../db/queries/councils.js'
 import { councilZones, findHearing, listHearings, listParticipants, listTransitions, type Hearing } from '../../db/queries/hearings.js'
 import { canReadPrivate, type Principal } from '../../domain/access.js'
 import { InvalidError, NotFoundError } from '../../domain/errors.js'
@@ -79,7 +79,7 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const principal = request.principal
     let councilIds: string[] | undefined
     if (councilId) {
-      councilIds = descendants ? await descendantIds(app.db, councilId) : [councilId]
+      councilIds = descendants ? await descendantIds(app.db, councilId) : (await findCouncil(app.db, councilId)) ? [councilId] : []
       if (councilIds.length === 0) throw new NotFoundError(`No council with id ${councilId}.`)
     } else if (descendants) {
       throw new InvalidError('descendants=true goes with councilId.')
