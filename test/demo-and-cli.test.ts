@@ -2,7 +2,7 @@ import t from 'tap'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build, call } from './helper.js'
+import { admin, build, call } from './helper.js'
 import { demoCouncilIds, seedDemo, wardCode } from '../src/demo/seed.js'
 import { DONG_DA_WARDS } from '../src/demo/dong-da.js'
 import { runToExit, spawnServer, startServer } from './process.js'
@@ -21,6 +21,22 @@ t.test('the demo loads Hà Nội, Đống Đa and its 21 wards, idempotently', a
   t.equal(in2022.body.items.length, 0, 'Hà Nội\'s wards had no council from 2021-07-01')
   const district = await call(app, { method: 'GET', url: `/v1/councils/${ids['dong-da']}` })
   t.match(district.body, { name: 'Quận Đống Đa', level: 'district', parentId: ids['ha-noi'] })
+
+  const in2019 = `from=${encodeURIComponent('2019-01-01T00:00:00+07:00')}&to=${encodeURIComponent('2020-01-01T00:00:00+07:00')}`
+  const districtHearings = await call(app, { method: 'GET', url: `/v1/hearings?councilId=${ids['dong-da']}&status=held&${in2019}` })
+  t.equal(districtHearings.body.items.length, 2, 'the district council held 2 hearings in 2019')
+  t.ok(districtHearings.body.items.every((x: { explainers: unknown[] }) => x.explainers.length === 1))
+  const wardHearings = await call(app, { method: 'GET', url: `/v1/hearings?councilId=${ids['dong-da']}&descendants=true&status=held&limit=500&${in2019}` })
+  const perWard = new Map<string, number>()
+  for (const x of wardHearings.body.items as Array<{ councilId: string, description: string }>) {
+    if (x.councilId !== ids['dong-da']) perWard.set(x.councilId, (perWard.get(x.councilId) ?? 0) + 1)
+    t.match(x.description, /minh họa/, 'marked as illustrative')
+  }
+  t.equal(perWard.size, 21, 'every ward held at least one hearing in 2019')
+  t.ok([...perWard.values()].filter((n) => n === 2).length >= 5, 'several held 2')
+  const in2020 = await call(app, { method: 'GET', url: `/v1/hearings?councilId=${ids['dong-da']}&descendants=true&limit=500`, headers: admin })
+  const states2020 = new Set((in2020.body.items as Array<{ status: string, startsAt: string | null }>).filter((x) => x.startsAt === null || x.startsAt.startsWith('2020')).map((x) => x.status))
+  t.same([...states2020].sort(), ['cancelled', 'draft', 'held', 'postponed', 'scheduled'], '2020 hearings in each state')
 })
 
 t.test('`npm run demo` loads the demo and starts the service; the token CLI works offline', async (t) => {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import { eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
-import { councils, memberships, people } from '../db/schema.js'
+import { councils, hearingParticipants, hearingTransitions, hearings, memberships, people } from '../db/schema.js'
+import { generateSecret, hashSecret } from '../domain/tokens.js'
+import { ILLUSTRATIVE, demoHearings } from './hearings.js'
 import { recordAudit } from '../db/queries/audit.js'
 import type { Principal } from '../domain/access.js'
 import { slugify } from '../domain/slug.js'
@@ -58,6 +60,28 @@ export async function seedDemo (db: Db): Promise<{ inserted: number }> {
         for (const row of membership) {
           inserted++
           await recordAudit(tx, { principal: seeder, action: 'create', entity: 'membership', entityId: row.id, councilId, after: row })
+        }
+      }
+    }
+    for (const hearing of demoHearings()) {
+      const councilId = hearing.council === 'district' ? dongDa : wardIds.get(hearing.council)!
+      const id = demoId(`hearing:${hearing.key}`)
+      const rows = await tx.insert(hearings).values({
+        id, councilId, title: hearing.title, description: ILLUSTRATIVE, location: 'Hội trường UBND',
+        status: hearing.status, startsAt: hearing.startsAt, endsAt: hearing.endsAt, outcome: hearing.outcome,
+        sequence: hearing.status === 'draft' ? 0 : 1
+      }).onConflictDoNothing().returning()
+      for (const row of rows) {
+        inserted++
+        await tx.insert(hearingTransitions).values({
+          hearingId: id, action: 'create', fromStatus: null, toStatus: row.status, startsAt: row.startsAt, endsAt: row.endsAt, actor: seeder.label
+        })
+        await recordAudit(tx, { principal: seeder, action: 'create', entity: 'hearing', entityId: id, councilId, after: row })
+        if (hearing.explainerKey) {
+          await tx.insert(hearingParticipants).values({
+            hearingId: id, personId: demoId(`person:${hearing.explainerKey}`), role: 'explainer', response: 'accepted',
+            invitationHash: hashSecret(generateSecret()), startsAt: row.startsAt, endsAt: row.endsAt, blocking: row.status === 'held'
+          }).onConflictDoNothing()
         }
       }
     }

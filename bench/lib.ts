@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import postgres from 'postgres'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** With DATABASE_URL (a server), a fresh database of its own, dropped at the end; otherwise PGlite. */
+export async function benchDatabase (): Promise<{ env: Record<string, string>, drop: () => Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL
+  if (!serverUrl) return { env: {}, drop: async () => {} }
+  const name = `giaitrinh_bench_${process.pid}`
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database "${name}"`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    env: { DATABASE_URL: url.toString() },
+    drop: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`)
+      await admin.end()
+    }
+  }
+}
+
+export async function startBenchServer (env: Record<string, string>): Promise<{ address: string, engine: string, child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], {
+    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let output = ''
+  return new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+      const line = output.split('\n').find((l) => l.includes('giaitrinh is ready'))
+      if (line) resolve({ ...(JSON.parse(line) as { address: string, engine: string }), child })
+    })
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
+  })
+}
+
+export interface Figures { label: string, requests: number, rps: number, p50: number, p99: number, mean: number, non2xx: number }
+
+export async function measure (label: string, options: autocannon.Options): Promise<Figures> {
+  const result = await autocannon({ connections: 16, duration: 5, ...options })
+  return {
+    label,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mean: result.latency.mean,
+    non2xx: result.non2xx + result.errors
+  }
+}
+
+/**
+ * Latency in ms as autocannon reports it (whole ms for median and p99, so a sub-millisecond baseline
+ * shows as 0 or 1); the ratios use the mean latency and the throughput, which keep their precision.
+ */
+export function printTable (rows: Figures[], baseline: Figures): void {
+  const pad = (text: string | number, width: number) => String(text).padStart(width)
+  console.log(`${'path'.padEnd(46)}${pad('req/s', 8)}${pad('median', 8)}${pad('p99', 7)}${pad('mean', 8)}${pad('errors', 8)}${pad('mean÷base', 11)}${pad('base÷req/s', 12)}`)
+  for (const row of rows) {
+    console.log(`${row.label.padEnd(46)}${pad(row.rps.toFixed(0), 8)}${pad(row.p50, 8)}${pad(row.p99, 7)}${pad(row.mean.toFixed(2), 8)}${pad(row.non2xx, 8)}` +
+      `${pad(`${(row.mean / baseline.mean).toFixed(1)}x`, 11)}${pad(`${(baseline.rps / row.rps).toFixed(1)}x`, 12)}`)
+  }
+}
