@@ -18,43 +18,53 @@ export async function findCouncilByCode (db: Db, code: string): Promise<Council 
   return council
 }
 
-/** The council's id, then its parent's, up to the root. Empty when the council does not exist. */
-export async function councilAncestry (db: Db, id: string): Promise<string[]> {
-  const chain: string[] = []
-  let current: string | null = id
-  while (current && chain.length < MAX_DEPTH) {
-    const [row]: { id: string, parentId: string | null }[] = await db
-      .select({ id: councils.id, parentId: councils.parentId }).from(councils).where(eq(councils.id, current))
-    if (!row || chain.includes(row.id)) break
-    chain.push(row.id)
-    current = row.parentId
-  }
-  return chain
+/**
+ * Rows of a raw query, whichever driver ran it: postgres.js returns an array, PGlite an object
+ * with `rows`. Only for what the query builder cannot say (recursive CTEs); cast columns to text or int.
+ */
+async function rawRows<T> (db: Db, query: SQL): Promise<T[]> {
+  const result = await db.execute(query) as unknown as T[] | { rows: T[] }
+  return Array.isArray(result) ? result : result.rows
 }
 
-/** The council and all its descendants, each with its depth below the root (0 for the root). */
+/** The council's id, then its parent's, up to the root. Empty when the council does not exist. One query. */
+export async function councilAncestry (db: Db, id: string): Promise<string[]> {
+  const rows = await rawRows<{ id: string }>(db, sql`
+    with recursive chain(id, parent_id, depth) as (
+      select id, parent_id, 0 from ${councils} where id = ${id}
+      union all
+      select c.id, c.parent_id, chain.depth + 1 from ${councils} c join chain on c.id = chain.parent_id
+      where chain.depth < ${MAX_DEPTH}
+    ) cycle id set is_cycle using path
+    select id::text as id from chain where not is_cycle order by depth`)
+  return rows.map((row) => row.id)
+}
+
+/** The ids of a council and all its descendants with their depth (0 for the root). One query. */
+async function subtreeDepths (db: Db, rootId: string): Promise<Map<string, number>> {
+  const rows = await rawRows<{ id: string, depth: number }>(db, sql`
+    with recursive tree(id, depth) as (
+      select id, 0 from ${councils} where id = ${rootId}
+      union all
+      select c.id, tree.depth + 1 from ${councils} c join tree on c.parent_id = tree.id
+      where tree.depth < ${MAX_DEPTH}
+    ) cycle id set is_cycle using path
+    select id::text as id, depth::int as depth from tree where not is_cycle`)
+  return new Map(rows.map((row) => [row.id, Number(row.depth)]))
+}
+
+/** The council and all its descendants, each with its depth below the root (0 for the root), breadth first. */
 export async function councilSubtree (db: Db, rootId: string, activeOn?: string): Promise<Array<Council & { depth: number }>> {
-  const [root] = await db.select().from(councils).where(eq(councils.id, rootId))
-  if (!root) return []
-  const result: Array<Council & { depth: number }> = [{ ...root, depth: 0 }]
-  const seen = new Set([root.id])
-  let frontier = [root.id]
-  for (let depth = 1; frontier.length > 0 && depth < MAX_DEPTH; depth++) {
-    const children = await db.select().from(councils)
-      .where(inArray(councils.parentId, frontier)).orderBy(asc(councils.code))
-    frontier = []
-    for (const child of children) {
-      if (seen.has(child.id)) continue
-      seen.add(child.id)
-      frontier.push(child.id)
-      result.push({ ...child, depth })
-    }
-  }
+  const depths = await subtreeDepths(db, rootId)
+  if (depths.size === 0) return []
+  const rows = await db.select().from(councils).where(inArray(councils.id, [...depths.keys()]))
+  const result = rows.map((council) => ({ ...council, depth: depths.get(council.id)! }))
+    .sort((a, b) => a.depth - b.depth || a.code.localeCompare(b.code))
   return activeOn ? result.filter((council, i) => i === 0 || isActiveOn(council, activeOn)) : result
 }
 
 export async function descendantIds (db: Db, rootId: string): Promise<string[]> {
-  return (await councilSubtree(db, rootId)).map((council) => council.id)
+  return [...(await subtreeDepths(db, rootId)).keys()]
 }
 
 function isActiveOn (council: Council, day: string): boolean {

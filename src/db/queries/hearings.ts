@@ -89,8 +89,8 @@ export interface HearingQuery {
   limit: number
 }
 
-/** Hearings ordered by start (those without a time last), then id, for stable cursor pages. */
-export async function listHearings (db: Db, query: HearingQuery): Promise<Hearing[]> {
+/** Hearings ordered by start (those without a time last), then id, for stable cursor pages; each with its council's zone. */
+export async function listHearings (db: Db, query: HearingQuery): Promise<Array<Hearing & { timezone: string }>> {
   const conditions: Array<SQL | undefined> = []
   if (query.councilIds) conditions.push(inArray(hearings.councilId, query.councilIds))
   if (query.privateCouncilIds) {
@@ -109,8 +109,11 @@ export async function listHearings (db: Db, query: HearingQuery): Promise<Hearin
       ? or(gt(hearings.startsAt, startsAt), and(eq(hearings.startsAt, startsAt), gt(hearings.id, id)), isNull(hearings.startsAt))
       : and(isNull(hearings.startsAt), gt(hearings.id, id)))
   }
-  return db.select().from(hearings).where(and(...conditions))
+  const rows = await db.select({ hearing: hearings, timezone: councils.timezone }).from(hearings)
+    .innerJoin(councils, eq(councils.id, hearings.councilId))
+    .where(and(...conditions))
     .orderBy(sql`${hearings.startsAt} asc nulls last`, asc(hearings.id)).limit(query.limit)
+  return rows.map((row) => ({ ...row.hearing, timezone: row.timezone }))
 }
 
 export async function councilZones (db: Db, councilIds: string[]): Promise<Map<string, string>> {

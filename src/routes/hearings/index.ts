@@ -93,11 +93,10 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       limit: limit + 1
     })
     const result = page(rows, limit, encodeHearingCursor)
-    const zones = await councilZones(app.db, result.items.map((h) => h.councilId))
     const participants = await listParticipants(app.db, result.items.map((h) => h.id))
     const inScope = new Set(privateCouncilIds ?? result.items.map((h) => h.councilId))
     return {
-      items: result.items.map((h) => hearingView(h, zones.get(h.councilId)!, participants.filter((p) => p.hearingId === h.id), inScope.has(h.councilId))),
+      items: result.items.map(({ timezone, ...h }) => hearingView(h, timezone, participants.filter((p) => p.hearingId === h.id), inScope.has(h.councilId))),
       nextCursor: result.nextCursor
     }
   })
