@@ -56,6 +56,16 @@ t.test('bad input gets 4xx problem+json and changes nothing', async (t) => {
     { name: 'a wrong content type', method: 'POST', url: '/v1/people', headers: { ...admin, 'content-type': 'text/plain' }, body: 'hello', expect: 415 },
     { name: 'an unknown route', method: 'GET', url: '/v1/nothing-here', expect: 404 },
     { name: 'an unknown method on a route', method: 'DELETE', url: '/v1/councils', headers: admin, expect: 404 },
+    { name: 'a hearing time without an offset', method: 'POST', url: '/v1/hearings', headers: json, body: JSON.stringify({ councilId: h.wardA.id, title: 'x', startsAt: '2026-12-15 08:00', endsAt: '2026-12-15 10:00' }), expect: 400, field: /with an offset/ },
+    { name: 'an unknown hearing field', method: 'POST', url: '/v1/hearings', headers: json, body: JSON.stringify({ councilId: h.wardA.id, title: 'x', room: 'A' }), expect: 400, field: /room/ },
+    { name: 'a hearing status that cannot be created', method: 'POST', url: '/v1/hearings', headers: json, body: JSON.stringify({ councilId: h.wardA.id, title: 'x', status: 'postponed' }), expect: 400, field: /status/ },
+    { name: 'a control character in a description', method: 'POST', url: '/v1/hearings', headers: json, body: JSON.stringify({ councilId: h.wardA.id, title: 'x', description: 'a\u0007b' }), expect: 400, field: /description/ },
+    { name: 'an outcome of the wrong shape', method: 'POST', url: '/v1/hearings', headers: json, body: JSON.stringify({ councilId: h.wardA.id, title: 'x', status: 'held', outcome: { summary: 1 } }), expect: 400 },
+    { name: 'a bad action body', method: 'POST', url: `/v1/hearings/${h.wardA.id}/cancel`, headers: json, body: '{"reason": ""}', expect: 400 },
+    { name: 'an action on an unknown hearing', method: 'POST', url: '/v1/hearings/00000000-0000-4000-8000-000000000000/cancel', headers: json, body: '{"reason": "x"}', expect: 404 },
+    { name: 'an unknown action', method: 'POST', url: '/v1/hearings/00000000-0000-4000-8000-000000000000/archive', headers: json, body: '{}', expect: 404 },
+    { name: 'an invitation answer of the wrong kind', method: 'POST', url: '/v1/invitations/gt_x/response', headers: { 'content-type': 'application/json' }, body: '{"response":"maybe"}', expect: 400 },
+    { name: 'a rule with negative days', method: 'POST', url: '/v1/notice-rules', headers: json, body: JSON.stringify({ code: 'x-rule', name: 'x', legalBasis: 'x', effectiveFrom: '2026-01-01', effectiveTo: null, explainerNoticeDays: -1, dayKind: 'calendar', verified: false }), expect: 400 },
     { name: 'a code with spaces and SQL', method: 'POST', url: '/v1/councils', headers: json, body: JSON.stringify({ ...validCouncil, code: "x'; drop table councils; --" }), expect: 400, field: /code/ }
   ]
 
