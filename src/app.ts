@@ -19,6 +19,9 @@ import hearingRoutes from './routes/hearings/index.js'
 import participantRoutes from './routes/hearings/participants.js'
 import invitationRoutes from './routes/invitations/index.js'
 import calendarRoutes from './routes/calendar/index.js'
+import feedRoutes from './routes/feeds/index.js'
+import feedTokenRoutes from './routes/feeds/tokens.js'
+import feedsPlugin from './plugins/feeds.js'
 import { sharedSchemas } from './schemas/common.js'
 import { councilSchemas } from './schemas/councils.js'
 import { peopleSchemas } from './schemas/people.js'
@@ -26,6 +29,7 @@ import { tokenSchemas } from './schemas/tokens.js'
 import { auditSchemas } from './schemas/audit.js'
 import { hearingSchemas } from './schemas/hearings.js'
 import { calendarSchemas } from './schemas/calendar.js'
+import { feedSchemas } from './schemas/feeds.js'
 
 export interface AppDeps {
   /** An open database (tests); by default one is opened from the config and closed with the app. */
@@ -90,7 +94,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('config', config)
   app.decorate('now', deps.now ?? (() => new Date()))
   app.decorate('officeHours', parseOfficeHours(config.OFFICE_HOURS))
-  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas]) {
+  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas]) {
     app.addSchema(schema)
   }
 
@@ -101,6 +105,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
+  await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS })
 
   await app.register(healthRoutes)
   await app.register(councilRoutes, { prefix: '/v1/councils' })
@@ -112,5 +117,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(participantRoutes, { prefix: '/v1/hearings' })
   await app.register(invitationRoutes, { prefix: '/v1/invitations' })
   await app.register(calendarRoutes, { prefix: '/v1' })
+  await app.register(feedRoutes)
+  await app.register(feedTokenRoutes, { prefix: '/v1/people' })
   return app
 }

@@ -21,6 +21,8 @@ export interface Database {
   migrate(): Promise<void>
   /** Answers when the database answers a query; throws otherwise. */
   ping(): Promise<void>
+  /** Calls back on every NOTIFY on the channel, after the notifying transaction commits; returns unlisten. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -64,6 +66,10 @@ export function createPostgres (url: string, max = 10): Database {
     engine: 'postgres',
     migrate: () => migratePostgresUrl(url),
     async ping () { await db.execute(sql`select 1`) },
+    async listen (channel, onNotify) {
+      const { unlisten } = await client.listen(channel, onNotify)
+      return unlisten
+    },
     async close () { await client.end({ timeout: 5 }) }
   }
 }
@@ -76,6 +82,10 @@ export function wrapPglite (client: PGlite, afterClose: () => void = () => {}): 
     engine: 'pglite',
     migrate: () => migratePgliteDb(db),
     async ping () { await db.execute(sql`select 1`) },
+    async listen (channel, onNotify) {
+      const unlisten = await client.listen(channel, onNotify)
+      return async () => { if (!client.closed) await unlisten() }
+    },
     async close () {
       try {
         if (!client.closed) await client.close()

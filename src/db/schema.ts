@@ -198,3 +198,20 @@ export const calendarDays = pgTable('calendar_days', {
   name: text('name').notNull(),
   ...timestamps
 })
+
+/**
+ * Secret links to a person's private calendar feed. Only the hash is kept. Rotation gives the old
+ * link an expiry (a grace period); revocation ends every link of the person at once.
+ */
+export const feedTokens = pgTable('feed_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  personId: uuid('person_id').notNull().references(() => people.id),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: timestamps.createdAt,
+  createdBy: text('created_by').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' })
+}, (table) => [
+  uniqueIndex('feed_tokens_secret_hash_key').on(table.secretHash),
+  index('feed_tokens_person_idx').on(table.personId)
+])

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js'
 import { recordAudit } from '../db/queries/audit.js'
 import {
   deleteParticipantRow, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
-  updateParticipantRow, type Hearing
+  touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
 import type { Principal } from '../domain/access.js'
 import { ConflictError, InvalidError, NotFoundError, withDetails } from '../domain/errors.js'
@@ -42,6 +42,7 @@ export async function addParticipant (ctx: Context, hearingId: string, input: { 
         startsAt: hearing.startsAt, endsAt: hearing.endsAt, blocking
       })
       const participant = (await findParticipant(tx, hearingId, id))!
+      await touchHearing(tx, hearingId)
       await recordAudit(tx, { principal: ctx.principal, action: 'invite', entity: 'participant', entityId: id, councilId: hearing.councilId, after: participant, requestId: ctx.requestId })
       return { hearing, participant, secret }
     })
@@ -57,6 +58,7 @@ export async function removeParticipant (ctx: Context, hearingId: string, partic
     const before = await findParticipant(tx, hearingId, participantId)
     if (!before) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
     await deleteParticipantRow(tx, participantId)
+    await touchHearing(tx, hearingId)
     await recordAudit(tx, { principal: ctx.principal, action: 'uninvite', entity: 'participant', entityId: participantId, councilId: hearing.councilId, before, requestId: ctx.requestId })
   })
 }
@@ -106,6 +108,7 @@ export async function answerInvitation (db: Db, secret: string, answer: Invitati
       respondedAt: now
     })
     const after = (await findParticipant(tx, participant.hearingId, participant.id))!
+    await touchHearing(tx, participant.hearingId)
     await recordAudit(tx, {
       principal: { tokenId: null, label: `invitation:${participant.id}` },
       action: 'answer', entity: 'participant', entityId: participant.id, councilId: hearing.councilId, before: participant, after

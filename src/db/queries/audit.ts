@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { auditLog } from '../schema.js'
 import type { Principal } from '../../domain/access.js'
@@ -15,8 +15,16 @@ export interface AuditEntry {
   requestId?: string
 }
 
-/** Call with the transaction's handle, so the entry commits or rolls back with the write. */
+/** Every write notifies this channel on commit: caches (calendar feeds) of every replica listen to it. */
+export const CHANGES_CHANNEL = 'giaitrinh_changes'
+
+/**
+ * Call with the transaction's handle, so the entry commits or rolls back with the write.
+ * Every write records an entry, so this is also where the change is announced (NOTIFY is
+ * delivered only when the transaction commits, and not at all when it rolls back).
+ */
 export async function recordAudit (tx: Db, entry: AuditEntry): Promise<void> {
+  await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${entry.entity})`)
   await tx.insert(auditLog).values({
     actorTokenId: entry.principal.tokenId,
     actor: entry.principal.label,

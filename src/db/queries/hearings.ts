@@ -169,3 +169,8 @@ export async function updateParticipantRow (tx: Db, id: string, values: Partial<
 export async function deleteParticipantRow (tx: Db, id: string): Promise<void> {
   await tx.delete(hearingParticipants).where(eq(hearingParticipants.id, id))
 }
+
+/** A change to a hearing's invitations: a new revision (ETag, feeds), not a new SEQUENCE. */
+export async function touchHearing (tx: Db, id: string): Promise<void> {
+  await tx.update(hearings).set({ revision: sql`${hearings.revision} + 1`, updatedAt: sql`now()` }).where(eq(hearings.id, id))
+}

@@ -15,7 +15,7 @@ const secured = [{ bearer: [] }]
 const PersonRef = Type.Ref(PersonSchema)
 
 /** A person the caller may not read is a 404: their existence is private too. */
-async function readablePerson (app: FastifyInstance, principal: Principal, id: string): Promise<{ person: Person, councilIds: string[] }> {
+export async function readablePerson (app: FastifyInstance, principal: Principal, id: string): Promise<{ person: Person, councilIds: string[] }> {
   const person = await findPerson(app.db, id)
   if (person) {
     const councilIds = await personCouncilIds(app.db, person)

@@ -1,0 +1,146 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { DateTime } from 'luxon'
+import { descendantIds, findCouncil } from '../../db/queries/councils.js'
+import { findFeedTokenPerson } from '../../db/queries/feeds.js'
+import { InvalidError, NotFoundError } from '../../domain/errors.js'
+import { hashSecret } from '../../domain/tokens.js'
+import type { Feed, FeedSpec } from '../../feeds/cache.js'
+import { calendarName, type FeedOptions, type Lang } from '../../feeds/ical.js'
+import { IdParams, problems } from '../../schemas/common.js'
+import { CalendarResponse, CouncilFeedParams, CouncilFeedQuerySchema, FeedQuerySchema, NotModified, PersonFeedParams } from '../../schemas/feeds.js'
+import { visibleHearing } from '../hearings/index.js'
+
+const ZONE = 'Asia/Ho_Chi_Minh'
+const MAX_YEARS = 5
+
+/** A strong validator matches; or, without one, nothing changed since the date given. */
+function notModified (request: FastifyRequest, feed: Feed): boolean {
+  const ifNoneMatch = request.headers['if-none-match']
+  if (ifNoneMatch !== undefined) {
+    return ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '')).some((tag) => tag === feed.etag || tag === '*')
+  }
+  const since = Date.parse(request.headers['if-modified-since'] ?? '')
+  return feed.lastModified !== undefined && !Number.isNaN(since) && Math.floor(feed.lastModified.getTime() / 1000) * 1000 <= since
+}
+
+function send (request: FastifyRequest, reply: FastifyReply, feed: Feed, filename: string, visibility: 'public' | 'private') {
+  reply
+    .header('etag', feed.etag)
+    .header('cache-control', `${visibility}, max-age=0, must-revalidate`)
+    .header('content-disposition', `inline; filename="${filename}"`)
+  if (feed.lastModified) reply.header('last-modified', feed.lastModified.toUTCString())
+  if (notModified(request, feed)) return reply.code(304).send()
+  return reply.type('text/calendar; charset=utf-8').send(feed.body)
+}
+
+const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { config } = app
+  const baseUrl = config.PUBLIC_BASE_URL.replace(/\/$/, '')
+  const options = (lang: Lang): FeedOptions => ({
+    lang,
+    baseUrl,
+    organizerEmail: config.FEED_ORGANIZER_EMAIL ?? `noreply@${new URL(baseUrl).hostname}`,
+    ttlSeconds: config.FEED_REFRESH_MINUTES * 60
+  })
+
+  /** The window a feed covers: 6 months back and everything ahead by default, within five years either way. */
+  function window (query: { from?: string | undefined, to?: string | undefined }, zone: string) {
+    const now = DateTime.fromJSDate(app.now(), { zone })
+    const from = query.from ? DateTime.fromISO(query.from, { zone }) : now.minus({ months: 6 }).startOf('day')
+    const to = query.to ? DateTime.fromISO(query.to, { zone }) : null
+    if (from < now.minus({ years: MAX_YEARS }).startOf('day') || (to && to > now.plus({ years: MAX_YEARS }))) {
+      throw new InvalidError(`A feed covers at most ${MAX_YEARS} years back and ${MAX_YEARS} years ahead; narrow from/to.`)
+    }
+    if (to && to <= from) throw new InvalidError('to must be after from.')
+    return {
+      key: `${from.toISODate()}:${to?.toISODate() ?? ''}`,
+      window: { from: from.toJSDate(), to: to?.toJSDate() ?? null, retainSince: now.minus({ days: config.FEED_RETENTION_DAYS }).startOf('day').toJSDate() }
+    }
+  }
+
+  app.get('/feeds/councils/:councilId.ics', {
+    schema: {
+      tags: ['feeds'], summary: 'A council\'s public hearings as an iCalendar feed (no token)',
+      params: CouncilFeedParams,
+      querystring: CouncilFeedQuerySchema,
+      response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 404) }
+    }
+  }, async (request, reply) => {
+    const { councilId } = request.params
+    const lang = request.query.lang ?? 'vi'
+    const descendants = request.query.descendants ?? false
+    // Windows are counted in Hà Nội's zone, where every council is; the events carry UTC times.
+    const { key, window: span } = window(request.query, ZONE)
+    const feed = await app.feeds.get(`council:${councilId}:${descendants}:${key}:${lang}`, async (): Promise<FeedSpec> => {
+      const council = await findCouncil(app.db, councilId)
+      if (!council) throw new NotFoundError(`No council with id ${councilId}.`)
+      return {
+        name: calendarName('council', council.name, lang),
+        scope: { kind: 'council', councilIds: descendants ? await descendantIds(app.db, councilId) : [councilId] },
+        window: span,
+        withAttendees: false,
+        options: options(lang)
+      }
+    })
+    return send(request, reply, feed, `council-${councilId}.ics`, 'public')
+  })
+
+  app.get('/feeds/people/:token.ics', {
+    schema: {
+      tags: ['feeds'], summary: 'A person\'s private feed: every hearing they are invited to, with their role and answer',
+      params: PersonFeedParams,
+      querystring: FeedQuerySchema,
+      response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 404, 429) }
+    }
+  }, async (request, reply) => {
+    app.guardSecret(request, true)
+    const secretHash = hashSecret(request.params.token)
+    const { key, window: span } = window(request.query, ZONE)
+    let feed: Feed
+    try {
+      // Keyed by the link's hash: a fresh entry answers without a database round trip; revoking
+      // or rotating a link is a write, which makes the next request check the link again.
+      feed = await app.feeds.get(`person:${secretHash}:${key}:${request.query.lang ?? ''}`, async (): Promise<FeedSpec> => {
+        const person = await findFeedTokenPerson(app.db, secretHash, app.now())
+        if (!person) throw new NotFoundError('This calendar link is not valid: it may have been replaced or revoked. Ask the council\'s office for a new one.')
+        const lang = request.query.lang ?? person.locale
+        return {
+          name: calendarName('person', person.fullName, lang),
+          scope: { kind: 'person', personId: person.personId },
+          window: span,
+          withAttendees: true,
+          viewerId: person.personId,
+          options: options(lang)
+        }
+      })
+    } catch (error) {
+      if ((error as { code?: string }).code === 'GT_NOT_FOUND') app.guardSecret(request, false)
+      throw error
+    }
+    return send(request, reply, feed, 'giaitrinh.ics', 'private')
+  })
+
+  app.get('/v1/hearings/:id/calendar.ics', {
+    schema: {
+      tags: ['feeds'], summary: 'One hearing as iCalendar (the same access as the hearing)',
+      params: IdParams,
+      querystring: FeedQuerySchema,
+      response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 401, 404) }
+    }
+  }, async (request, reply) => {
+    const { hearing, inScope } = await visibleHearing(app, request, request.params.id)
+    const council = (await findCouncil(app.db, hearing.councilId))!
+    const lang = request.query.lang ?? 'vi'
+    const feed = await app.feeds.get(`hearing:${hearing.id}:${inScope}:${lang}`, async () => ({
+      name: calendarName('council', council.name, lang),
+      scope: { kind: 'hearing', hearingId: hearing.id },
+      window: { from: new Date(0), to: null, retainSince: new Date(0) },
+      withAttendees: inScope,
+      options: options(lang)
+    }))
+    return send(request, reply, feed, `hearing-${hearing.id}.ics`, inScope ? 'private' : 'public')
+  })
+}
+
+export default feedRoutes
