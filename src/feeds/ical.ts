@@ -29,7 +29,8 @@ const TEXT = {
     yourRole: 'Vai trò của bạn', yourAnswer: 'Trả lời của bạn', substitute: 'Người dự thay',
     roles: { explainer: 'Người giải trình', attendee: 'Đại biểu dự', guest: 'Khách mời' },
     answers: { pending: 'Chưa trả lời', accepted: 'Nhận lời', declined: 'Từ chối', delegated: 'Cử người dự thay' },
-    calendar: (name: string) => `Phiên giải trình – ${name}`,
+    organizer: (name: string) => `HĐND ${name}`,
+    calendar: (name: string) => `Phiên giải trình – HĐND ${name}`,
     personal: (name: string) => `Phiên giải trình của ${name}`
   },
   en: {
@@ -39,7 +40,8 @@ const TEXT = {
     yourRole: 'Your role', yourAnswer: 'Your answer', substitute: 'Substitute',
     roles: { explainer: 'Explainer', attendee: 'Attendee', guest: 'Guest' },
     answers: { pending: 'Not answered', accepted: 'Accepted', declined: 'Declined', delegated: 'Delegated' },
-    calendar: (name: string) => `Accountability hearings – ${name}`,
+    organizer: (name: string) => `People's Council of ${name}`,
+    calendar: (name: string) => `Accountability hearings – People's Council of ${name}`,
     personal: (name: string) => `Accountability hearings of ${name}`
   }
 } as const
@@ -77,7 +79,7 @@ function summary (event: FeedEvent, lang: Lang): string {
 
 function description (event: FeedEvent, options: FeedOptions): string {
   const t = TEXT[options.lang]
-  const lines = [`${t.council}: ${event.council.name}`]
+  const lines = [`${t.council}: ${t.organizer(event.council.name)}`]
   if (event.status === 'postponed') lines.push(t.postponedNote)
   if (event.description) lines.push(`${t.topic}: ${event.description}`)
   if (event.explainers.length) lines.push(`${t.explainers}: ${event.explainers.map(person).join('; ')}`)
@@ -106,7 +108,7 @@ function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOption
     location: event.location,
     url: hearingUrl(event.id, options.baseUrl),
     status: STATUS[event.status],
-    organizer: { name: event.council.name, email: options.organizerEmail }
+    organizer: { name: TEXT[options.lang].organizer(event.council.name), email: options.organizerEmail }
   })
   for (const attendee of event.attendees ?? []) {
     vevent.createAttendee({
