@@ -17,6 +17,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export interface Database {
   readonly db: Db
   readonly engine: 'pglite' | 'postgres'
+  /** The connection URL, on PostgreSQL. */
+  readonly url?: string
   /** Applies pending migrations from drizzle/ (under an advisory lock on PostgreSQL). */
   migrate(): Promise<void>
   /** Answers when the database answers a query; throws otherwise. */
@@ -64,6 +66,7 @@ export function createPostgres (url: string, max = 10): Database {
   return {
     db,
     engine: 'postgres',
+    url,
     migrate: () => migratePostgresUrl(url),
     async ping () { await db.execute(sql`select 1`) },
     async listen (channel, onNotify) {

@@ -1,0 +1,148 @@
+import t from 'tap'
+import { once } from 'node:events'
+import type { FastifyInstance } from 'fastify'
+import { admin, build, call, onPostgres, seedHierarchy, tokenFor } from './helper.js'
+import { createHearing, slotAt } from './hearings-helper.js'
+import { parseFeed } from './feeds-helper.js'
+import { createPostgres } from '../src/db/client.js'
+
+async function feedPath (app: FastifyInstance, personId: string, headers = admin) {
+  const response = await call(app, { method: 'POST', url: `/v1/people/${personId}/feed-link`, headers })
+  if (response.status !== 201) throw new Error(JSON.stringify(response.body))
+  return { path: new URL(response.body.url).pathname, body: response.body }
+}
+
+t.test('a person\'s feed lists exactly the hearings they are invited to, with their role and answer', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const wardA = await tokenFor(app, 'secretariat', h.wardA.id)
+  const person = await call(app, { method: 'POST', url: '/v1/people', headers: wardA.headers, payload: { fullName: 'Trịnh Thị Ngọc', kind: 'official', email: 'ngoc@catlinh.example', position: 'Chủ tịch UBND phường' } })
+  const other = await call(app, { method: 'POST', url: '/v1/people', headers: wardA.headers, payload: { fullName: 'Phan Văn Khải', kind: 'delegate' } })
+  const open = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên công khai', ...slotAt('2026-12-15', 8) })
+  const restricted = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', visibility: 'restricted', title: 'Phiên kín', ...slotAt('2026-12-16', 8) })
+  const draft = await createHearing(app, { councilId: h.wardA.id, title: 'Phiên dự kiến', ...slotAt('2027-01-12', 8) })
+  const notInvited = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Không mời', ...slotAt('2026-12-17', 8) })
+  const invite = async (hearingId: string, personId: string, role: string) =>
+    (await call(app, { method: 'POST', url: `/v1/hearings/${hearingId}/participants`, headers: wardA.headers, payload: { personId, role } })).body
+  const own = await invite(open.id, person.body.id, 'explainer')
+  await invite(open.id, other.body.id, 'attendee')
+  await invite(restricted.id, person.body.id, 'guest')
+  await invite(draft.id, person.body.id, 'attendee')
+  await invite(notInvited.id, other.body.id, 'attendee')
+  await call(app, { method: 'POST', url: `/v1/invitations/${own.invitationToken}/response`, payload: { response: 'accepted' } })
+
+  const link = await feedPath(app, person.body.id, wardA.headers)
+  t.match(link.body, { url: /^https:\/\/giaitrinh\.test\/feeds\/people\/gt_[A-Za-z0-9_-]{43}\.ics$/, webcalUrl: /^webcal:\/\/giaitrinh\.test\/feeds\/people\//, previousLinksValidUntil: null })
+  const response = await app.inject({ method: 'GET', url: link.path })
+  t.equal(response.statusCode, 200)
+  t.equal(response.headers['cache-control'], 'private, max-age=0, must-revalidate')
+  const feed = parseFeed(response.body)
+  t.equal(feed.name, 'Phiên giải trình của Trịnh Thị Ngọc')
+  t.same(feed.events.map((e) => e.uid.split('@')[0]).sort(), [open.id, restricted.id, draft.id].sort(), 'exactly the hearings they are invited to, restricted included')
+  const publicEvent = feed.events.find((e) => e.uid.startsWith(open.id))!
+  t.same(publicEvent.attendees.map((a) => `${a.cn}|${a.role}|${a.partstat}|${a.xrole}`).sort(), [
+    'Phan Văn Khải|OPT-PARTICIPANT|NEEDS-ACTION|attendee',
+    'Trịnh Thị Ngọc|REQ-PARTICIPANT|ACCEPTED|explainer'
+  ])
+  t.equal(publicEvent.attendees.find((a) => a.cn === 'Trịnh Thị Ngọc')!.value.toLowerCase(), 'mailto:ngoc@catlinh.example')
+  t.match(publicEvent.attendees.find((a) => a.cn === 'Phan Văn Khải')!.value, /@giaitrinh\.invalid$/, 'no address: a reserved, undeliverable one')
+  t.match(publicEvent.description, 'Vai trò của bạn: Người giải trình\nTrả lời của bạn: Nhận lời')
+  t.equal(feed.events.find((e) => e.uid.startsWith(draft.id))!.status, 'TENTATIVE', 'a draft is tentative')
+  t.equal(feed.events.find((e) => e.uid.startsWith(draft.id))!.summary, 'DỰ KIẾN: Phiên dự kiến')
+
+  await call(app, { method: 'PATCH', url: `/v1/people/${person.body.id}`, headers: wardA.headers, payload: { locale: 'en' } })
+  const english = parseFeed((await app.inject({ method: 'GET', url: link.path })).body)
+  t.equal(english.name, 'Accountability hearings of Trịnh Thị Ngọc', 'the person\'s language')
+  t.match(english.events.find((e) => e.uid.startsWith(open.id))!.description, 'Your role: Explainer')
+
+  const supervisor = await tokenFor(app, 'supervisor', h.district.id)
+  t.equal((await call(app, { method: 'POST', url: `/v1/people/${person.body.id}/feed-link`, headers: supervisor.headers })).status, 403, 'supervisors only read')
+  const wardB = await tokenFor(app, 'secretariat', h.wardB.id)
+  t.equal((await call(app, { method: 'POST', url: `/v1/people/${person.body.id}/feed-link`, headers: wardB.headers })).status, 404, 'another ward does not see the person')
+  t.equal((await call(app, { method: 'POST', url: `/v1/people/${person.body.id}/feed-link` })).status, 401)
+})
+
+t.test('rotation keeps the old link for the grace period; revocation ends every link at once; unknown links are 404 and rate limited', async (t) => {
+  const lines: string[] = []
+  const { app, clock } = await build(t, { config: { FEED_TOKEN_GRACE_HOURS: '48', AUTH_FAILURES_PER_MINUTE: '6', LOG_LEVEL: 'info' }, deps: { logStream: { write: (line: string) => { lines.push(line) } } } })
+  const h = await seedHierarchy(app)
+  const person = await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Lê Văn Tám', kind: 'delegate', ownerCouncilId: h.wardA.id } })
+  const first = await feedPath(app, person.body.id)
+  for (let i = 0; i < 20; i++) t.equal((await app.inject({ method: 'GET', url: first.path })).statusCode, 200, 'polling a valid feed is never rate limited')
+  const second = await feedPath(app, person.body.id)
+  t.type(second.body.previousLinksValidUntil, 'string')
+  t.equal(new Date(second.body.previousLinksValidUntil).getTime(), clock.current.getTime() + 48 * 3_600_000)
+  t.equal((await app.inject({ method: 'GET', url: first.path })).statusCode, 200, 'the old link works during the grace period')
+  const status = await call(app, { method: 'GET', url: `/v1/people/${person.body.id}/feed-link`, headers: admin })
+  t.equal(status.body.activeLinks.length, 2)
+  clock.advance(48 * 3_600_000 + 1000)
+  t.equal((await app.inject({ method: 'GET', url: first.path })).statusCode, 404, 'a rotated-out link stops working after the grace period')
+  t.equal((await app.inject({ method: 'GET', url: second.path })).statusCode, 200)
+  t.equal((await call(app, { method: 'DELETE', url: `/v1/people/${person.body.id}/feed-link`, headers: admin })).status, 204)
+  const revoked = await app.inject({ method: 'GET', url: second.path })
+  t.equal(revoked.statusCode, 404, 'a revoked link stops at once')
+  t.equal(revoked.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal((await call(app, { method: 'GET', url: `/v1/people/${person.body.id}/feed-link`, headers: admin })).body.activeLinks.length, 0)
+  const statuses = []
+  for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'GET', url: `/feeds/people/gt_guess${i}.ics` })).statusCode)
+  t.same(statuses, [404, 404, 404, 404, 429], 'guessing links is rate limited (the two dead links above counted too)')
+  const secrets = [first.path, second.path].map((path) => path.split('/').pop()!.replace('.ics', ''))
+  t.same(lines.filter((line) => secrets.some((secret) => line.includes(secret)) || line.includes('gt_guess')), [], 'no feed link in the log')
+})
+
+t.test('one hearing as .ics: same access as the hearing', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const wardB = await tokenFor(app, 'secretariat', h.wardB.id)
+  const open = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15', 8) })
+  const restricted = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', visibility: 'restricted', ...slotAt('2026-12-16', 8) })
+  const one = await app.inject({ method: 'GET', url: `/v1/hearings/${open.id}/calendar.ics` })
+  t.equal(one.statusCode, 200)
+  t.same(parseFeed(one.body).events.map((e) => e.uid), [`${open.id}@giaitrinh`])
+  t.equal((await app.inject({ method: 'GET', url: `/v1/hearings/${restricted.id}/calendar.ics` })).statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/hearings/${restricted.id}/calendar.ics`, headers: wardB.headers })).statusCode, 404)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/hearings/${restricted.id}/calendar.ics`, headers: admin })).statusCode, 200)
+})
+
+t.test('times are the same whatever the server\'s TZ', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15', 8) })
+  const original = process.env.TZ
+  t.teardown(() => { process.env.TZ = original })
+  const bodies: string[] = []
+  for (const zone of ['UTC', 'America/New_York', 'Asia/Ho_Chi_Minh']) {
+    process.env.TZ = zone
+    app.feeds.invalidate()
+    bodies.push((await app.inject({ method: 'GET', url: `/feeds/councils/${h.wardA.id}.ics?lang=en` })).body)
+  }
+  t.equal(bodies[1], bodies[0])
+  t.equal(bodies[2], bodies[0])
+  t.equal(parseFeed(bodies[0]!).events[0]!.start, '2026-12-15T01:00:00.000Z')
+  const hearing = await call(app, { method: 'GET', url: `/v1/hearings?councilId=${h.wardA.id}` })
+  t.equal(hearing.body.items[0].startsAt, '2026-12-15T08:00:00.000+07:00')
+})
+
+t.test('a change gives a new ETag on the very next request through a second app instance on the same PostgreSQL database', { skip: onPostgres ? false : 'needs PostgreSQL (two instances, LISTEN/NOTIFY): run with DATABASE_URL' }, async (t) => {
+  const first = await build(t, { config: { FEED_REVALIDATE_MS: '3600000' } })
+  const h = await seedHierarchy(first.app)
+  const hearing = await createHearing(first.app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15', 8) })
+  const secondDatabase = createPostgres(first.database.url!, 2)
+  t.teardown(() => secondDatabase.close())
+  const second = await build(t, { config: { FEED_REVALIDATE_MS: '3600000' }, database: secondDatabase })
+  const path = `/feeds/councils/${h.wardA.id}.ics`
+  const before = await second.app.inject({ method: 'GET', url: path })
+  t.equal(before.headers.etag, (await first.app.inject({ method: 'GET', url: path })).headers.etag, 'both instances give the same bytes')
+  t.equal((await second.app.inject({ method: 'GET', url: path, headers: { 'if-none-match': before.headers.etag as string } })).statusCode, 304, 'cached on the second instance')
+
+  const announced = once(second.app.feeds.events, 'invalidated')
+  const etag = (await first.app.inject({ method: 'GET', url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag as string
+  const changed = await call(first.app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': etag }, payload: { title: 'Tên mới' } })
+  t.equal(changed.status, 200)
+  await announced
+  const after = await second.app.inject({ method: 'GET', url: path, headers: { 'if-none-match': before.headers.etag as string } })
+  t.equal(after.statusCode, 200, 'the second instance serves the change, though its revalidation bound is an hour')
+  t.not(after.headers.etag, before.headers.etag)
+  t.equal(parseFeed(after.body).events[0]!.summary, 'Tên mới')
+  t.equal(after.headers.etag, (await first.app.inject({ method: 'GET', url: path })).headers.etag, 'and the same bytes as the first')
+})
