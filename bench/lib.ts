@@ -49,7 +49,8 @@ export async function measure (label: string, options: autocannon.Options): Prom
     p50: result.latency.p50,
     p99: result.latency.p99,
     mean: result.latency.mean,
-    non2xx: result.non2xx + result.errors
+    // 304 is a success here: count what failed (4xx, 5xx, socket errors, time-outs).
+    non2xx: result['4xx'] + result['5xx'] + result.errors + result.timeouts
   }
 }
 

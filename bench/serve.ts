@@ -10,7 +10,7 @@ import { seedDemo } from '../src/demo/seed.js'
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' })
 const database = await createDatabase(config)
 await database.migrate()
-await seedDemo(database.db)
+if (!process.env.SKIP_DEMO) await seedDemo(database.db)
 const app = await buildApp(config, { database })
 app.addHook('onClose', () => database.close())
 const address = await app.listen({ port: 0, host: '127.0.0.1' })

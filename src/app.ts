@@ -8,7 +8,7 @@ import type { Database } from './db/client.js'
 import databasePlugin from './plugins/database.js'
 import authPlugin from './plugins/auth.js'
 import errorsPlugin from './plugins/errors.js'
-import openapiPlugin from './plugins/openapi.js'
+import openapiPlugin, { openapiPages } from './plugins/openapi.js'
 import healthRoutes from './routes/health/index.js'
 import councilRoutes from './routes/councils/index.js'
 import memberRoutes from './routes/councils/members.js'
@@ -53,6 +53,9 @@ export function redactUrl (url: string): string {
   return url.replace(/(\/v1\/invitations\/|\/feeds\/people\/)[^/?#]+/g, '$1[redacted]')
 }
 
+const processId = crypto.randomUUID().slice(0, 8)
+let requestCount = 0
+
 const strictBodies = AjvCompiler()
 const coercingParts = AjvCompiler()
 
@@ -75,7 +78,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     trustProxy: config.TRUST_PROXY,
     pluginTimeout: 60_000,
     requestIdHeader: false,
-    genReqId: () => crypto.randomUUID(),
+    // Unique across processes and restarts, and cheap: a random prefix per process and a counter.
+    genReqId: () => `${processId}-${(++requestCount).toString(36)}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     schemaController: {
       compilersFactory: {
@@ -99,25 +103,30 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
 
   await app.register(errorsPlugin)
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } }
-  })
   await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS })
 
-  await app.register(healthRoutes)
-  await app.register(councilRoutes, { prefix: '/v1/councils' })
-  await app.register(memberRoutes, { prefix: '/v1/councils' })
-  await app.register(peopleRoutes, { prefix: '/v1/people' })
-  await app.register(tokenRoutes, { prefix: '/v1/tokens' })
-  await app.register(auditRoutes, { prefix: '/v1/audit' })
-  await app.register(hearingRoutes, { prefix: '/v1/hearings' })
-  await app.register(participantRoutes, { prefix: '/v1/hearings' })
-  await app.register(invitationRoutes, { prefix: '/v1/invitations' })
-  await app.register(calendarRoutes, { prefix: '/v1' })
+  // The API and its pages get helmet's security headers. Calendar feeds, polled by thousands of
+  // calendar apps, sit outside that context and set the few headers a calendar file needs themselves.
+  await app.register(async (api) => {
+    await api.register(helmet, {
+      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } }
+    })
+    await api.register(openapiPages)
+    await api.register(healthRoutes)
+    await api.register(councilRoutes, { prefix: '/v1/councils' })
+    await api.register(memberRoutes, { prefix: '/v1/councils' })
+    await api.register(peopleRoutes, { prefix: '/v1/people' })
+    await api.register(tokenRoutes, { prefix: '/v1/tokens' })
+    await api.register(auditRoutes, { prefix: '/v1/audit' })
+    await api.register(hearingRoutes, { prefix: '/v1/hearings' })
+    await api.register(participantRoutes, { prefix: '/v1/hearings' })
+    await api.register(invitationRoutes, { prefix: '/v1/invitations' })
+    await api.register(calendarRoutes, { prefix: '/v1' })
+    await api.register(feedTokenRoutes, { prefix: '/v1/people' })
+  })
   await app.register(feedRoutes)
-  await app.register(feedTokenRoutes, { prefix: '/v1/people' })
   return app
 }

@@ -16,9 +16,9 @@ export default fp<{ revalidateMs: number }>(async (app, { revalidateMs }) => {
   const feeds = new FeedCache(app.db, { revalidateMs, maxEntries: 5000, maxEvents: 2000, clock: () => app.now().getTime() })
   app.decorate('feeds', feeds)
   const unlisten = await app.database.listen(CHANGES_CHANNEL, () => feeds.invalidate())
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) feeds.invalidate()
-    return payload
+    done(null, payload)
   })
   app.addHook('onClose', async () => {
     try { await unlisten() } catch { /* the connection is already closed: nothing to stop */ }

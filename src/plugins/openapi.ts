@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 
-/** OpenAPI 3.1 from the route schemas; shared schemas ($id) become named components. */
+/** OpenAPI 3.1 from the route schemas of the whole app; shared schemas ($id) become named components. */
 export default fp(async (app) => {
   await app.register(swagger, {
     openapi: {
@@ -33,6 +33,10 @@ export default fp(async (app) => {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }
   })
+}, { name: 'openapi' })
+
+/** Swagger UI at /docs and the document at /openapi.json; registered where helmet applies. */
+export const openapiPages = fp(async (app) => {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-}, { name: 'openapi' })
+}, { name: 'openapi-pages', dependencies: ['openapi'] })

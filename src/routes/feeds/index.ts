@@ -24,14 +24,16 @@ function notModified (request: FastifyRequest, feed: Feed): boolean {
   return feed.lastModified !== undefined && !Number.isNaN(since) && Math.floor(feed.lastModified.getTime() / 1000) * 1000 <= since
 }
 
+/** A 304 carries only the validators and caching rules (RFC 9110 §15.4.5); a 200 the whole calendar. */
 function send (request: FastifyRequest, reply: FastifyReply, feed: Feed, filename: string, visibility: 'public' | 'private') {
-  reply
-    .header('etag', feed.etag)
-    .header('cache-control', `${visibility}, max-age=0, must-revalidate`)
-    .header('content-disposition', `inline; filename="${filename}"`)
-  if (feed.lastModified) reply.header('last-modified', feed.lastModified.toUTCString())
+  reply.header('etag', feed.etag).header('cache-control', `${visibility}, max-age=0, must-revalidate`)
   if (notModified(request, feed)) return reply.code(304).send()
-  return reply.type('text/calendar; charset=utf-8').send(feed.body)
+  if (feed.lastModified) reply.header('last-modified', feed.lastModified.toUTCString())
+  return reply
+    .header('x-content-type-options', 'nosniff')
+    .header('content-disposition', `inline; filename="${filename}"`)
+    .type('text/calendar; charset=utf-8')
+    .send(feed.body)
 }
 
 const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -44,8 +46,29 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ttlSeconds: config.FEED_REFRESH_MINUTES * 60
   })
 
-  /** The window a feed covers: 6 months back and everything ahead by default, within five years either way. */
+  /**
+   * The window a feed covers: 6 months back and everything ahead by default, within five years either
+   * way. It depends on the day only, so it is worked out once a minute per query (luxon's zone
+   * arithmetic would otherwise be most of the cost of a cached 304).
+   */
+  let windowMinute = -1
+  const windows = new Map<string, ReturnType<typeof computeWindow>>()
   function window (query: { from?: string | undefined, to?: string | undefined }, zone: string) {
+    const minute = Math.floor(app.now().getTime() / 60_000)
+    if (minute !== windowMinute) {
+      windows.clear()
+      windowMinute = minute
+    }
+    const key = `${query.from ?? ''}|${query.to ?? ''}|${zone}`
+    let result = windows.get(key)
+    if (!result) {
+      result = computeWindow(query, zone)
+      if (windows.size < 1000) windows.set(key, result)
+    }
+    return result
+  }
+
+  function computeWindow (query: { from?: string | undefined, to?: string | undefined }, zone: string) {
     const now = DateTime.fromJSDate(app.now(), { zone })
     const from = query.from ? DateTime.fromISO(query.from, { zone }) : now.minus({ months: 6 }).startOf('day')
     const to = query.to ? DateTime.fromISO(query.to, { zone }) : null

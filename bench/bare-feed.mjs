@@ -1,0 +1,14 @@
+// Baseline for bench/feeds.ts: a bare Fastify route with the same bytes, ETag and 304 logic, nothing else.
+import { readFileSync } from 'node:fs'
+import Fastify from 'fastify'
+
+const { body, etag } = JSON.parse(readFileSync(process.argv[2], 'utf8'))
+const app = Fastify()
+app.get('/feed.ics', async (request, reply) => {
+  reply.header('etag', etag)
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send()
+  return reply.type('text/calendar; charset=utf-8').send(body)
+})
+const address = await app.listen({ port: 0, host: '127.0.0.1' })
+console.log(JSON.stringify({ msg: 'giaitrinh is ready', address }))
+process.on('SIGTERM', () => app.close().then(() => process.exit(0)))

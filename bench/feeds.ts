@@ -1,0 +1,128 @@
+/**
+ * Feed polling on PostgreSQL: a district with 21 wards and 5 years of hearings (~500 events).
+ * Prints requests/s and p99 for the feed's 304 and 200 paths next to a bare Fastify route serving the
+ * same bytes (or 304), and the time to rebuild the feed after one hearing changed next to a full
+ * ical-generator build of it. Uses DATABASE_URL (a server; default the local one) and a database of its own.
+ *   npm run bench:feeds [-- --duration 5]
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { DateTime } from 'luxon'
+import { eq, sql } from 'drizzle-orm'
+import { createPostgres } from '../src/db/client.js'
+import { councils, hearings } from '../src/db/schema.js'
+import { feedEvents, feedStamps } from '../src/db/queries/feeds.js'
+import { FeedCache } from '../src/feeds/cache.js'
+import { renderFullCalendar, type FeedOptions } from '../src/feeds/ical.js'
+import { benchDatabase, measure, startBenchServer, type Figures } from './lib.js'
+
+process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres'
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' } } })
+const duration = Number(values.duration)
+const root = fileURLToPath(new URL('..', import.meta.url))
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+const target = await benchDatabase()
+const database = createPostgres(target.env.DATABASE_URL!, 4)
+const work = await mkdtemp(join(tmpdir(), 'giaitrinh-feeds-'))
+const children: Array<{ kill: (signal: NodeJS.Signals) => void, once: (event: 'exit', cb: () => void) => void }> = []
+try {
+  await database.migrate()
+  const db = database.db
+  // A district of 21 wards, existing since 2021, with ~23 public hearings each over 2022–2026.
+  const [district] = await db.insert(councils).values({ code: 'bench-district', name: 'Quận Thử Nghiệm', level: 'district', activeFrom: '2021-01-01' }).returning()
+  const wards = await db.insert(councils).values(Array.from({ length: 21 }, (_, i) => ({
+    code: `bench-ward-${i}`, name: `Phường Thử Nghiệm ${i + 1}`, level: 'ward' as const, parentId: district!.id, activeFrom: '2021-01-01'
+  }))).returning()
+  const rows = []
+  for (const [w, council] of [district!, ...wards].entries()) {
+    for (let k = 0; k < 23; k++) {
+      const start = DateTime.fromObject({ year: 2022, month: 1, day: 4, hour: 8 }, { zone: 'Asia/Ho_Chi_Minh' }).plus({ weeks: k * 11 + (w % 11) })
+      const past = start < DateTime.fromObject({ year: 2026, month: 11, day: 1 })
+      rows.push({
+        councilId: council.id, title: `Phiên giải trình số ${k + 1} về công tác quản lý đô thị, trật tự xây dựng`,
+        description: 'Giải trình về việc thực hiện các kiến nghị của cử tri; đề xuất giải pháp.', location: 'Hội trường UBND',
+        status: past ? 'held' as const : 'scheduled' as const, startsAt: start.toJSDate(), endsAt: start.plus({ hours: 2 }).toJSDate(),
+        outcome: past ? { summary: 'Đã giải trình.', delegatesPresent: 20, conclusionText: null, conclusionIssuedOn: null } : null, sequence: 1
+      })
+    }
+  }
+  await db.insert(hearings).values(rows)
+  const feedPath = `/feeds/councils/${district!.id}.ics?descendants=true&from=2022-01-01`
+
+  const server = await startBenchServer({ ...target.env, DATA_DIR: work, PUBLIC_BASE_URL: 'https://giaitrinh.example', SKIP_DEMO: '1' })
+  children.push(server.child)
+  const first = await fetch(`${server.address}${feedPath}`)
+  const body = await first.text()
+  const etag = first.headers.get('etag')!
+  const events = (body.match(/BEGIN:VEVENT/g) ?? []).length
+  await writeFile(join(work, 'feed.json'), JSON.stringify({ body, etag }))
+  const bare = spawn(process.execPath, ['bench/bare-feed.mjs', join(work, 'feed.json')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(bare)
+  const bareAddress = await new Promise<string>((resolve) => bare.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const line = chunk.split('\n').find((l) => l.includes('ready'))
+    if (line) resolve((JSON.parse(line) as { address: string }).address)
+  }))
+
+  const conditional = { 'if-none-match': etag }
+  await measure('warm-up', { url: `${server.address}${feedPath}`, duration: 1 })
+  await measure('warm-up', { url: `${bareAddress}/feed.ics`, duration: 1 })
+  const results: Array<[Figures, Figures]> = [
+    [await measure('bare route 304', { url: `${bareAddress}/feed.ics`, duration, headers: conditional }),
+      await measure('feed 304', { url: `${server.address}${feedPath}`, duration, headers: conditional })],
+    [await measure('bare route 200', { url: `${bareAddress}/feed.ics`, duration }),
+      await measure('feed 200', { url: `${server.address}${feedPath}`, duration })]
+  ]
+
+  // Rebuild after one change, in this process, against a full ical-generator build of the same feed.
+  const cache = new FeedCache(db, { revalidateMs: 0, maxEntries: 10, maxEvents: 2000, clock: () => Date.now() })
+  const options: FeedOptions = { lang: 'vi', baseUrl: 'https://giaitrinh.example', organizerEmail: 'noreply@giaitrinh.example', ttlSeconds: 3600 }
+  const councilIds = [district!.id, ...wards.map((w) => w.id)]
+  const spec = async () => ({
+    name: 'Phiên giải trình – HĐND Quận Thử Nghiệm', scope: { kind: 'council' as const, councilIds },
+    window: { from: new Date('2021-12-31T17:00:00Z'), to: null, retainSince: new Date('2026-10-01T00:00:00Z') }, withAttendees: false, options
+  })
+  await cache.get('bench', spec)
+  const full: number[] = []
+  const fullWithRead: number[] = []
+  const rebuild: number[] = []
+  const resolved = await spec()
+  for (let i = 0; i < 15; i++) {
+    let t0 = performance.now()
+    const all = await feedEvents(db, (await feedStamps(db, resolved.scope, resolved.window)).map((s) => s.id), false)
+    const read = performance.now() - t0
+    t0 = performance.now()
+    renderFullCalendar(resolved.name, [...all.values()], options)
+    full.push(performance.now() - t0)
+    fullWithRead.push(read + full.at(-1)!)
+    const changed = rows.length > 0 ? (await db.select({ id: hearings.id }).from(hearings).where(eq(hearings.councilId, wards[i % 21]!.id)).limit(1))[0]!.id : ''
+    await db.update(hearings).set({ title: `Phiên giải trình (sửa lần ${i})`, revision: sql`${hearings.revision} + 1`, updatedAt: sql`now()` }).where(eq(hearings.id, changed))
+    cache.invalidate()
+    const built = cache.stats.eventsBuilt
+    t0 = performance.now()
+    await cache.get('bench', spec)
+    rebuild.push(performance.now() - t0)
+    if (cache.stats.eventsBuilt - built !== 1) throw new Error(`rebuilt ${cache.stats.eventsBuilt - built} events, not 1`)
+  }
+
+  console.log(`\nbench:feeds on PostgreSQL: ${events} events, ${(body.length / 1024).toFixed(0)} KiB, 16 connections, ${duration} s each`)
+  console.log(`${'path'.padEnd(16)}${'req/s'.padStart(9)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}   ${'bare req/s'.padStart(10)}${'bare p99'.padStart(10)}   ratio (req/s ÷ bare)`)
+  for (const [b, f] of results) {
+    console.log(`${f.label.padEnd(16)}${f.rps.toFixed(0).padStart(9)}${String(f.p99).padStart(8)}${String(f.non2xx).padStart(8)}   ${b.rps.toFixed(0).padStart(10)}${String(b.p99).padStart(10)}   ${(f.rps / b.rps).toFixed(2)} (goal ≥ 0.70)`)
+  }
+  console.log(`rebuild after one change (median of 15): ${median(rebuild).toFixed(2)} ms (revalidation query + 1 event + assembly)`)
+  console.log(`full ical-generator build of the feed:     ${median(full).toFixed(2)} ms (${median(fullWithRead).toFixed(2)} ms with reading the data)`)
+  console.log(`ratio rebuild ÷ full build: ${(median(rebuild) / median(full)).toFixed(3)} (goal ≤ 0.10); ÷ full build with reading: ${(median(rebuild) / median(fullWithRead)).toFixed(3)}`)
+} finally {
+  for (const child of children) {
+    child.kill('SIGTERM')
+    await new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  }
+  await database.close()
+  await rm(work, { recursive: true, force: true })
+  await target.drop()
+}
