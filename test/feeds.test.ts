@@ -50,6 +50,20 @@ t.test('a council feed: correct events, field by field; no contact data; restric
   t.notMatch(response.body, new RegExp(hidden.id), 'the restricted hearing is nowhere')
   t.ok(response.body.split('\r\n').every((line) => Buffer.byteLength(line) <= 75), 'lines folded at 75 octets')
 
+  t.equal(response.headers['x-content-type-options'], 'nosniff')
+  const api = await app.inject({ method: 'GET', url: '/v1/councils' })
+  t.equal(api.headers['x-content-type-options'], 'nosniff', 'the API keeps helmet\'s headers')
+  t.match(api.headers['content-security-policy'], /default-src 'self'/)
+
+  // The feed is assembled from events built one by one: it must be what one full ical-generator build gives.
+  const { feedEvents, feedStamps } = await import('../src/db/queries/feeds.js')
+  const { renderFullCalendar } = await import('../src/feeds/ical.js')
+  const scope = { kind: 'council' as const, councilIds: [h.wardA.id] }
+  const window = { from: new Date('2026-05-26T17:00:00Z'), to: null, retainSince: new Date('2026-10-27T17:00:00Z') }
+  const all = await feedEvents((app as unknown as { db: never }).db, (await feedStamps((app as unknown as { db: never }).db, scope, window)).map((s) => s.id), false)
+  const full = renderFullCalendar('Phiên giải trình – HĐND Phường Cát Linh', [...all.values()], { lang: 'vi', baseUrl: 'https://giaitrinh.test', organizerEmail: 'noreply@giaitrinh.test', ttlSeconds: 3600 })
+  t.equal(response.body, full, 'byte for byte the same as a full ical-generator build')
+
   const english = await fetchFeed(app, `/feeds/councils/${h.wardA.id}.ics?lang=en`)
   t.match(english.feed!.events[0]!.description, /^Organised by: People's Council of Phường Cát Linh/)
   const district = await fetchFeed(app, `/feeds/councils/${h.district.id}.ics`)

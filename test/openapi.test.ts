@@ -16,6 +16,8 @@ t.test('the running app serves the same document at /openapi.json, and Swagger U
   t.equal(served.body.openapi, '3.1.0')
   t.ok(served.body.components.schemas.Council, 'shared schemas are named components')
   t.ok(served.body.components.schemas.Problem)
+  t.ok(served.body.paths['/feeds/councils/{councilId}.ics'], 'feeds are in the document too')
+  t.ok(served.body.paths['/feeds/councils/{councilId}.ics'].get.responses['200'].content['text/calendar'])
   for (const [path, methods] of Object.entries(served.body.paths as Record<string, Record<string, { tags?: string[], responses: Record<string, unknown> }>>)) {
     for (const [method, operation] of Object.entries(methods)) {
       t.ok(operation.tags?.length, `${method} ${path} has tags`)

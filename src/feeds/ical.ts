@@ -135,8 +135,7 @@ function calendarFrame (name: string, options: FeedOptions): ICalCalendar {
   return ical({
     name,
     prodId: { company: 'giaitrinh', product: 'hearings', language: options.lang.toUpperCase() },
-    ttl: options.ttlSeconds,
-    x: [['X-WR-TIMEZONE', 'Asia/Ho_Chi_Minh']]
+    ttl: options.ttlSeconds
   })
 }
 
