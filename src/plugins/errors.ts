@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
+import { databaseCode } from '../db/errors.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
@@ -21,15 +22,6 @@ const DATABASE_PROBLEMS: Record<string, { status: number, detail: string }> = {
 
 function slug (title: string): string {
   return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
-}
-
-/** The PostgreSQL error under a driver's or drizzle's wrapper, if any. */
-function databaseCode (error: unknown): string | undefined {
-  for (let current = error as { code?: unknown, cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
-    if (typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code) && 'severity' in current) return current.code
-    current = current.cause as typeof current
-  }
-  return undefined
 }
 
 function fieldErrors (error: FastifyError): FieldError[] {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import type { Db } from '../db/client.js'
+import { isExclusionViolation } from '../db/errors.js'
 import { recordAudit } from '../db/queries/audit.js'
 import { findCouncil, type Council } from '../db/queries/councils.js'
 import {
@@ -26,15 +27,6 @@ export interface HearingContext {
 }
 
 interface Attempt { councilId: string, hearingId?: string, startsAt: Date, endsAt: Date }
-
-/** True when the error is a violated exclusion constraint (a double booking that raced a check). */
-function isExclusionViolation (error: unknown): boolean {
-  for (let current = error as { code?: unknown, cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
-    if (current.code === '23P01') return true
-    current = current.cause as typeof current
-  }
-  return false
-}
 
 /** A 409 that names the hearing in the way: the council's own, or one of an explainer's. */
 async function conflictError (db: Db, attempt: Attempt, explainers: string[]) {

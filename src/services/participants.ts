@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js'
+import { isExclusionViolation } from '../db/errors.js'
 import { recordAudit } from '../db/queries/audit.js'
 import {
   deleteParticipantRow, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
@@ -16,11 +17,6 @@ async function lockOpenHearing (tx: Db, hearingId: string): Promise<Hearing> {
   if (!hearing) throw new NotFoundError(`No hearing with id ${hearingId}.`)
   if (hearing.status === 'cancelled') throw new ConflictError('The hearing is cancelled: its invitations cannot change.')
   return hearing
-}
-
-function isExclusionViolation (error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string } }).cause
-  return (error as { code?: string }).code === '23P01' || cause?.code === '23P01'
 }
 
 /** Invites a person; returns the invitation link's secret once. An explainer may not be double-booked. */
