@@ -22,6 +22,7 @@ import calendarRoutes from './routes/calendar/index.js'
 import feedRoutes from './routes/feeds/index.js'
 import feedTokenRoutes from './routes/feeds/tokens.js'
 import feedsPlugin from './plugins/feeds.js'
+import coverageRoutes from './routes/coverage/index.js'
 import { sharedSchemas } from './schemas/common.js'
 import { councilSchemas } from './schemas/councils.js'
 import { peopleSchemas } from './schemas/people.js'
@@ -30,6 +31,7 @@ import { auditSchemas } from './schemas/audit.js'
 import { hearingSchemas } from './schemas/hearings.js'
 import { calendarSchemas } from './schemas/calendar.js'
 import { feedSchemas } from './schemas/feeds.js'
+import { coverageSchemas } from './schemas/coverage.js'
 
 export interface AppDeps {
   /** An open database (tests); by default one is opened from the config and closed with the app. */
@@ -98,7 +100,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('config', config)
   app.decorate('now', deps.now ?? (() => new Date()))
   app.decorate('officeHours', parseOfficeHours(config.OFFICE_HOURS))
-  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas]) {
+  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas]) {
     app.addSchema(schema)
   }
 
@@ -126,6 +128,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(invitationRoutes, { prefix: '/v1/invitations' })
     await api.register(calendarRoutes, { prefix: '/v1' })
     await api.register(feedTokenRoutes, { prefix: '/v1/people' })
+    await api.register(coverageRoutes, { prefix: '/v1' })
   })
   await app.register(feedRoutes)
   return app

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  pgTable, pgEnum, uuid, text, date, timestamp, jsonb, bigserial, index, uniqueIndex, check, foreignKey, boolean, integer, unique
+  pgTable, pgEnum, uuid, text, date, timestamp, jsonb, bigserial, index, uniqueIndex, check, foreignKey, boolean, integer, unique, numeric
 } from 'drizzle-orm/pg-core'
 
 export const councilLevel = pgEnum('council_level', ['province', 'city', 'district', 'ward', 'commune', 'special_zone'])
@@ -31,13 +31,20 @@ export const councils = pgTable('councils', {
   timezone: text('timezone').notNull().default('Asia/Ho_Chi_Minh'),
   /** Too-short notice refuses scheduling (422) instead of warning. */
   strictNotice: boolean('strict_notice').notNull().default(false),
+  /** The share of child councils that should hold the minimum number of hearings in a year. */
+  coverageTarget: numeric('coverage_target', { precision: 4, scale: 3, mode: 'number' }).notNull().default(1),
+  coverageMinHearings: integer('coverage_min_hearings').notNull().default(1),
+  /** Coverage numbers (counts, no titles) may be read without a token. */
+  coveragePublic: boolean('coverage_public').notNull().default(false),
   ...timestamps
 }, (table) => [
   uniqueIndex('councils_code_key').on(table.code),
   index('councils_parent_id_idx').on(table.parentId),
   foreignKey({ columns: [table.parentId], foreignColumns: [table.id], name: 'councils_parent_id_fkey' }),
   check('councils_not_own_parent', sql`${table.parentId} is distinct from ${table.id}`),
-  check('councils_active_range', sql`${table.activeTo} is null or ${table.activeTo} >= ${table.activeFrom}`)
+  check('councils_active_range', sql`${table.activeTo} is null or ${table.activeTo} >= ${table.activeFrom}`),
+  check('councils_coverage_target', sql`${table.coverageTarget} >= 0 and ${table.coverageTarget} <= 1`),
+  check('councils_coverage_min', sql`${table.coverageMinHearings} >= 1`)
 ])
 
 export const people = pgTable('people', {

@@ -22,6 +22,9 @@ const councilFields = {
   activeTo: Type.Union([IsoDate, Type.Null()], { description: 'Last day the council exists (inclusive); null while it exists' }),
   timezone: Type.String(),
   strictNotice: Type.Boolean({ description: 'Too-short notice refuses scheduling (422) instead of warning' }),
+  coverageTarget: Type.Number({ description: 'Share of child councils that should hold coverageMinHearings hearings a year (1 = 100%)' }),
+  coverageMinHearings: Type.Integer({ description: 'Hearings a child council must hold in the period to count as covered' }),
+  coveragePublic: Type.Boolean({ description: 'Coverage numbers may be read without a token' }),
   createdAt: Timestamp,
   updatedAt: Timestamp
 }
@@ -38,7 +41,10 @@ export const CreateCouncilSchema = Type.Object({
   activeFrom: IsoDate,
   activeTo: Type.Optional(Type.Union([IsoDate, Type.Null()])),
   timezone: Type.Optional(TimeZone),
-  strictNotice: Type.Optional(Type.Boolean({ description: 'Refuse too-short notice (422) instead of warning; false when not given' }))
+  strictNotice: Type.Optional(Type.Boolean({ description: 'Refuse too-short notice (422) instead of warning; false when not given' })),
+  coverageTarget: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: '1 (100%) when not given' })),
+  coverageMinHearings: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: '1 when not given' })),
+  coveragePublic: Type.Optional(Type.Boolean({ description: 'false when not given' }))
 }, { additionalProperties: false })
 export type CreateCouncil = Static<typeof CreateCouncilSchema>
 

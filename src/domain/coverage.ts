@@ -1,0 +1,43 @@
+/**
+ * Coverage of the target that every child council holds at least N hearings in a period. Pure:
+ * callers load each child's dates of existence and its hearing counts in the period.
+ */
+export type UnitStatus = 'covered' | 'scheduled' | 'uncovered' | 'not_applicable'
+
+export interface UnitFacts {
+  activeFrom: string
+  activeTo: string | null
+  held: number
+  scheduled: number
+}
+
+export interface Period { from: string, to: string }
+
+/** Whether the council exists during the period: not at all, for all of it, or for part of it. */
+export function existence (unit: Pick<UnitFacts, 'activeFrom' | 'activeTo'>, period: Period): 'none' | 'whole' | 'part' {
+  const ends = unit.activeTo ?? '9999-12-31'
+  if (unit.activeFrom > period.to || ends < period.from) return 'none'
+  return unit.activeFrom <= period.from && ends >= period.to ? 'whole' : 'part'
+}
+
+/** Only held hearings cover; scheduled ones promise to; cancelled ones never count. */
+export function unitStatus (unit: UnitFacts, period: Period, minimum: number): UnitStatus {
+  if (existence(unit, period) === 'none') return 'not_applicable'
+  if (unit.held >= minimum) return 'covered'
+  if (unit.held + unit.scheduled >= minimum) return 'scheduled'
+  return 'uncovered'
+}
+
+export function totals (statuses: UnitStatus[], helds: number[], target: number) {
+  const applicable = statuses.filter((s) => s !== 'not_applicable').length
+  const covered = statuses.filter((s) => s === 'covered').length
+  const ratio = applicable === 0 ? null : covered / applicable
+  const distribution = { 0: 0, 1: 0, 2: 0, '3+': 0 }
+  statuses.forEach((status, i) => {
+    if (status === 'not_applicable') return
+    const held = helds[i]!
+    distribution[held >= 3 ? '3+' : (held as 0 | 1 | 2)]++
+  })
+  // A small tolerance: 20 of 21 is 0.952…, never "equal" to a target typed as 0.952.
+  return { applicable, covered, ratio, target, met: ratio !== null && ratio + 1e-9 >= target, distribution }
+}
