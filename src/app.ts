@@ -23,6 +23,8 @@ import feedRoutes from './routes/feeds/index.js'
 import feedTokenRoutes from './routes/feeds/tokens.js'
 import feedsPlugin from './plugins/feeds.js'
 import coverageRoutes from './routes/coverage/index.js'
+import dashboardRoutes from './routes/dashboard/index.js'
+import cookie from '@fastify/cookie'
 import { sharedSchemas } from './schemas/common.js'
 import { councilSchemas } from './schemas/councils.js'
 import { peopleSchemas } from './schemas/people.js'
@@ -107,6 +109,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })
+  await app.register(cookie)
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS })
 
@@ -129,6 +132,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(calendarRoutes, { prefix: '/v1' })
     await api.register(feedTokenRoutes, { prefix: '/v1/people' })
     await api.register(coverageRoutes, { prefix: '/v1' })
+    await api.register(dashboardRoutes, { prefix: '/dashboard' })
   })
   await app.register(feedRoutes)
   return app

@@ -8,6 +8,9 @@ import { AuthFailureLimiter } from '../domain/auth-failures.js'
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../domain/errors.js'
 import { hashSecret, secretsEqual } from '../domain/tokens.js'
 
+/** The dashboard's session cookie: the bearer token itself, HttpOnly, for /dashboard only. */
+export const SESSION_COOKIE = 'gt_session'
+
 export const TooManyFailuresError = createError<[number]>(
   'GT_TOO_MANY_AUTH_FAILURES',
   'Too many failed authentication attempts from this address; try again in %d seconds.',
@@ -31,6 +34,8 @@ declare module 'fastify' {
      * and counts a miss against it. Call with found=false when the secret matched nothing.
      */
     guardSecret(request: FastifyRequest, found: boolean): void
+    /** The principal of a bearer secret, or undefined (the dashboard's sign-in). */
+    principalOf(secret: string): Promise<Principal | undefined>
   }
 }
 
@@ -51,7 +56,17 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   // Callback style: a request without a token (every feed poll) passes without a promise.
   app.addHook('onRequest', (request, _reply, done) => {
     const header = request.headers.authorization
-    if (header === undefined) return done()
+    if (header === undefined) {
+      // The dashboard's pages carry the token in an HttpOnly cookie instead; a stale one just signs out.
+      const session = request.url.startsWith('/dashboard/') ? request.cookies?.[SESSION_COOKIE] : undefined
+      if (!session || limiter.retryAfter(request.ip) > 0) return done()
+      authenticate(`Bearer ${session}`).then((principal) => {
+        if (principal) request.principal = principal
+        else limiter.fail(request.ip)
+        done()
+      }, done)
+      return
+    }
     const blockedFor = limiter.retryAfter(request.ip)
     if (blockedFor > 0) return done(new TooManyFailuresError(blockedFor))
     authenticate(header).then((principal) => {
@@ -98,6 +113,7 @@ export default fp<AuthPluginOptions>(async (app, options) => {
     if (blockedFor > 0) throw new TooManyFailuresError(blockedFor)
     if (!found) limiter.fail(request.ip)
   })
+  app.decorate('principalOf', (secret: string) => authenticate(`Bearer ${secret}`))
   app.decorate('requirePrincipal', requirePrincipal)
   app.decorate('requireAdmin', (request: FastifyRequest) => {
     const principal = requirePrincipal(request)
