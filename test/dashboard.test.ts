@@ -73,7 +73,7 @@ t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { 
   t.match(await page.getByTestId('own').innerText(), /Đã tổ chức: 2/, 'the district\'s own 2 hearings')
   t.ok(await page.locator('svg[role=img]').first().isVisible(), 'the chart is drawn')
   t.match(await page.locator('tbody tr').first().locator('a').first().getAttribute('href') ?? '', /^\/v1\/hearings\?councilId=/)
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number
   t.ok(overflow <= 0, 'readable on a phone: the page itself does not scroll sideways')
   await mkdir('.tap/screenshots', { recursive: true })
   await page.screenshot({ path: '.tap/screenshots/coverage-dong-da-2019.png', fullPage: true })
