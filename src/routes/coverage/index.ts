@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { DateTime } from 'luxon'
+import { ForbiddenError, InvalidError } from '../../domain/errors.js'
+import { problems } from '../../schemas/common.js'
+import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
+import { coverageReport, type CoverageReport } from '../../services/coverage.js'
+import { coverageAccess, periodOf } from './access.js'
+
+const secured: Array<Record<string, string[]>> = [{ bearer: [] }, {}]
+
+export const STATUS_NAMES = {
+  vi: { covered: 'Đã tổ chức', scheduled: 'Đã lên lịch', uncovered: 'Chưa tổ chức', not_applicable: 'Không áp dụng' },
+  en: { covered: 'Covered', scheduled: 'Scheduled', uncovered: 'Uncovered', not_applicable: 'Not applicable' }
+} as const
+
+const CSV_HEADERS = {
+  vi: ['Mã', 'Đơn vị', 'Trạng thái', 'Đã tổ chức', 'Đã lên lịch', 'Đã hủy', 'Phiên gần nhất', 'Phiên sắp tới', 'Tồn tại một phần kỳ'],
+  en: ['Code', 'Unit', 'Status', 'Held', 'Scheduled', 'Cancelled', 'Last held', 'Next scheduled', 'Part of period']
+}
+
+/** A report limited to the caller's own line, when that is all it may read. */
+export type VisibleReport = Omit<CoverageReport, 'totals' | 'own'> & { totals: CoverageReport['totals'] | null, own: CoverageReport['own'] | null }
+
+export function restrict (report: CoverageReport, onlyUnit: string | undefined): VisibleReport {
+  if (!onlyUnit) return report
+  return { ...report, totals: null, own: null, units: report.units.filter((u) => u.councilId === onlyUnit) }
+}
+
+function csvCell (value: string | number | boolean | null): string {
+  const text = value === null ? '' : String(value)
+  return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/** CSV that Excel opens with Vietnamese intact: UTF-8 with a byte-order mark, CRLF lines. */
+export function coverageCsv (report: VisibleReport, lang: 'vi' | 'en', zone: string): string {
+  const day = (date: Date | null) => date ? DateTime.fromJSDate(date, { zone }).toISODate() : null
+  const rows = report.units.map((u) => [u.code, u.name, STATUS_NAMES[lang][u.status], u.held, u.scheduled, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), u.partOfPeriod ? (lang === 'vi' ? 'Có' : 'Yes') : ''])
+  return `\uFEFF${[CSV_HEADERS[lang], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
+}
+
+const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/coverage', {
+    schema: {
+      tags: ['coverage'], summary: 'Which child councils held their hearings in a year or period', security: secured,
+      querystring: CoverageQuerySchema,
+      response: { 200: Type.Ref(CoverageReportSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => {
+    const { parent, onlyUnit } = await coverageAccess(app, request, request.query.councilId)
+    return restrict(await coverageReport(app.db, parent, periodOf(request.query)), onlyUnit)
+  })
+
+  app.get('/coverage.csv', {
+    schema: {
+      tags: ['coverage'], summary: 'The coverage report as CSV (UTF-8 with BOM, for Excel)', security: secured,
+      querystring: CoverageQuerySchema,
+      response: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    const { parent, onlyUnit } = await coverageAccess(app, request, request.query.councilId)
+    const period = periodOf(request.query)
+    const report = restrict(await coverageReport(app.db, parent, period), onlyUnit)
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="coverage-${parent.code}-${period.from}-${period.to}.csv"`)
+      .send(coverageCsv(report, request.query.lang ?? 'vi', parent.timezone))
+  })
+
+  app.get('/coverage/history', {
+    schema: {
+      tags: ['coverage'], summary: 'The coverage ratio year by year, e.g. 2019 against 2018', security: secured,
+      querystring: HistoryQuerySchema,
+      response: { 200: Type.Ref(CoverageHistorySchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => {
+    const { fromYear, toYear, councilId } = request.query
+    if (toYear < fromYear || toYear - fromYear > 30) throw new InvalidError('fromYear must not be after toYear, and the range may span at most 30 years.')
+    const { parent, onlyUnit } = await coverageAccess(app, request, councilId)
+    if (onlyUnit) throw new ForbiddenError('The history covers every unit: it is for the parent council\'s secretariat and supervisors.')
+    const items = []
+    for (let year = fromYear; year <= toYear; year++) {
+      const report = await coverageReport(app.db, parent, { from: `${year}-01-01`, to: `${year}-12-31` })
+      items.push({ year, ...report.totals, ownHeld: report.own.held, distribution: undefined })
+    }
+    return { council: { id: parent.id, name: parent.name }, items: items.map(({ distribution: _d, ...item }) => item) }
+  })
+}
+
+export default coverageRoutes
