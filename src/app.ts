@@ -21,6 +21,7 @@ import invitationRoutes from './routes/invitations/index.js'
 import calendarRoutes from './routes/calendar/index.js'
 import feedRoutes from './routes/feeds/index.js'
 import feedTokenRoutes from './routes/feeds/tokens.js'
+import hearingCalendarRoutes from './routes/feeds/hearing.js'
 import feedsPlugin from './plugins/feeds.js'
 import coverageRoutes from './routes/coverage/index.js'
 import dashboardRoutes from './routes/dashboard/index.js'
@@ -109,15 +110,22 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })
-  await app.register(cookie)
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS })
 
-  // The API and its pages get helmet's security headers. Calendar feeds, polled by thousands of
-  // calendar apps, sit outside that context and set the few headers a calendar file needs themselves.
+  // The API and its pages: helmet's security headers, cookies (the dashboard), the caller's identity,
+  // and feed invalidation after writes. Calendar feeds, polled by thousands of calendar apps, sit
+  // outside that context without any of those hooks, and set the few headers a calendar file needs.
   await app.register(async (api) => {
     await api.register(helmet, {
       contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } }
+    })
+    await api.register(cookie)
+    api.addHook('onRequest', app.authenticateRequest)
+    // This process's own writes reach its feed cache at once; other replicas' through LISTEN.
+    api.addHook('onSend', (request, reply, payload, done) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) app.feeds.invalidate()
+      done(null, payload)
     })
     await api.register(openapiPages)
     await api.register(healthRoutes)
@@ -131,6 +139,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(invitationRoutes, { prefix: '/v1/invitations' })
     await api.register(calendarRoutes, { prefix: '/v1' })
     await api.register(feedTokenRoutes, { prefix: '/v1/people' })
+    await api.register(hearingCalendarRoutes, { prefix: '/v1/hearings' })
     await api.register(coverageRoutes, { prefix: '/v1' })
     await api.register(dashboardRoutes, { prefix: '/dashboard' })
   })

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import createError from '@fastify/error'
 import { findLiveToken } from '../db/queries/tokens.js'
 import { councilAncestry } from '../db/queries/councils.js'
@@ -36,6 +36,8 @@ declare module 'fastify' {
     guardSecret(request: FastifyRequest, found: boolean): void
     /** The principal of a bearer secret, or undefined (the dashboard's sign-in). */
     principalOf(secret: string): Promise<Principal | undefined>
+    /** The onRequest hook that resolves "Authorization: Bearer" (or the dashboard's cookie) to request.principal. */
+    authenticateRequest(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void
   }
 }
 
@@ -53,8 +55,9 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   const limiter = new AuthFailureLimiter(options.failuresPerMinute, () => options.now().getTime())
   app.decorateRequest('principal', undefined)
 
-  // Callback style: a request without a token (every feed poll) passes without a promise.
-  app.addHook('onRequest', (request, _reply, done) => {
+  // Added as onRequest hook by the contexts that need a caller (the API, the dashboard); calendar
+  // feeds, polled by thousands of apps, do without it. Callback style: no promise without a token.
+  app.decorate('authenticateRequest', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
     const header = request.headers.authorization
     if (header === undefined) {
       // The dashboard's pages carry the token in an HttpOnly cookie instead; a stale one just signs out.

@@ -10,16 +10,12 @@ declare module 'fastify' {
 
 /**
  * The calendar feed cache of this process. It learns of every committed write: its own at once
- * (after a successful write request), every replica's through LISTEN on the changes channel.
+ * (app.ts invalidates after every successful write request), every replica's through LISTEN.
  */
 export default fp<{ revalidateMs: number }>(async (app, { revalidateMs }) => {
   const feeds = new FeedCache(app.db, { revalidateMs, maxEntries: 5000, maxEvents: 2000, clock: () => app.now().getTime() })
   app.decorate('feeds', feeds)
   const unlisten = await app.database.listen(CHANGES_CHANNEL, () => feeds.invalidate())
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) feeds.invalidate()
-    done(null, payload)
-  })
   app.addHook('onClose', async () => {
     try { await unlisten() } catch { /* the connection is already closed: nothing to stop */ }
   })

@@ -1,50 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
 import { descendantIds, findCouncil } from '../../db/queries/councils.js'
 import { findFeedTokenPerson } from '../../db/queries/feeds.js'
 import { InvalidError, NotFoundError } from '../../domain/errors.js'
 import { hashSecret } from '../../domain/tokens.js'
 import type { Feed, FeedSpec } from '../../feeds/cache.js'
-import { calendarName, type FeedOptions, type Lang } from '../../feeds/ical.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { calendarName } from '../../feeds/ical.js'
+import { problems } from '../../schemas/common.js'
 import { CalendarResponse, CouncilFeedParams, CouncilFeedQuerySchema, FeedQuerySchema, NotModified, PersonFeedParams } from '../../schemas/feeds.js'
-import { visibleHearing } from '../hearings/index.js'
+import { feedOptions, send } from './http.js'
 
 const ZONE = 'Asia/Ho_Chi_Minh'
 const MAX_YEARS = 5
 
-/** A strong validator matches; or, without one, nothing changed since the date given. */
-function notModified (request: FastifyRequest, feed: Feed): boolean {
-  const ifNoneMatch = request.headers['if-none-match']
-  if (ifNoneMatch !== undefined) {
-    return ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '')).some((tag) => tag === feed.etag || tag === '*')
-  }
-  const since = Date.parse(request.headers['if-modified-since'] ?? '')
-  return feed.lastModified !== undefined && !Number.isNaN(since) && Math.floor(feed.lastModified.getTime() / 1000) * 1000 <= since
-}
-
-/** A 304 carries only the validators and caching rules (RFC 9110 §15.4.5); a 200 the whole calendar. */
-function send (request: FastifyRequest, reply: FastifyReply, feed: Feed, filename: string, visibility: 'public' | 'private') {
-  reply.header('etag', feed.etag).header('cache-control', `${visibility}, max-age=0, must-revalidate`)
-  if (notModified(request, feed)) return reply.code(304).send()
-  if (feed.lastModified) reply.header('last-modified', feed.lastModified.toUTCString())
-  return reply
-    .header('x-content-type-options', 'nosniff')
-    .header('content-disposition', `inline; filename="${filename}"`)
-    .type('text/calendar; charset=utf-8')
-    .send(feed.body)
-}
-
 const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app
-  const baseUrl = config.PUBLIC_BASE_URL.replace(/\/$/, '')
-  const options = (lang: Lang): FeedOptions => ({
-    lang,
-    baseUrl,
-    organizerEmail: config.FEED_ORGANIZER_EMAIL ?? `noreply@${new URL(baseUrl).hostname}`,
-    ttlSeconds: config.FEED_REFRESH_MINUTES * 60
-  })
+  const options = feedOptions(config)
 
   /**
    * The window a feed covers: 6 months back and everything ahead by default, within five years either
@@ -144,26 +115,6 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return send(request, reply, feed, 'giaitrinh.ics', 'private')
   })
 
-  app.get('/v1/hearings/:id/calendar.ics', {
-    schema: {
-      tags: ['feeds'], summary: 'One hearing as iCalendar (the same access as the hearing)',
-      params: IdParams,
-      querystring: FeedQuerySchema,
-      response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 401, 404) }
-    }
-  }, async (request, reply) => {
-    const { hearing, inScope } = await visibleHearing(app, request, request.params.id)
-    const council = (await findCouncil(app.db, hearing.councilId))!
-    const lang = request.query.lang ?? 'vi'
-    const feed = await app.feeds.get(`hearing:${hearing.id}:${inScope}:${lang}`, async () => ({
-      name: calendarName('council', council.name, lang),
-      scope: { kind: 'hearing', hearingId: hearing.id },
-      window: { from: new Date(0), to: null, retainSince: new Date(0) },
-      withAttendees: inScope,
-      options: options(lang)
-    }))
-    return send(request, reply, feed, `hearing-${hearing.id}.ics`, inScope ? 'private' : 'public')
-  })
 }
 
 export default feedRoutes
