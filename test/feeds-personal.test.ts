@@ -64,11 +64,13 @@ t.test('a person\'s feed lists exactly the hearings they are invited to, with th
 
 t.test('rotation keeps the old link for the grace period; revocation ends every link at once; unknown links are 404 and rate limited', async (t) => {
   const lines: string[] = []
-  const { app, clock } = await build(t, { config: { FEED_TOKEN_GRACE_HOURS: '48', AUTH_FAILURES_PER_MINUTE: '6', LOG_LEVEL: 'info' }, deps: { logStream: { write: (line: string) => { lines.push(line) } } } })
+  const { app, clock } = await build(t, { config: { FEED_TOKEN_GRACE_HOURS: '48', AUTH_FAILURES_PER_MINUTE: '8', LOG_LEVEL: 'info' }, deps: { logStream: { write: (line: string) => { lines.push(line) } } } })
   const h = await seedHierarchy(app)
   const person = await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Lê Văn Tám', kind: 'delegate', ownerCouncilId: h.wardA.id } })
   const first = await feedPath(app, person.body.id)
   for (let i = 0; i < 20; i++) t.equal((await app.inject({ method: 'GET', url: first.path })).statusCode, 200, 'polling a valid feed is never rate limited')
+  const firstTag = (await app.inject({ method: 'GET', url: first.path })).headers.etag as string
+  t.equal((await app.inject({ method: 'GET', url: first.path, headers: { 'if-none-match': firstTag } })).statusCode, 304)
   const second = await feedPath(app, person.body.id)
   t.type(second.body.previousLinksValidUntil, 'string')
   t.equal(new Date(second.body.previousLinksValidUntil).getTime(), clock.current.getTime() + 48 * 3_600_000)
@@ -76,16 +78,20 @@ t.test('rotation keeps the old link for the grace period; revocation ends every 
   const status = await call(app, { method: 'GET', url: `/v1/people/${person.body.id}/feed-link`, headers: admin })
   t.equal(status.body.activeLinks.length, 2)
   clock.advance(48 * 3_600_000 + 1000)
-  t.equal((await app.inject({ method: 'GET', url: first.path })).statusCode, 404, 'a rotated-out link stops working after the grace period')
+  t.equal((await app.inject({ method: 'GET', url: first.path, headers: { 'if-none-match': firstTag } })).statusCode, 404, 'a rotated-out link stops working after the grace period, conditional requests too')
+  t.equal((await app.inject({ method: 'GET', url: first.path })).statusCode, 404)
   t.equal((await app.inject({ method: 'GET', url: second.path })).statusCode, 200)
+  const secondTag = (await app.inject({ method: 'GET', url: second.path })).headers.etag as string
+  t.equal((await app.inject({ method: 'GET', url: second.path, headers: { 'if-none-match': secondTag } })).statusCode, 304)
   t.equal((await call(app, { method: 'DELETE', url: `/v1/people/${person.body.id}/feed-link`, headers: admin })).status, 204)
+  t.equal((await app.inject({ method: 'GET', url: second.path, headers: { 'if-none-match': secondTag } })).statusCode, 404, 'a revoked link stops at once, conditional requests too')
   const revoked = await app.inject({ method: 'GET', url: second.path })
   t.equal(revoked.statusCode, 404, 'a revoked link stops at once')
   t.equal(revoked.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.equal((await call(app, { method: 'GET', url: `/v1/people/${person.body.id}/feed-link`, headers: admin })).body.activeLinks.length, 0)
   const statuses = []
   for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'GET', url: `/feeds/people/gt_guess${i}.ics` })).statusCode)
-  t.same(statuses, [404, 404, 404, 404, 429], 'guessing links is rate limited (the two dead links above counted too)')
+  t.same(statuses, [404, 404, 404, 404, 429], 'guessing links is rate limited (the four dead-link requests above counted too)')
   const secrets = [first.path, second.path].map((path) => path.split('/').pop()!.replace('.ics', ''))
   t.same(lines.filter((line) => secrets.some((secret) => line.includes(secret)) || line.includes('gt_guess')), [], 'no feed link in the log')
 })

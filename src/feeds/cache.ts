@@ -68,12 +68,20 @@ export class FeedCache {
    * served without touching the database; otherwise `resolve` reads what the feed shows (and may
    * throw, e.g. a 404), and only the events whose stamp changed are built again.
    */
-  async get (key: string, resolve: () => Promise<FeedSpec>): Promise<Feed> {
+  /** The entry for `key` if it may be served without asking the database; otherwise undefined. */
+  fresh (key: string): Feed | undefined {
     const entry = this.entries.get(key)
     if (entry && entry.epoch === this.epoch && this.options.clock() - entry.validatedAt < this.options.revalidateMs) {
       this.stats.hits++
       return entry
     }
+    return undefined
+  }
+
+  async get (key: string, resolve: () => Promise<FeedSpec>): Promise<Feed> {
+    const hit = this.fresh(key)
+    if (hit) return hit
+    const entry = this.entries.get(key)
     let pending = this.inflight.get(key)
     if (!pending) {
       pending = this.revalidate(key, resolve, entry).finally(() => this.inflight.delete(key))

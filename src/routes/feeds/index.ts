@@ -18,6 +18,31 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const options = feedOptions(config)
 
   /**
+   * Most polls are conditional and nothing has changed. Such a request is answered with 304 before
+   * validation and the handler, when this exact URL was served this minute and its cache entry is
+   * still fresh (no change announced since, within FEED_REVALIDATE_MS). Anything else goes the
+   * normal way. The URL maps to the cache key only after the handler resolved it successfully.
+   */
+  const served = new Map<string, { key: string, minute: number }>()
+  const remember = (url: string, key: string) => {
+    if (served.size >= 10_000) served.clear()
+    served.set(url, { key, minute: Math.floor(app.now().getTime() / 60_000) })
+  }
+  app.addHook('onRequest', (request, reply, done) => {
+    const ifNoneMatch = request.headers['if-none-match']
+    const known = ifNoneMatch === undefined ? undefined : served.get(request.url)
+    if (known && known.minute === Math.floor(app.now().getTime() / 60_000)) {
+      const feed = app.feeds.fresh(known.key)
+      if (feed && ifNoneMatch === feed.etag) {
+        reply.header('etag', feed.etag).header('cache-control', `${request.url.startsWith('/feeds/people/') ? 'private' : 'public'}, max-age=0, must-revalidate`)
+        reply.code(304).send()
+        return
+      }
+    }
+    done()
+  })
+
+  /**
    * The window a feed covers: 6 months back and everything ahead by default, within five years either
    * way. It depends on the day only, so it is worked out once a minute per query (luxon's zone
    * arithmetic would otherwise be most of the cost of a cached 304).
@@ -66,7 +91,8 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const descendants = request.query.descendants ?? false
     // Windows are counted in Hà Nội's zone, where every council is; the events carry UTC times.
     const { key, window: span } = window(request.query, ZONE)
-    const feed = await app.feeds.get(`council:${councilId}:${descendants}:${key}:${lang}`, async (): Promise<FeedSpec> => {
+    const cacheKey = `council:${councilId}:${descendants}:${key}:${lang}`
+    const feed = await app.feeds.get(cacheKey, async (): Promise<FeedSpec> => {
       const council = await findCouncil(app.db, councilId)
       if (!council) throw new NotFoundError(`No council with id ${councilId}.`)
       return {
@@ -77,6 +103,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         options: options(lang)
       }
     })
+    remember(request.url, cacheKey)
     return send(request, reply, feed, `council-${councilId}.ics`, 'public')
   })
 
@@ -91,11 +118,12 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.guardSecret(request, true)
     const secretHash = hashSecret(request.params.token)
     const { key, window: span } = window(request.query, ZONE)
+    const cacheKey = `person:${secretHash}:${key}:${request.query.lang ?? ''}`
     let feed: Feed
     try {
       // Keyed by the link's hash: a fresh entry answers without a database round trip; revoking
       // or rotating a link is a write, which makes the next request check the link again.
-      feed = await app.feeds.get(`person:${secretHash}:${key}:${request.query.lang ?? ''}`, async (): Promise<FeedSpec> => {
+      feed = await app.feeds.get(cacheKey, async (): Promise<FeedSpec> => {
         const person = await findFeedTokenPerson(app.db, secretHash, app.now())
         if (!person) throw new NotFoundError('This calendar link is not valid: it may have been replaced or revoked. Ask the council\'s office for a new one.')
         const lang = request.query.lang ?? person.locale
@@ -112,6 +140,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((error as { code?: string }).code === 'GT_NOT_FOUND') app.guardSecret(request, false)
       throw error
     }
+    remember(request.url, cacheKey)
     return send(request, reply, feed, 'giaitrinh.ics', 'private')
   })
 
