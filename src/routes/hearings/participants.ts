@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { councilZones, type ParticipantView } from '../../db/queries/hearings.js'
-import { findPerson, personCouncilIds } from '../../db/queries/people.js'
-import { councilAncestry } from '../../db/queries/councils.js'
-import { canReadPrivate } from '../../domain/access.js'
+import { readablePerson } from '../people/index.js'
 import { UnprocessableError } from '../../domain/errors.js'
 import { IdParams, problems } from '../../schemas/common.js'
 import { AddParticipantSchema, InvitationLinkSchema, ParticipantParams } from '../../schemas/hearings.js'
@@ -31,15 +29,11 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { hearing } = await visibleHearing(app, request, request.params.id)
     const principal = await app.requireWrite(request, hearing.councilId)
-    const person = await findPerson(app.db, request.body.personId)
     // Only people the caller may already see: an invitation must not open someone else's records.
-    let visible = Boolean(person) && principal.role === 'admin'
-    if (person && !visible) {
-      for (const councilId of await personCouncilIds(app.db, person)) {
-        if (canReadPrivate(principal, await councilAncestry(app.db, councilId))) { visible = true; break }
-      }
-    }
-    if (!visible) throw new UnprocessableError(`personId ${request.body.personId} does not name a person your council has registered or includes as a member.`)
+    await readablePerson(app, principal, request.body.personId).catch((error: { code?: string }) => {
+      if (error.code !== 'GT_NOT_FOUND') throw error
+      throw new UnprocessableError(`personId ${request.body.personId} does not name a person your council has registered or includes as a member.`)
+    })
     const result = await addParticipant({ db: app.db, principal, requestId: request.id }, hearing.id, request.body)
     reply.code(201).header('cache-control', 'no-store')
     return linkResponse(hearing.councilId, result.participant, result.secret)
