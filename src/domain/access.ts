@@ -9,10 +9,6 @@ export type Principal =
 /** A council's id followed by its ancestors' ids, nearest first. */
 export type Ancestry = readonly string[]
 
-export function isAdmin (principal: Principal | undefined): boolean {
-  return principal?.role === 'admin'
-}
-
 /** Private data (contact details, memberships, audit) of the council at the head of `ancestry`. */
 export function canReadPrivate (principal: Principal | undefined, ancestry: Ancestry): boolean {
   if (!principal) return false

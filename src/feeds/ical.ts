@@ -1,5 +1,4 @@
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus, type ICalCalendar } from 'ical-generator'
-import { DateTime } from 'luxon'
 
 /** Everything one VEVENT shows; nothing here is read from the clock, so the same data gives the same bytes. */
 export interface FeedEvent {
@@ -154,8 +153,4 @@ export function renderFullCalendar (name: string, events: readonly FeedEvent[], 
   const calendar = calendarFrame(name, options)
   for (const event of events) addEvent(calendar, event, options)
   return calendar.toString()
-}
-
-export function toZone (date: Date, zone: string): string {
-  return DateTime.fromJSDate(date, { zone }).toISO()!
 }

@@ -36,6 +36,9 @@ export function problems<const C extends number[]> (...codes: C) {
   return Object.fromEntries(codes.map((code) => [code, ProblemRef])) as Record<C[number], typeof ProblemRef>
 }
 
+/** OpenAPI security of routes that need a bearer token. */
+export const secured = [{ bearer: [] as string[] }]
+
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false })
 
 export const PageQuery = {

@@ -6,14 +6,12 @@ import {
   deleteCalendarDay, findCalendarDay, findNoticeRule, insertNoticeRule, listNoticeRules, updateNoticeRuleRow, upsertCalendarDay
 } from '../../db/queries/calendar.js'
 import { InvalidError, NotFoundError } from '../../domain/errors.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
 import {
   CalendarDayListSchema, CalendarDaySchema, CalendarQuerySchema, CreateNoticeRuleSchema, DayParams, NoticeRuleListSchema,
   NoticeRuleSchema, PutCalendarDaySchema, UpdateNoticeRuleSchema
 } from '../../schemas/calendar.js'
 import { calendarFacts } from '../../services/calendar.js'
-
-const secured = [{ bearer: [] }]
 
 /** Notice rules per legal regime, and the days that are not what the weekday says. Admins edit; everyone reads. */
 const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -7,13 +7,11 @@ import { recordAudit } from '../../db/queries/audit.js'
 import type { Db } from '../../db/client.js'
 import { parentProblem } from '../../domain/councils.js'
 import { InvalidError, NotFoundError, UnprocessableError } from '../../domain/errors.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
 import {
   CouncilPageSchema, CouncilRef, CreateCouncilSchema, QueryCouncilsSchema, SubtreeQuerySchema, SubtreeSchema, UpdateCouncilSchema
 } from '../../schemas/councils.js'
 import { decodeCursor, page } from '../cursor.js'
-
-const secured = [{ bearer: [] }]
 
 /** Checks what the schema cannot: the zone exists, the parent exists, fits, and forms no cycle. */
 async function checkCouncil (tx: Db, council: Pick<Council, 'level' | 'parentId' | 'timezone' | 'activeFrom' | 'activeTo'> & { id?: string }) {

@@ -5,12 +5,11 @@ import {
   deleteMembershipRow, findMembership, findPerson, insertMembership, listMemberships, updateMembershipRow
 } from '../../db/queries/people.js'
 import { NotFoundError, UnprocessableError } from '../../domain/errors.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
 import {
   CreateMembershipSchema, MembershipListSchema, MembershipParams, MembershipSchema, QueryMembersSchema, UpdateMembershipSchema
 } from '../../schemas/people.js'
 
-const secured = [{ bearer: [] }]
 const MembershipRef = Type.Ref(MembershipSchema)
 
 function checkRange (startsOn: string, endsOn: string | null | undefined) {

@@ -5,11 +5,9 @@ import { expireFeedTokens, insertFeedToken, liveFeedTokens, revokeFeedTokens } f
 import { canWrite } from '../../domain/access.js'
 import { ForbiddenError } from '../../domain/errors.js'
 import { generateSecret, hashSecret } from '../../domain/tokens.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
 import { FeedLinkSchema, FeedLinkStatusSchema } from '../../schemas/feeds.js'
 import { readablePerson } from '../people/index.js'
-
-const secured = [{ bearer: [] }]
 
 /**
  * A person's private feed link, managed by the secretariat of a council the person belongs to (or an

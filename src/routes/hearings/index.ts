@@ -7,7 +7,7 @@ import { canReadPrivate, type Principal } from '../../domain/access.js'
 import { InvalidError, NotFoundError } from '../../domain/errors.js'
 import type { HearingAction } from '../../domain/hearings.js'
 import type { ScheduleWarning } from '../../domain/calendar.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
 import {
   CreateHearingSchema, HearingChangeSchema, HearingPageSchema, HearingSchema, HistorySchema, OutcomeSchema, QueryHearingsSchema,
   ReasonSchema, ScheduleSchema, UpdateHearingSchema
@@ -17,7 +17,6 @@ import { decodeCursor, page } from '../cursor.js'
 import { readableCouncilIds } from '../scope.js'
 import { etag, hearingView, zoned } from './view.js'
 
-const secured = [{ bearer: [] }]
 const HearingRef = Type.Ref(HearingSchema)
 const HearingChangeRef = Type.Ref(HearingChangeSchema)
 

@@ -3,13 +3,11 @@ import { Type } from '@sinclair/typebox'
 import { councilZones, type ParticipantView } from '../../db/queries/hearings.js'
 import { readablePerson } from '../people/index.js'
 import { UnprocessableError } from '../../domain/errors.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
 import { AddParticipantSchema, InvitationLinkSchema, ParticipantParams } from '../../schemas/hearings.js'
 import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
 import { visibleHearing } from './index.js'
 import { participantView } from './view.js'
-
-const secured = [{ bearer: [] }]
 
 /** Invitations: who is asked to a hearing, in which role; each with a secret link to answer. */
 const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -6,12 +6,11 @@ import { councilAncestry, findCouncil } from '../../db/queries/councils.js'
 import { findPerson, insertPerson, listPeople, personCouncilIds, updatePersonRow, type Person } from '../../db/queries/people.js'
 import { canReadPrivate, canWrite, type Principal } from '../../domain/access.js'
 import { ForbiddenError, InvalidError, NotFoundError } from '../../domain/errors.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
 import { CreatePersonSchema, PersonPageSchema, PersonSchema, QueryPeopleSchema, UpdatePersonSchema } from '../../schemas/people.js'
 import { decodeCursor, page } from '../cursor.js'
 import { readableCouncilIds } from '../scope.js'
 
-const secured = [{ bearer: [] }]
 const PersonRef = Type.Ref(PersonSchema)
 
 /** A person the caller may not read is a 404: their existence is private too. */

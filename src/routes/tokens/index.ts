@@ -2,10 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { listTokens, tokenView } from '../../db/queries/tokens.js'
 import { issueToken, revokeToken } from '../../services/tokens.js'
-import { IdParams, problems } from '../../schemas/common.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
 import { CreateTokenSchema, IssuedTokenSchema, QueryTokensSchema, TokenListSchema, TokenSchema } from '../../schemas/tokens.js'
-
-const secured = [{ bearer: [] }]
 
 /** API tokens: administrators only. Secrets are shown once at creation; only their hash is kept. */
 const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
