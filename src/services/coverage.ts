@@ -4,15 +4,20 @@ import { childCouncils, hearingCounts } from '../db/queries/coverage.js'
 import type { Council } from '../db/queries/councils.js'
 import { existence, totals, unitStatus, type Period } from '../domain/coverage.js'
 
-/** The coverage report of a parent council's direct children over a period (dates inclusive). */
-export async function coverageReport (db: Db, parent: Council, period: Period) {
+type Child = Awaited<ReturnType<typeof childCouncils>>[number]
+
+/**
+ * The coverage report of a parent council's direct children over a period (dates inclusive).
+ * `children` may be passed in when one caller reports several periods of the same parent.
+ */
+export async function coverageReport (db: Db, parent: Council, period: Period, children?: Child[]) {
   const zone = parent.timezone
   const from = DateTime.fromISO(period.from, { zone }).startOf('day').toJSDate()
   const to = DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf('day').toJSDate()
-  const children = await childCouncils(db, parent.id)
-  const counts = await hearingCounts(db, [parent.id, ...children.map((c) => c.id)], from, to)
+  const unitCouncils = children ?? await childCouncils(db, parent.id)
+  const counts = await hearingCounts(db, [parent.id, ...unitCouncils.map((c) => c.id)], from, to)
   const minimum = parent.coverageMinHearings
-  const units = children.map((child) => {
+  const units = unitCouncils.map((child) => {
     const c = counts.get(child.id)!
     const status = unitStatus({ ...child, held: c.held, scheduled: c.scheduled }, period, minimum)
     return {
@@ -36,3 +41,15 @@ export async function coverageReport (db: Db, parent: Council, period: Period) {
 }
 
 export type CoverageReport = Awaited<ReturnType<typeof coverageReport>>
+
+/** The ratio year by year: the children are read once, then one grouped count per year. */
+export async function coverageHistory (db: Db, parent: Council, fromYear: number, toYear: number) {
+  const children = await childCouncils(db, parent.id)
+  const items = []
+  for (let year = fromYear; year <= toYear; year++) {
+    const report = await coverageReport(db, parent, { from: `${year}-01-01`, to: `${year}-12-31` }, children)
+    const { distribution: _distribution, ...totals } = report.totals
+    items.push({ year, ...totals, ownHeld: report.own.held })
+  }
+  return items
+}

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import { ForbiddenError, InvalidError } from '../../domain/errors.js'
 import { problems } from '../../schemas/common.js'
 import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
-import { coverageReport, type CoverageReport } from '../../services/coverage.js'
+import { coverageHistory, coverageReport, type CoverageReport } from '../../services/coverage.js'
 import { coverageAccess, periodOf } from './access.js'
 
 const secured: Array<Record<string, string[]>> = [{ bearer: [] }, {}]
@@ -78,12 +78,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (toYear < fromYear || toYear - fromYear > 30) throw new InvalidError('fromYear must not be after toYear, and the range may span at most 30 years.')
     const { parent, onlyUnit } = await coverageAccess(app, request, councilId)
     if (onlyUnit) throw new ForbiddenError('The history covers every unit: it is for the parent council\'s secretariat and supervisors.')
-    const items = []
-    for (let year = fromYear; year <= toYear; year++) {
-      const report = await coverageReport(app.db, parent, { from: `${year}-01-01`, to: `${year}-12-31` })
-      items.push({ year, ...report.totals, ownHeld: report.own.held, distribution: undefined })
-    }
-    return { council: { id: parent.id, name: parent.name }, items: items.map(({ distribution: _d, ...item }) => item) }
+    return { council: { id: parent.id, name: parent.name }, items: await coverageHistory(app.db, parent, fromYear, toYear) }
   })
 }
 
