@@ -13,10 +13,15 @@ function notModified (request: FastifyRequest, feed: Feed): boolean {
   return feed.lastModified !== undefined && !Number.isNaN(since) && Math.floor(feed.lastModified.getTime() / 1000) * 1000 <= since
 }
 
-/** A 304 carries only the validators and caching rules (RFC 9110 §15.4.5); a 200 the whole calendar. */
+/** What a 304 carries: only the validator and the caching rules (RFC 9110 §15.4.5). */
+export function sendNotModified (reply: FastifyReply, feed: Feed, visibility: 'public' | 'private') {
+  return reply.header('etag', feed.etag).header('cache-control', `${visibility}, max-age=0, must-revalidate`).code(304).send()
+}
+
+/** A 304 when the client's copy is current; otherwise the whole calendar. */
 export function send (request: FastifyRequest, reply: FastifyReply, feed: Feed, filename: string, visibility: 'public' | 'private') {
+  if (notModified(request, feed)) return sendNotModified(reply, feed, visibility)
   reply.header('etag', feed.etag).header('cache-control', `${visibility}, max-age=0, must-revalidate`)
-  if (notModified(request, feed)) return reply.code(304).send()
   if (feed.lastModified) reply.header('last-modified', feed.lastModified.toUTCString())
   return reply
     .header('x-content-type-options', 'nosniff')

@@ -8,7 +8,7 @@ import type { Feed, FeedSpec } from '../../feeds/cache.js'
 import { calendarName } from '../../feeds/ical.js'
 import { problems } from '../../schemas/common.js'
 import { CalendarResponse, CouncilFeedParams, CouncilFeedQuerySchema, FeedQuerySchema, NotModified, PersonFeedParams } from '../../schemas/feeds.js'
-import { feedOptions, send } from './http.js'
+import { feedOptions, send, sendNotModified } from './http.js'
 
 const ZONE = 'Asia/Ho_Chi_Minh'
 const MAX_YEARS = 5
@@ -34,8 +34,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (known && known.minute === Math.floor(app.now().getTime() / 60_000)) {
       const feed = app.feeds.fresh(known.key)
       if (feed && ifNoneMatch === feed.etag) {
-        reply.header('etag', feed.etag).header('cache-control', `${request.url.startsWith('/feeds/people/') ? 'private' : 'public'}, max-age=0, must-revalidate`)
-        reply.code(304).send()
+        sendNotModified(reply, feed, request.url.startsWith('/feeds/people/') ? 'private' : 'public')
         return
       }
     }
