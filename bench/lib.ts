@@ -24,7 +24,9 @@ export async function benchDatabase (): Promise<{ env: Record<string, string>, d
 }
 
 export async function startBenchServer (env: Record<string, string>): Promise<{ address: string, engine: string, child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], {
+  // BENCH_PROFILE=<folder>: the service writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/serve.ts'], {
     cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit']
   })
   let output = ''
