@@ -1,9 +1,11 @@
 /**
  * Feed polling on PostgreSQL: a district with 21 wards and 5 years of hearings (~500 events).
- * Prints requests/s and p99 for the feed's 304 and 200 paths next to a bare Fastify route serving the
- * same bytes (or 304), and the time to rebuild the feed after one hearing changed next to a full
- * ical-generator build of it. Uses DATABASE_URL (a server; default the local one) and a database of its own.
- *   npm run bench:feeds [-- --duration 5]
+ * Prints requests/s, p99 and the server's CPU time per request for the feed's 304 and 200 paths next
+ * to a bare Fastify route at the same path serving the same bytes (or 304), in alternating rounds
+ * after a warm-up of both; and the time to rebuild the feed after one hearing changed next to a full
+ * ical-generator build of it. Uses DATABASE_URL (a server; default the local one) and a database of
+ * its own; the service runs at LOG_LEVEL=info (its default) unless LOG_LEVEL is set.
+ *   npm run bench:feeds [-- --duration 4]
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -21,9 +23,9 @@ import { renderFullCalendar, type FeedOptions } from '../src/feeds/ical.js'
 import { benchDatabase, measure, startBenchServer, type Figures } from './lib.js'
 
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres'
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '4' } } })
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '2' } } })
 const duration = Number(values.duration)
-const ROUNDS = 5
+const ROUNDS = 9
 const root = fileURLToPath(new URL('..', import.meta.url))
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
@@ -55,7 +57,8 @@ try {
   await db.insert(hearings).values(rows)
   const feedPath = `/feeds/councils/${district!.id}.ics?descendants=true&from=2022-01-01`
 
-  const server = await startBenchServer({ ...target.env, DATA_DIR: work, PUBLIC_BASE_URL: 'https://giaitrinh.example', SKIP_DEMO: '1' })
+  // The service logs at its default level (info) unless LOG_LEVEL says otherwise.
+  const server = await startBenchServer({ ...target.env, DATA_DIR: work, PUBLIC_BASE_URL: 'https://giaitrinh.example', SKIP_DEMO: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' })
   children.push(server.child)
   const first = await fetch(`${server.address}${feedPath}`)
   const body = await first.text()
@@ -81,10 +84,10 @@ try {
   const rounds: Array<Record<'304' | '200', [Figures, Figures]>> = []
   for (let round = 0; round < ROUNDS; round++) {
     rounds.push({
-      304: [await measure('bare route 304', { url: urls.bare, duration, headers: conditional }),
-        await measure('feed 304', { url: urls.feed, duration, headers: conditional })],
-      200: [await measure('bare route 200', { url: urls.bare, duration }),
-        await measure('feed 200', { url: urls.feed, duration })]
+      304: [await measure('bare route 304', { url: urls.bare, duration, headers: conditional }, bare.pid),
+        await measure('feed 304', { url: urls.feed, duration, headers: conditional }, server.child.pid)],
+      200: [await measure('bare route 200', { url: urls.bare, duration }, bare.pid),
+        await measure('feed 200', { url: urls.feed, duration }, server.child.pid)]
     })
   }
 
@@ -119,16 +122,20 @@ try {
     if (cache.stats.eventsBuilt - built !== 1) throw new Error(`rebuilt ${cache.stats.eventsBuilt - built} events, not 1`)
   }
 
-  console.log(`\nbench:feeds on PostgreSQL: ${events} events, ${(body.length / 1024).toFixed(0)} KiB, 16 connections, ${duration} s each`)
-  console.log(`${'path'.padEnd(10)}${'round'.padStart(6)}${'req/s'.padStart(9)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}   ${'bare req/s'.padStart(10)}${'bare p99'.padStart(10)}   ratio`)
+  console.log(`\nbench:feeds on PostgreSQL: ${events} events, ${(body.length / 1024).toFixed(0)} KiB, 16 connections, ${duration} s each, service at LOG_LEVEL=${process.env.LOG_LEVEL ?? 'info'}`)
+  const cpu = (figures: Figures) => (figures.cpuPerRequest === undefined ? '–' : figures.cpuPerRequest.toFixed(0)).padStart(7)
+  console.log(`${'path'.padEnd(10)}${'round'.padStart(6)}${'req/s'.padStart(9)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}${'CPU µs'.padStart(8)}   ${'bare req/s'.padStart(10)}${'bare p99'.padStart(10)}${'CPU µs'.padStart(8)}   ratio`)
   for (const path of ['304', '200'] as const) {
     const ratios: number[] = []
+    const cpuRatios: number[] = []
     rounds.forEach((round, i) => {
       const [b, f] = round[path]
       ratios.push(f.rps / b.rps)
-      console.log(`${`feed ${path}`.padEnd(10)}${String(i + 1).padStart(6)}${f.rps.toFixed(0).padStart(9)}${String(f.p99).padStart(8)}${String(f.non2xx).padStart(8)}   ${b.rps.toFixed(0).padStart(10)}${String(b.p99).padStart(10)}   ${(f.rps / b.rps).toFixed(2)}`)
+      if (b.cpuPerRequest && f.cpuPerRequest) cpuRatios.push(b.cpuPerRequest / f.cpuPerRequest)
+      console.log(`${`feed ${path}`.padEnd(10)}${String(i + 1).padStart(6)}${f.rps.toFixed(0).padStart(9)}${String(f.p99).padStart(8)}${String(f.non2xx).padStart(8)} ${cpu(f)}   ${b.rps.toFixed(0).padStart(10)}${String(b.p99).padStart(10)} ${cpu(b)}   ${(f.rps / b.rps).toFixed(2)}`)
     })
-    console.log(`feed ${path}: median ratio of the rounds ${median(ratios).toFixed(2)} (goal ≥ 0.70)`)
+    console.log(`feed ${path}: median ratio of the rounds' req/s ${median(ratios).toFixed(2)} (goal ≥ 0.70)` +
+      (cpuRatios.length ? `; of the server's CPU per request (bare ÷ feed) ${median(cpuRatios).toFixed(2)}` : ''))
   }
   console.log(`rebuild after one change (median of 15): ${median(rebuild).toFixed(2)} ms (revalidation query + 1 event + assembly)`)
   console.log(`full ical-generator build of the feed:     ${median(full).toFixed(2)} ms (${median(fullWithRead).toFixed(2)} ms with reading the data)`)

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import postgres from 'postgres'
@@ -31,20 +32,44 @@ export async function startBenchServer (env: Record<string, string>): Promise<{ 
   })
   let output = ''
   return new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const read = (chunk: string) => {
       output += chunk
       const line = output.split('\n').find((l) => l.includes('giaitrinh is ready'))
-      if (line) resolve({ ...(JSON.parse(line) as { address: string, engine: string }), child })
-    })
+      if (!line) return
+      // From here on its log lines (request logs, with LOG_LEVEL=info) are read and dropped.
+      child.stdout!.off('data', read).resume()
+      resolve({ ...(JSON.parse(line) as { address: string, engine: string }), child })
+    }
+    child.stdout!.setEncoding('utf8').on('data', read)
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
   })
 }
 
-export interface Figures { label: string, requests: number, rps: number, p50: number, p99: number, mean: number, non2xx: number }
+export interface Figures { label: string, requests: number, rps: number, p50: number, p99: number, mean: number, non2xx: number, cpuPerRequest?: number | undefined }
 
-export async function measure (label: string, options: autocannon.Options): Promise<Figures> {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux; clock ticks of 1/100 s).
+ * Undefined where there is no /proc.
+ */
+export function cpuSeconds (pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Runs autocannon. With `server`, also the CPU time that process spent per request (µs): a figure
+ * that load elsewhere on the machine disturbs less than requests per second.
+ */
+export async function measure (label: string, options: autocannon.Options, server?: number): Promise<Figures> {
+  const before = cpuSeconds(server)
   const result = await autocannon({ connections: 16, duration: 5, ...options })
+  const after = cpuSeconds(server)
   return {
+    cpuPerRequest: before !== undefined && after !== undefined ? (after - before) * 1e6 / result.requests.total : undefined,
     label,
     requests: result.requests.total,
     rps: result.requests.average,

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config.js'
 import { createDatabase } from '../src/db/client.js'
 import { seedDemo } from '../src/demo/seed.js'
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' })
+const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env })
 const database = await createDatabase(config)
 await database.migrate()
 if (!process.env.SKIP_DEMO) await seedDemo(database.db)

@@ -1,8 +1,10 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import AjvCompiler from '@fastify/ajv-compiler'
 import helmet from '@fastify/helmet'
 import type { Config } from './config.js'
+import { RequestLogs, redactUrl } from './logging.js'
 import { parseOfficeHours, type OfficeHours } from './domain/calendar.js'
 import type { Database } from './db/client.js'
 import databasePlugin from './plugins/database.js'
@@ -53,11 +55,6 @@ declare module 'fastify' {
   }
 }
 
-/** Secrets travel in some URLs (invitation links, personal feeds): they never reach the log. */
-export function redactUrl (url: string): string {
-  return url.replace(/(\/v1\/invitations\/|\/feeds\/people\/)[^/?#]+/g, '$1[redacted]')
-}
-
 const processId = crypto.randomUUID().slice(0, 8)
 let requestCount = 0
 
@@ -70,7 +67,21 @@ const coercingParts = AjvCompiler()
  * query strings and path parameters are coerced, since they arrive as text.
  */
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  // Unchanged feeds' polls are answered before Fastify once the feeds plugin is up (see FeedPolls),
+  // and no longer once the app begins to close.
+  let answerPoll: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined
   const app = Fastify({
+    serverFactory: (handler, options) => {
+      const server = createServer((request, response) => {
+        if (answerPoll?.(request, response) !== true) handler(request, response)
+      })
+      // What Fastify sets on a server it makes itself (its options, defaults applied).
+      const timeouts = options as { keepAliveTimeout?: number, requestTimeout?: number, connectionTimeout?: number }
+      server.keepAliveTimeout = timeouts.keepAliveTimeout ?? 72_000
+      server.requestTimeout = timeouts.requestTimeout ?? 0
+      server.setTimeout(timeouts.connectionTimeout ?? 0)
+      return server
+    },
     logger: {
       level: config.LOG_LEVEL,
       ...(deps.logStream ? { stream: deps.logStream } : {}),
@@ -79,6 +90,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
         req: (request) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip })
       }
     },
+    logController: new RequestLogs(),
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     pluginTimeout: 60_000,
@@ -112,6 +124,11 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(databasePlugin, { config, database: deps.database })
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS })
+  answerPoll = (request, response) => app.feedPolls.answer(request, response)
+  app.addHook('preClose', (done) => {
+    answerPoll = undefined
+    done()
+  })
 
   // The API and its pages: helmet's security headers, cookies (the dashboard), the caller's identity,
   // and feed invalidation after writes. Calendar feeds, polled by thousands of calendar apps, sit

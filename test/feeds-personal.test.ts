@@ -96,6 +96,100 @@ t.test('rotation keeps the old link for the grace period; revocation ends every 
   t.same(lines.filter((line) => secrets.some((secret) => line.includes(secret)) || line.includes('gt_guess')), [], 'no feed link in the log')
 })
 
+t.test('request logs: at info, feeds served (200, 304) write nothing, refused ones one line with the redacted URL; at debug, one line each', async (t) => {
+  for (const level of ['info', 'debug'] as const) {
+    const lines: Array<Record<string, any>> = []
+    const { app } = await build(t, { config: { LOG_LEVEL: level }, deps: { logStream: { write: (line: string) => { lines.push(JSON.parse(line)) } } } })
+    const h = await seedHierarchy(app)
+    const person = await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Đỗ Thị Hằng', kind: 'delegate', ownerCouncilId: h.wardA.id } })
+    const { path } = await feedPath(app, person.body.id)
+    const secret = path.split('/').pop()!.replace('.ics', '')
+    const councilPath = `/feeds/councils/${h.wardA.id}.ics`
+    const feedLines = () => lines.filter((line) => typeof line.req?.url === 'string' && line.req.url.startsWith('/feeds/'))
+    lines.length = 0
+    const etag = (await app.inject({ method: 'GET', url: path })).headers.etag as string
+    t.equal((await app.inject({ method: 'GET', url: path, headers: { 'if-none-match': etag } })).statusCode, 304)
+    t.equal((await app.inject({ method: 'GET', url: councilPath })).statusCode, 200)
+    const served = feedLines()
+    if (level === 'info') {
+      t.same(served, [], 'at info, feeds served are not logged')
+    } else {
+      t.same(served.map((line) => [line.msg, line.res.statusCode, line.req.url]), [
+        ['feed served', 200, '/feeds/people/[redacted]'], ['feed served', 304, '/feeds/people/[redacted]'], ['feed served', 200, councilPath]
+      ], 'at debug, one line a request, the link redacted')
+      t.ok(served.every((line) => typeof line.reqId === 'string' && line.reqId.length > 8), 'each with its request id')
+    }
+    lines.length = 0
+    t.equal((await app.inject({ method: 'GET', url: '/feeds/people/gt_not-a-link.ics' })).statusCode, 404)
+    t.equal((await app.inject({ method: 'GET', url: '/feeds/councils/00000000-0000-4000-8000-000000000000.ics' })).statusCode, 404)
+    t.match(feedLines().filter((line) => line.msg === 'feed request refused').map((line) => [line.level, line.res.statusCode, line.req.url]), [
+      [30, 404, '/feeds/people/[redacted]'], [30, 404, '/feeds/councils/00000000-0000-4000-8000-000000000000.ics']
+    ], 'a refused feed request is logged at info with its redacted URL')
+    const refused = feedLines().filter((line) => line.msg === 'feed request refused')
+    t.equal(new Set(refused.map((line) => line.reqId)).size, 2, 'with its own request id')
+    t.same(lines.filter((line) => JSON.stringify(line).includes(secret) || JSON.stringify(line).includes('gt_not-a-link')), [], 'no link in the log')
+    lines.length = 0
+    await app.inject({ method: 'GET', url: '/v1/councils', headers: admin })
+    t.same(lines.map((line) => line.msg), ['incoming request', 'request completed'], 'the API is logged as Fastify does')
+  }
+})
+
+t.test('polls of an unchanged feed are answered at the HTTP server; after a change, with another ETag, a revoked link or a new minute they go through the routes', async (t) => {
+  const lines: Array<Record<string, any>> = []
+  const { app, clock } = await build(t, { config: { FEED_REVALIDATE_MS: '3600000', LOG_LEVEL: 'debug' }, deps: { logStream: { write: (line: string) => { lines.push(JSON.parse(line)) } } } })
+  const h = await seedHierarchy(app)
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15', 8) })
+  const person = await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Vũ Thị Thu', kind: 'delegate', ownerCouncilId: h.wardA.id } })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.body.id, role: 'attendee' } })
+  const personal = (await feedPath(app, person.body.id)).path
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const poll = (path: string, etag?: string, method = 'GET') => fetch(`${base}${path}`, { method, headers: etag ? { 'if-none-match': etag } : {} })
+  const council = `/feeds/councils/${h.wardA.id}.ics`
+
+  const first = await poll(council)
+  t.equal(first.status, 200)
+  const etag = first.headers.get('etag')!
+  t.equal(app.feedPolls.answered, 0, 'a first request goes through the routes')
+  const again = await poll(council, etag)
+  t.equal(again.status, 304)
+  t.equal(await again.text(), '')
+  t.equal(again.headers.get('etag'), etag)
+  t.equal(again.headers.get('cache-control'), 'public, max-age=0, must-revalidate')
+  t.equal(app.feedPolls.answered, 1, 'answered at the server')
+  t.equal((await poll(council, etag, 'HEAD')).status, 304)
+  t.equal(app.feedPolls.answered, 2, 'HEAD too')
+  t.equal((await poll(council, '"another"')).status, 200, 'another ETag gets the calendar')
+  t.equal((await poll(council, `"x", ${etag}`)).status, 304, 'a list of ETags goes through the routes, which read lists')
+  t.equal(app.feedPolls.answered, 2)
+  const served = lines.filter((line) => line.msg === 'feed served' && line.res?.statusCode === 304 && !line.reqId)
+  t.same(served.map((line) => line.req.url), [council, council], 'at debug, polls answered at the server are logged too')
+
+  await call(app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': (await app.inject({ method: 'GET', url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag as string }, payload: { location: 'Phòng họp 3' } })
+  const changed = await poll(council, etag)
+  t.equal(changed.status, 200, 'the very next poll after a change gets the new calendar')
+  const newTag = changed.headers.get('etag')!
+  t.not(newTag, etag)
+  t.equal((await poll(council, newTag)).status, 304)
+  t.equal(app.feedPolls.answered, 3)
+  clock.advance(60_000)
+  t.equal((await poll(council, newTag)).status, 304, 'in a new minute the routes answer first')
+  t.equal(app.feedPolls.answered, 3)
+  t.equal((await poll(council, newTag)).status, 304)
+  t.equal(app.feedPolls.answered, 4)
+
+  const mine = await poll(personal)
+  const mineTag = mine.headers.get('etag')!
+  const mineAgain = await poll(personal, mineTag)
+  t.equal(mineAgain.status, 304)
+  t.equal(mineAgain.headers.get('cache-control'), 'private, max-age=0, must-revalidate')
+  t.equal(app.feedPolls.answered, 5)
+  t.equal((await call(app, { method: 'DELETE', url: `/v1/people/${person.body.id}/feed-link`, headers: admin })).status, 204)
+  const revoked = await poll(personal, mineTag)
+  t.equal(revoked.status, 404, 'a revoked link stops at once')
+  t.equal(revoked.headers.get('content-type'), 'application/problem+json; charset=utf-8')
+  t.equal(app.feedPolls.answered, 5)
+})
+
 t.test('one hearing as .ics: same access as the hearing', async (t) => {
   const { app } = await build(t)
   const h = await seedHierarchy(app)
@@ -137,18 +231,25 @@ t.test('a change gives a new ETag on the very next request through a second app 
   t.teardown(() => secondDatabase.close())
   const second = await build(t, { config: { FEED_REVALIDATE_MS: '3600000' }, database: secondDatabase })
   const path = `/feeds/councils/${h.wardA.id}.ics`
-  const before = await second.app.inject({ method: 'GET', url: path })
-  t.equal(before.headers.etag, (await first.app.inject({ method: 'GET', url: path })).headers.etag, 'both instances give the same bytes')
-  t.equal((await second.app.inject({ method: 'GET', url: path, headers: { 'if-none-match': before.headers.etag as string } })).statusCode, 304, 'cached on the second instance')
+  // The second instance is polled over HTTP, so that its polls may be answered at its server.
+  const base = await second.app.listen({ port: 0, host: '127.0.0.1' })
+  const poll = (etag?: string) => fetch(`${base}${path}`, { headers: etag ? { 'if-none-match': etag } : {} })
+  const before = await poll()
+  const beforeTag = before.headers.get('etag')!
+  t.equal(beforeTag, (await first.app.inject({ method: 'GET', url: path })).headers.etag, 'both instances give the same bytes')
+  t.equal((await poll(beforeTag)).status, 304, 'cached on the second instance')
+  t.equal(second.app.feedPolls.answered, 1, 'answered at its server')
 
   const announced = once(second.app.feeds.events, 'invalidated')
   const etag = (await first.app.inject({ method: 'GET', url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag as string
   const changed = await call(first.app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': etag }, payload: { title: 'Tên mới' } })
   t.equal(changed.status, 200)
   await announced
-  const after = await second.app.inject({ method: 'GET', url: path, headers: { 'if-none-match': before.headers.etag as string } })
+  const response = await poll(beforeTag)
+  const after = { statusCode: response.status, headers: { etag: response.headers.get('etag') }, body: await response.text() }
   t.equal(after.statusCode, 200, 'the second instance serves the change, though its revalidation bound is an hour')
-  t.not(after.headers.etag, before.headers.etag)
+  t.equal(second.app.feedPolls.answered, 1)
+  t.not(after.headers.etag, beforeTag)
   t.equal(parseFeed(after.body).events[0]!.summary, 'Tên mới')
   t.equal(after.headers.etag, (await first.app.inject({ method: 'GET', url: path })).headers.etag, 'and the same bytes as the first')
 })

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
 import type { Feed } from '../../feeds/cache.js'
+import { notModifiedHeaders, type Visibility } from '../../feeds/polls.js'
 import type { FeedOptions, Lang } from '../../feeds/ical.js'
 
 /** A strong validator matches; or, without one, nothing changed since the date given. */
@@ -13,15 +14,10 @@ function notModified (request: FastifyRequest, feed: Feed): boolean {
   return feed.lastModified !== undefined && !Number.isNaN(since) && Math.floor(feed.lastModified.getTime() / 1000) * 1000 <= since
 }
 
-/** What a 304 carries: only the validator and the caching rules (RFC 9110 §15.4.5). */
-export function sendNotModified (reply: FastifyReply, feed: Feed, visibility: 'public' | 'private') {
-  return reply.header('etag', feed.etag).header('cache-control', `${visibility}, max-age=0, must-revalidate`).code(304).send()
-}
-
 /** A 304 when the client's copy is current; otherwise the whole calendar. */
-export function send (request: FastifyRequest, reply: FastifyReply, feed: Feed, filename: string, visibility: 'public' | 'private') {
-  if (notModified(request, feed)) return sendNotModified(reply, feed, visibility)
-  reply.header('etag', feed.etag).header('cache-control', `${visibility}, max-age=0, must-revalidate`)
+export function send (request: FastifyRequest, reply: FastifyReply, feed: Feed, filename: string, visibility: Visibility) {
+  reply.headers(notModifiedHeaders(feed, visibility))
+  if (notModified(request, feed)) return reply.code(304).send()
   if (feed.lastModified) reply.header('last-modified', feed.lastModified.toUTCString())
   return reply
     .header('x-content-type-options', 'nosniff')

@@ -8,7 +8,7 @@ import type { Feed, FeedSpec } from '../../feeds/cache.js'
 import { calendarName } from '../../feeds/ical.js'
 import { problems } from '../../schemas/common.js'
 import { CalendarResponse, CouncilFeedParams, CouncilFeedQuerySchema, FeedQuerySchema, NotModified, PersonFeedParams } from '../../schemas/feeds.js'
-import { feedOptions, send, sendNotModified } from './http.js'
+import { feedOptions, send } from './http.js'
 
 const ZONE = 'Asia/Ho_Chi_Minh'
 const MAX_YEARS = 5
@@ -16,30 +16,6 @@ const MAX_YEARS = 5
 const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app
   const options = feedOptions(config)
-
-  /**
-   * Most polls are conditional and nothing has changed. Such a request is answered with 304 before
-   * validation and the handler, when this exact URL was served this minute and its cache entry is
-   * still fresh (no change announced since, within FEED_REVALIDATE_MS). Anything else goes the
-   * normal way. The URL maps to the cache key only after the handler resolved it successfully.
-   */
-  const served = new Map<string, { key: string, minute: number }>()
-  const remember = (url: string, key: string) => {
-    if (served.size >= 10_000) served.clear()
-    served.set(url, { key, minute: Math.floor(app.now().getTime() / 60_000) })
-  }
-  app.addHook('onRequest', (request, reply, done) => {
-    const ifNoneMatch = request.headers['if-none-match']
-    const known = ifNoneMatch === undefined ? undefined : served.get(request.url)
-    if (known && known.minute === Math.floor(app.now().getTime() / 60_000)) {
-      const feed = app.feeds.fresh(known.key)
-      if (feed && ifNoneMatch === feed.etag) {
-        sendNotModified(reply, feed, request.url.startsWith('/feeds/people/') ? 'private' : 'public')
-        return
-      }
-    }
-    done()
-  })
 
   /**
    * The window a feed covers: 6 months back and everything ahead by default, within five years either
@@ -102,7 +78,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         options: options(lang)
       }
     })
-    remember(request.url, cacheKey)
+    app.feedPolls.remember(request.url, cacheKey)
     return send(request, reply, feed, `council-${councilId}.ics`, 'public')
   })
 
@@ -139,7 +115,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((error as { code?: string }).code === 'GT_NOT_FOUND') app.guardSecret(request, false)
       throw error
     }
-    remember(request.url, cacheKey)
+    app.feedPolls.remember(request.url, cacheKey)
     return send(request, reply, feed, 'giaitrinh.ics', 'private')
   })
 
