@@ -190,6 +190,26 @@ t.test('polls of an unchanged feed are answered at the HTTP server; after a chan
   t.equal(app.feedPolls.answered, 5)
 })
 
+t.test('a rotated-out link stops at the end of its grace period even while its feed is cached (revalidation bound of an hour)', async (t) => {
+  const { app, clock } = await build(t, { config: { FEED_TOKEN_GRACE_HOURS: '1', FEED_REVALIDATE_MS: '3600000' } })
+  const h = await seedHierarchy(app)
+  const person = await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Hoàng Văn Nam', kind: 'delegate', ownerCouncilId: h.wardA.id } })
+  const old = (await feedPath(app, person.body.id)).path
+  await feedPath(app, person.body.id)
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const poll = (etag?: string) => fetch(`${base}${old}`, { headers: etag ? { 'if-none-match': etag } : {} })
+  clock.advance(3_600_000 - 2_000)
+  const last = await poll()
+  t.equal(last.status, 200, 'two seconds before the end of the grace period')
+  const etag = last.headers.get('etag')!
+  t.equal((await poll(etag)).status, 304)
+  t.equal(app.feedPolls.answered, 1, 'answered from the cache at the server')
+  clock.advance(2_000)
+  t.equal((await poll(etag)).status, 404, 'at the end of the grace period a conditional poll is refused')
+  t.equal((await poll()).status, 404, 'and so is the calendar')
+  t.equal(app.feedPolls.answered, 1)
+})
+
 t.test('one hearing as .ics: same access as the hearing', async (t) => {
   const { app } = await build(t)
   const h = await seedHierarchy(app)

@@ -12,6 +12,8 @@ export interface FeedSpec {
   withAttendees: boolean
   viewerId?: string | undefined
   options: FeedOptions
+  /** When what the request was allowed by ends (a link's expiry): the entry is not served from then on without asking again. */
+  servableUntil?: Date | null | undefined
 }
 
 export interface Feed {
@@ -28,6 +30,7 @@ interface Entry extends Feed {
   stamps: string
   epoch: number
   validatedAt: number
+  servableUntil: number
 }
 
 export interface FeedCacheOptions {
@@ -64,20 +67,24 @@ export class FeedCache {
   }
 
   /**
-   * The feed named `key` (everything that selects it: kind, id, window, language). A fresh entry is
-   * served without touching the database; otherwise `resolve` reads what the feed shows (and may
-   * throw, e.g. a 404), and only the events whose stamp changed are built again.
+   * The entry for `key` if it may be served without asking the database (no change announced since it
+   * was checked, within `revalidateMs`, and before its `servableUntil`); otherwise undefined.
    */
-  /** The entry for `key` if it may be served without asking the database; otherwise undefined. */
   fresh (key: string): Feed | undefined {
     const entry = this.entries.get(key)
-    if (entry && entry.epoch === this.epoch && this.options.clock() - entry.validatedAt < this.options.revalidateMs) {
+    const now = this.options.clock()
+    if (entry && entry.epoch === this.epoch && now - entry.validatedAt < this.options.revalidateMs && now < entry.servableUntil) {
       this.stats.hits++
       return entry
     }
     return undefined
   }
 
+  /**
+   * The feed named `key` (everything that selects it: kind, id, window, language). A fresh entry is
+   * served without touching the database; otherwise `resolve` reads what the feed shows (and may
+   * throw, e.g. a 404), and only the events whose stamp changed are built again.
+   */
   async get (key: string, resolve: () => Promise<FeedSpec>): Promise<Feed> {
     const hit = this.fresh(key)
     if (hit) return hit
@@ -102,10 +109,11 @@ export class FeedCache {
       this.entries.delete(key)
       throw error
     }
+    const servableUntil = spec.servableUntil?.getTime() ?? Infinity
     const stamps = (await feedStamps(this.db, spec.scope, spec.window)).slice(0, this.options.maxEvents)
     const signature = `${spec.name}\n${stamps.map((s) => `${s.id}=${s.stamp}`).join(',')}`
     if (previous && previous.stamps === signature) {
-      const refreshed = { ...previous, epoch, validatedAt }
+      const refreshed = { ...previous, epoch, validatedAt, servableUntil }
       this.store(key, refreshed)
       return refreshed
     }
@@ -133,7 +141,8 @@ export class FeedCache {
       built,
       stamps: signature,
       epoch,
-      validatedAt
+      validatedAt,
+      servableUntil
     }
     this.store(key, entry)
     return entry

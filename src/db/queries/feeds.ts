@@ -96,7 +96,7 @@ export type FeedToken = typeof feedTokens.$inferSelect
 
 /** The person whose live link this is: not revoked, not past its grace period. */
 export async function findFeedTokenPerson (db: Db, secretHash: string, now: Date) {
-  const [row] = await db.select({ personId: feedTokens.personId, fullName: people.fullName, locale: people.locale })
+  const [row] = await db.select({ personId: feedTokens.personId, fullName: people.fullName, locale: people.locale, expiresAt: feedTokens.expiresAt })
     .from(feedTokens).innerJoin(people, eq(people.id, feedTokens.personId))
     .where(and(eq(feedTokens.secretHash, secretHash), isNull(feedTokens.revokedAt), or(isNull(feedTokens.expiresAt), gt(feedTokens.expiresAt, now))))
   return row

@@ -108,7 +108,8 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
           window: span,
           withAttendees: true,
           viewerId: person.personId,
-          options: options(lang)
+          options: options(lang),
+          servableUntil: person.expiresAt
         }
       })
     } catch (error) {
