@@ -19,7 +19,8 @@ export function visibilityOf (url: string): Visibility {
  * routes served successfully this minute, whose cache entry is still fresh (no change announced since,
  * within FEED_REVALIDATE_MS) and whose ETag is the one sent, gets its 304 here. Anything else, also
  * every first request of a URL and every request after a change, goes through Fastify's routes,
- * which validate, check the link and revalidate the feed.
+ * which validate, check the link and revalidate the feed. Polls answered here pass no Fastify hook
+ * and have no request id: a hook added later for every request (metrics, rate limits) will not see them.
  */
 export class FeedPolls {
   private readonly served = new Map<string, { key: string, minute: number }>()
