@@ -1,4 +1,5 @@
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus, type ICalCalendar } from 'ical-generator'
+import type { Lang } from '../schemas/common.js'
 
 /** Everything one VEVENT shows; nothing here is read from the clock, so the same data gives the same bytes. */
 export interface FeedEvent {
@@ -18,7 +19,6 @@ export interface FeedEvent {
   viewerId?: string
 }
 
-export type Lang = 'vi' | 'en'
 
 const TEXT = {
   vi: {

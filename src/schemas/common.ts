@@ -1,6 +1,14 @@
 import { Type, type TSchema } from '@sinclair/typebox'
 
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' })
+/** The languages of what people read (feeds, pages, CSV): Vietnamese, the default, and English. */
+export type Lang = 'vi' | 'en'
+
+/** A `lang` query parameter. */
+export function LangParam (description?: string) {
+  return Type.Unsafe<Lang>({ type: 'string', enum: ['vi', 'en'], ...(description === undefined ? {} : { description }) })
+}
+
 export const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD', examples: ['2019-01-01'] })
 /** A timestamp with an offset; routes return Date objects, serialised as ISO 8601. */
 export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' })

@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox'
-import { IsoDate, Timestamp, Uuid } from './common.js'
+import { IsoDate, LangParam, Timestamp, Uuid } from './common.js'
 
 export const CoverageQuerySchema = Type.Object({
   councilId: Uuid,
   year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100, description: 'A calendar year; or give from and to' })),
   from: Type.Optional(IsoDate),
   to: Type.Optional(Type.Union([IsoDate], { description: 'Last day of the period (inclusive), e.g. the end of a council term' })),
-  lang: Type.Optional(Type.Unsafe<'vi' | 'en'>({ type: 'string', enum: ['vi', 'en'], description: 'CSV headers and status names; Vietnamese by default' }))
+  lang: Type.Optional(LangParam('CSV headers and status names; Vietnamese by default'))
 }, { additionalProperties: false })
 
 const Counts = {

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
-import { IsoDate, Timestamp, Uuid } from './common.js'
+import { IsoDate, LangParam, Timestamp, Uuid } from './common.js'
 
 export const FeedQuerySchema = Type.Object({
   from: Type.Optional(Type.Union([IsoDate], { description: 'First day shown; default 6 months back, at most 5 years back' })),
   to: Type.Optional(Type.Union([IsoDate], { description: 'Day after the last shown; default: everything ahead, at most 5 years ahead' })),
-  lang: Type.Optional(Type.Unsafe<'vi' | 'en'>({ type: 'string', enum: ['vi', 'en'], description: 'Language of the text; Vietnamese by default (personal feeds: the person\'s language)' }))
+  lang: Type.Optional(LangParam('Language of the text; Vietnamese by default (personal feeds: the person\'s language)'))
 }, { additionalProperties: false })
 
 export const CouncilFeedQuerySchema = Type.Object({

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DateTime } from 'luxon'
 import { ForbiddenError, InvalidError } from '../../domain/errors.js'
-import { problems } from '../../schemas/common.js'
+import { problems, type Lang } from '../../schemas/common.js'
 import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
 import { coverageHistory, coverageReport, type CoverageReport } from '../../services/coverage.js'
 import { coverageAccess, periodOf } from './access.js'
@@ -33,7 +33,7 @@ function csvCell (value: string | number | boolean | null): string {
 }
 
 /** CSV that Excel opens with Vietnamese intact: UTF-8 with a byte-order mark, CRLF lines. */
-export function coverageCsv (report: VisibleReport, lang: 'vi' | 'en', zone: string): string {
+export function coverageCsv (report: VisibleReport, lang: Lang, zone: string): string {
   const day = (date: Date | null) => date ? DateTime.fromJSDate(date, { zone }).toISODate() : null
   const rows = report.units.map((u) => [u.code, u.name, STATUS_NAMES[lang][u.status], u.held, u.scheduled, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), u.partOfPeriod ? (lang === 'vi' ? 'Có' : 'Yes') : ''])
   return `\uFEFF${[CSV_HEADERS[lang], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`

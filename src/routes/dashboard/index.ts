@@ -3,13 +3,13 @@ import { Type } from '@sinclair/typebox'
 import formbody from '@fastify/formbody'
 import { DateTime } from 'luxon'
 import { SESSION_COOKIE } from '../../plugins/auth.js'
-import { Uuid } from '../../schemas/common.js'
+import { LangParam, Uuid } from '../../schemas/common.js'
 import { coverageReport } from '../../services/coverage.js'
 import { coverageAccess } from '../coverage/access.js'
 import { restrict } from '../coverage/index.js'
-import { coveragePage, signInPage, type Lang } from './page.js'
+import { coveragePage, signInPage } from './page.js'
 
-const Lang = Type.Optional(Type.Unsafe<Lang>({ type: 'string', enum: ['vi', 'en'] }))
+const Lang = Type.Optional(LangParam())
 const SESSION_HOURS = 8
 
 /** Where to go after signing in: only a dashboard page of this site. */

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import type { VisibleReport as CoverageReport } from '../coverage/index.js'
+import type { Lang } from '../../schemas/common.js'
 
-export type Lang = 'vi' | 'en'
 
 const T = {
   vi: {

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
 import type { Feed } from '../../feeds/cache.js'
 import { notModifiedHeaders, type Visibility } from '../../feeds/polls.js'
-import type { FeedOptions, Lang } from '../../feeds/ical.js'
+import type { FeedOptions } from '../../feeds/ical.js'
+import type { Lang } from '../../schemas/common.js'
 
 /** A strong validator matches; or, without one, nothing changed since the date given. */
 function notModified (request: FastifyRequest, feed: Feed): boolean {
