@@ -8,11 +8,6 @@ export function notModifiedHeaders (feed: Feed, visibility: Visibility): Record<
   return { etag: feed.etag, 'cache-control': `${visibility}, max-age=0, must-revalidate` }
 }
 
-/** Personal feeds are private to caches; council feeds public. */
-export function visibilityOf (url: string): Visibility {
-  return url.startsWith('/feeds/people/') ? 'private' : 'public'
-}
-
 /**
  * Most feed requests are calendar apps asking "has it changed?" (If-None-Match) when it has not.
  * This answers them at the HTTP server, before Fastify: a conditional GET or HEAD of a URL the feed
@@ -23,7 +18,7 @@ export function visibilityOf (url: string): Visibility {
  * and have no request id: a hook added later for every request (metrics, rate limits) will not see them.
  */
 export class FeedPolls {
-  private readonly served = new Map<string, { key: string, minute: number }>()
+  private readonly served = new Map<string, { key: string, visibility: Visibility, minute: number }>()
   /** How many polls were answered here (tests read it). */
   answered = 0
 
@@ -34,10 +29,10 @@ export class FeedPolls {
     private readonly onAnswer: (request: IncomingMessage) => void = () => {}
   ) {}
 
-  /** The feed routes served `url` from the cache entry `key`. */
-  remember (url: string, key: string): void {
+  /** The feed routes served `url` from the cache entry `key`, with that visibility to caches. */
+  remember (url: string, key: string, visibility: Visibility): void {
     if (this.served.size >= 10_000) this.served.clear()
-    this.served.set(url, { key, minute: this.minute() })
+    this.served.set(url, { key, visibility, minute: this.minute() })
   }
 
   /** Sends a 304 and returns true when the poll can be answered here; otherwise touches nothing. */
@@ -48,7 +43,7 @@ export class FeedPolls {
     if (!known || known.minute !== this.minute()) return false
     const feed = this.feeds.fresh(known.key)
     if (!feed || ifNoneMatch !== feed.etag) return false
-    response.writeHead(304, notModifiedHeaders(feed, visibilityOf(request.url!)))
+    response.writeHead(304, notModifiedHeaders(feed, known.visibility))
     response.end()
     this.answered++
     this.onAnswer(request)

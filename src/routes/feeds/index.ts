@@ -78,7 +78,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         options: options(lang)
       }
     })
-    app.feedPolls.remember(request.url, cacheKey)
+    app.feedPolls.remember(request.url, cacheKey, 'public')
     return send(request, reply, feed, `council-${councilId}.ics`, 'public')
   })
 
@@ -116,7 +116,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((error as { code?: string }).code === 'GT_NOT_FOUND') app.guardSecret(request, false)
       throw error
     }
-    app.feedPolls.remember(request.url, cacheKey)
+    app.feedPolls.remember(request.url, cacheKey, 'private')
     return send(request, reply, feed, 'giaitrinh.ics', 'private')
   })
 
