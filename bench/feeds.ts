@@ -7,12 +7,10 @@
  * its own; the service runs at LOG_LEVEL=info (its default) unless LOG_LEVEL is set.
  *   npm run bench:feeds [-- --duration 4]
  */
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
 import { DateTime } from 'luxon'
 import { eq, sql } from 'drizzle-orm'
 import { createPostgres } from '../src/db/client.js'
@@ -20,13 +18,12 @@ import { councils, hearings } from '../src/db/schema.js'
 import { feedEvents, feedStamps } from '../src/db/queries/feeds.js'
 import { FeedCache } from '../src/feeds/cache.js'
 import { renderFullCalendar, type FeedOptions } from '../src/feeds/ical.js'
-import { benchDatabase, measure, startBenchServer, type Figures } from './lib.js'
+import { benchDatabase, measure, startBenchServer, startListener, type Figures } from './lib.js'
 
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres'
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '2' } } })
 const duration = Number(values.duration)
 const ROUNDS = 9
-const root = fileURLToPath(new URL('..', import.meta.url))
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const target = await benchDatabase()
@@ -65,12 +62,8 @@ try {
   const etag = first.headers.get('etag')!
   const events = (body.match(/BEGIN:VEVENT/g) ?? []).length
   await writeFile(join(work, 'feed.json'), JSON.stringify({ body, etag }))
-  const bare = spawn(process.execPath, ['bench/bare-feed.mjs', join(work, 'feed.json')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  const { child: bare, address: bareAddress } = await startListener(['bench/bare-feed.mjs', join(work, 'feed.json')])
   children.push(bare)
-  const bareAddress = await new Promise<string>((resolve) => bare.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    const line = chunk.split('\n').find((l) => l.includes('ready'))
-    if (line) resolve((JSON.parse(line) as { address: string }).address)
-  }))
 
   const conditional = { 'if-none-match': etag }
   const urls = { feed: `${server.address}${feedPath}`, bare: `${bareAddress}${feedPath}` }

@@ -24,10 +24,16 @@ export async function benchDatabase (): Promise<{ env: Record<string, string>, d
   }
 }
 
-export async function startBenchServer (env: Record<string, string>): Promise<{ address: string, engine: string, child: ChildProcess }> {
+/** The service (bench/serve.ts) in a process of its own. */
+export async function startBenchServer (env: Record<string, string>): Promise<{ address: string, engine?: string, child: ChildProcess }> {
   // BENCH_PROFILE=<folder>: the service writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/serve.ts'], {
+  return startListener([...profile, '--import', 'tsx', 'bench/serve.ts'], env)
+}
+
+/** `node <args>` in a process of its own, until it prints its {"msg":"giaitrinh is ready","address":…} line. */
+export async function startListener (args: string[], env: Record<string, string> = {}): Promise<{ address: string, engine?: string, child: ChildProcess }> {
+  const child = spawn(process.execPath, args, {
     cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit']
   })
   let output = ''
@@ -38,10 +44,10 @@ export async function startBenchServer (env: Record<string, string>): Promise<{ 
       if (!line) return
       // From here on its log lines (request logs, with LOG_LEVEL=info) are read and dropped.
       child.stdout!.off('data', read).resume()
-      resolve({ ...(JSON.parse(line) as { address: string, engine: string }), child })
+      resolve({ ...(JSON.parse(line) as { address: string, engine?: string }), child })
     }
     child.stdout!.setEncoding('utf8').on('data', read)
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
+    child.once('exit', (code) => reject(new Error(`node ${args.join(' ')} exited with ${code}`)))
   })
 }
 
