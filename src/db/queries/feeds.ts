@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { councils, feedTokens, hearingParticipants, hearingTransitions, hearings, people } from '../schema.js'
+import { liveAt } from './tokens.js'
 import type { FeedEvent } from '../../feeds/ical.js'
 
 /** Which hearings a feed shows. */
@@ -98,13 +99,13 @@ export type FeedToken = typeof feedTokens.$inferSelect
 export async function findFeedTokenPerson (db: Db, secretHash: string, now: Date) {
   const [row] = await db.select({ personId: feedTokens.personId, fullName: people.fullName, locale: people.locale, expiresAt: feedTokens.expiresAt })
     .from(feedTokens).innerJoin(people, eq(people.id, feedTokens.personId))
-    .where(and(eq(feedTokens.secretHash, secretHash), isNull(feedTokens.revokedAt), or(isNull(feedTokens.expiresAt), gt(feedTokens.expiresAt, now))))
+    .where(and(eq(feedTokens.secretHash, secretHash), liveAt(feedTokens, now)))
   return row
 }
 
 export async function liveFeedTokens (db: Db, personId: string, now: Date): Promise<FeedToken[]> {
   return db.select().from(feedTokens)
-    .where(and(eq(feedTokens.personId, personId), isNull(feedTokens.revokedAt), or(isNull(feedTokens.expiresAt), gt(feedTokens.expiresAt, now))))
+    .where(and(eq(feedTokens.personId, personId), liveAt(feedTokens, now)))
     .orderBy(desc(feedTokens.createdAt))
 }
 
@@ -116,7 +117,7 @@ export async function insertFeedToken (tx: Db, values: typeof feedTokens.$inferI
 /** Old links keep working until `until` (the grace period), then stop. */
 export async function expireFeedTokens (tx: Db, personId: string, until: Date, now: Date): Promise<void> {
   await tx.update(feedTokens).set({ expiresAt: until })
-    .where(and(eq(feedTokens.personId, personId), isNull(feedTokens.revokedAt), or(isNull(feedTokens.expiresAt), gt(feedTokens.expiresAt, until)), or(isNull(feedTokens.expiresAt), gt(feedTokens.expiresAt, now))))
+    .where(and(eq(feedTokens.personId, personId), liveAt(feedTokens, now), or(isNull(feedTokens.expiresAt), gt(feedTokens.expiresAt, until))))
 }
 
 export async function revokeFeedTokens (tx: Db, personId: string, now: Date): Promise<number> {

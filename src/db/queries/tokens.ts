@@ -1,16 +1,17 @@
-import { and, desc, eq, gt, isNull, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, or, type Column, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { apiTokens } from '../schema.js'
 
 export type ApiToken = typeof apiTokens.$inferSelect
 
+/** A secret (API token, feed link) that is live at `now`: not revoked, not expired. */
+export function liveAt (table: { revokedAt: Column, expiresAt: Column }, now: Date): SQL {
+  return and(isNull(table.revokedAt), or(isNull(table.expiresAt), gt(table.expiresAt, now)))!
+}
+
 /** The live token with this secret hash: not revoked, not expired at `now`. */
 export async function findLiveToken (db: Db, secretHash: string, now: Date): Promise<ApiToken | undefined> {
-  const [token] = await db.select().from(apiTokens).where(and(
-    eq(apiTokens.secretHash, secretHash),
-    isNull(apiTokens.revokedAt),
-    or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))
-  ))
+  const [token] = await db.select().from(apiTokens).where(and(eq(apiTokens.secretHash, secretHash), liveAt(apiTokens, now)))
   return token
 }
 
