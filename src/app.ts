@@ -1,15 +1,16 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import AjvCompiler from '@fastify/ajv-compiler'
 import helmet from '@fastify/helmet'
-import type { Config } from './config.js'
+import { publicBaseUrl, type Config } from './config.js'
 import { RequestLogs, redactUrl } from './logging.js'
 import { parseOfficeHours, type OfficeHours } from './domain/calendar.js'
 import type { Database } from './db/client.js'
 import databasePlugin from './plugins/database.js'
 import authPlugin from './plugins/auth.js'
-import errorsPlugin from './plugins/errors.js'
+import errorsPlugin, { PROBLEM_CONTENT_TYPE, sendProblem } from './plugins/errors.js'
 import openapiPlugin, { openapiPages } from './plugins/openapi.js'
 import healthRoutes from './routes/health/index.js'
 import councilRoutes from './routes/councils/index.js'
@@ -25,6 +26,7 @@ import feedRoutes from './routes/feeds/index.js'
 import feedTokenRoutes from './routes/feeds/tokens.js'
 import hearingCalendarRoutes from './routes/feeds/hearing.js'
 import feedsPlugin from './plugins/feeds.js'
+import changesPlugin from './plugins/changes.js'
 import coverageRoutes from './routes/coverage/index.js'
 import dashboardRoutes from './routes/dashboard/index.js'
 import cookie from '@fastify/cookie'
@@ -52,7 +54,26 @@ declare module 'fastify' {
     config: Config
     now: () => Date
     officeHours: OfficeHours
+    /** The base of the links the service gives out: PUBLIC_BASE_URL, or this machine at the port listened on. */
+    publicBaseUrl: () => string
   }
+}
+
+/** A request the HTTP parser could not read: one problem+json answer, then the connection closes. */
+function answerClientError (error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const title = STATUS_CODES[status] ?? 'Bad Request'
+  const detail = status === 431
+    ? 'The request\'s headers are too large: send fewer or shorter headers.'
+    : status === 408
+      ? 'The request took too long to arrive; send it again.'
+      : 'The request is not valid HTTP, so it was not read: a URL may contain only ASCII characters, so percent-encode the others (e.g. "Đ" as %C4%90), and headers must be well formed.'
+  const body = JSON.stringify({ type: `/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, title, status, detail })
+  socket.end(`HTTP/1.1 ${status} ${title}\r\nConnection: close\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
 }
 
 const processId = crypto.randomUUID().slice(0, 8)
@@ -91,6 +112,15 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
       }
     },
     logController: new RequestLogs(),
+    // What Node's HTTP parser refuses (e.g. a raw non-ASCII character in the URL) never reaches a
+    // route; it still gets problem+json that says what to fix.
+    clientErrorHandler: answerClientError,
+    // A URL the router cannot decode (e.g. a broken %-escape) is refused before any route, as problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(reply, request, 400, error.code === 'FST_ERR_BAD_URL'
+        ? 'The URL is not valid: a %-escape is broken. Percent-encode each byte of UTF-8 as %XX.'
+        : error.message)
+    },
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     pluginTimeout: 60_000,
@@ -115,6 +145,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('config', config)
   app.decorate('now', deps.now ?? (() => new Date()))
   app.decorate('officeHours', parseOfficeHours(config.OFFICE_HOURS))
+  app.decorate('publicBaseUrl', () => {
+    const address = app.server.address()
+    return publicBaseUrl(config, typeof address === 'object' && address ? address.port : config.PORT)
+  })
   for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas]) {
     app.addSchema(schema)
   }
@@ -123,6 +157,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
+  await app.register(changesPlugin)
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS })
   answerPoll = (request, response) => app.feedPolls.answer(request, response)
   app.addHook('preClose', (done) => {
@@ -130,20 +165,23 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     done()
   })
 
-  // The API and its pages: helmet's security headers, cookies (the dashboard), the caller's identity,
-  // and feed invalidation after writes. Calendar feeds, polled by thousands of calendar apps, sit
+  // The API and its pages: helmet's security headers, cookies (the dashboard), the caller's identity.
+  // Calendar feeds, polled by thousands of calendar apps, sit
   // outside that context without any of those hooks, and set the few headers a calendar file needs.
   await app.register(async (api) => {
+    // upgrade-insecure-requests only over https: served over plain HTTP on a LAN address, it would
+    // send the dashboard's form and /docs' assets to an https that is not there.
     await api.register(helmet, {
-      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } }
+      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], upgradeInsecureRequests: null } }
+    })
+    api.addHook('onSend', (request, reply, payload, done) => {
+      const policy = reply.getHeader('content-security-policy')
+      if (request.protocol === 'https' && typeof policy === 'string') reply.header('content-security-policy', `${policy};upgrade-insecure-requests`)
+      done(null, payload)
     })
     await api.register(cookie)
     api.addHook('onRequest', app.authenticateRequest)
-    // This process's own writes reach its feed cache at once; other replicas' through LISTEN.
-    api.addHook('onSend', (request, reply, payload, done) => {
-      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) app.feeds.invalidate()
-      done(null, payload)
-    })
+    api.addHook('preValidation', app.refuseAnonymousWrite)
     await api.register(openapiPages)
     await api.register(healthRoutes)
     await api.register(councilRoutes, { prefix: '/v1/councils' })

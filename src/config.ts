@@ -15,7 +15,7 @@ export const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 24 })),
-  PUBLIC_BASE_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'http://localhost:3000' }),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Where people reach the service; links in feeds and invitations start with it. Unset: http://localhost:<the port listened on>' })),
   LOG_LEVEL: Type.Unsafe<LogLevel>({ type: 'string', enum: LOG_LEVELS, default: 'info' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
@@ -30,6 +30,17 @@ export const ConfigSchema = Type.Object({
 }, { additionalProperties: true })
 
 export type Config = Static<typeof ConfigSchema>
+
+/**
+ * The base of the links the service gives out (feeds, invitations). PUBLIC_BASE_URL when set;
+ * otherwise this machine at the port actually listened on (PORT=0 picks one), reachable only
+ * locally: a deployment reached from other machines sets PUBLIC_BASE_URL (the start log says so).
+ */
+export function publicBaseUrl (config: Pick<Config, 'PUBLIC_BASE_URL' | 'HOST'>, port: number): string {
+  if (config.PUBLIC_BASE_URL) return config.PUBLIC_BASE_URL.replace(/\/$/, '')
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.HOST) ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST
+  return `http://${host}:${port}`
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError'

@@ -14,7 +14,11 @@ async function main (): Promise<void> {
     await app.close()
   })
   const address = await app.listen({ port: config.PORT, host: config.HOST })
-  app.log.info({ address, engine: app.database.engine, readyMs: Math.round(performance.now() - startedAt) }, 'giaitrinh is ready')
+  const linksBase = app.publicBaseUrl()
+  app.log.info({ address, engine: app.database.engine, linksBase, readyMs: Math.round(performance.now() - startedAt) }, 'giaitrinh is ready')
+  if (!config.PUBLIC_BASE_URL && !['127.0.0.1', '::1', 'localhost'].includes(config.HOST)) {
+    app.log.warn(`PUBLIC_BASE_URL is not set: links in feeds and invitations start with ${linksBase}, which other machines cannot open. Set PUBLIC_BASE_URL to the address people use.`)
+  }
 }
 
 main().catch((error: unknown) => {

@@ -43,12 +43,12 @@ async function main (argv: string[]): Promise<number> {
       const role = values.role as typeof TOKEN_ROLES[number]
       if (!TOKEN_ROLES.includes(role)) throw new Error(`--role must be one of ${TOKEN_ROLES.join(', ')}.`)
       if (!values.name) throw new Error('--name is required: say who holds the token.')
-      const issued = await issueToken(db, cli, { role, name: values.name, councilId: council?.id, expiresAt: values.expires })
+      const issued = await issueToken({ db, principal: cli, now: new Date() }, { role, name: values.name, councilId: council?.id, expiresAt: values.expires })
       console.log(JSON.stringify(issued.token, null, 2))
       console.log(`\nSecret (shown once, store it now):\n${issued.secret}`)
     } else if (command === 'revoke') {
       if (!argument) throw new Error('revoke needs the token id.')
-      console.log(JSON.stringify(tokenView(await revokeToken(db, cli, argument, new Date())), null, 2))
+      console.log(JSON.stringify(tokenView(await revokeToken({ db, principal: cli, now: new Date() }, argument)), null, 2))
     } else {
       const tokens = await listTokens(db, { councilId: council?.id, includeRevoked: values.all ?? false })
       console.log(JSON.stringify(tokens.map(tokenView), null, 2))

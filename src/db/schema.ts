@@ -15,9 +15,13 @@ export const invitationResponse = pgEnum('invitation_response', ['pending', 'acc
 export const noticeDayKind = pgEnum('notice_day_kind', ['calendar', 'working'])
 export const calendarDayKind = pgEnum('calendar_day_kind', ['day_off', 'working_day'])
 
+/**
+ * No defaults: every write sets its times from the app's clock (the one tests and faketime move),
+ * never from the database's now(), so that what logic later compares with that clock agrees with it.
+ */
 const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull()
 }
 
 export const councils = pgTable('councils', {
@@ -36,6 +40,8 @@ export const councils = pgTable('councils', {
   coverageMinHearings: integer('coverage_min_hearings').notNull().default(1),
   /** Coverage numbers (counts, no titles) may be read without a token. */
   coveragePublic: boolean('coverage_public').notNull().default(false),
+  /** Rises with every change: what caches compare (times cannot tell two changes in one clock tick apart). */
+  revision: integer('revision').notNull().default(0),
   ...timestamps
 }, (table) => [
   uniqueIndex('councils_code_key').on(table.code),
@@ -58,6 +64,8 @@ export const people = pgTable('people', {
   locale: personLocale('locale').notNull().default('vi'),
   /** The council whose secretariat registered the person: it keeps the right to see and edit them. */
   ownerCouncilId: uuid('owner_council_id').references(() => councils.id),
+  /** Rises with every change: what caches compare (times cannot tell two changes in one clock tick apart). */
+  revision: integer('revision').notNull().default(0),
   ...timestamps
 }, (table) => [
   index('people_owner_council_id_idx').on(table.ownerCouncilId)
@@ -95,7 +103,7 @@ export const apiTokens = pgTable('api_tokens', {
 
 export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
   /** api_tokens.id of the caller; null for the ADMIN_TOKEN from the environment and for CLI tools. */
   actorTokenId: uuid('actor_token_id'),
   actor: text('actor').notNull(),
@@ -153,7 +161,7 @@ export const hearingTransitions = pgTable('hearing_transitions', {
   reason: text('reason'),
   startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }),
   endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }),
-  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
   actor: text('actor').notNull()
 }, (table) => [index('hearing_transitions_hearing_idx').on(table.hearingId, table.id)])
 

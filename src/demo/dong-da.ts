@@ -34,5 +34,6 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { key: 'urban-head', fullName: 'Vũ Đình Khiêm', kind: 'official', organization: 'Phòng Quản lý đô thị quận Đống Đa', position: 'Trưởng phòng', council: 'district' },
   { key: 'cat-linh-chair', fullName: 'Bùi Thị Lan Hương', kind: 'delegate', organization: 'HĐND phường Cát Linh', position: 'Chủ tịch HĐND phường', council: 'Cát Linh', role: 'chair' },
   { key: 'cat-linh-ubnd', fullName: 'Ngô Quang Huy', kind: 'official', organization: 'UBND phường Cát Linh', position: 'Chủ tịch UBND phường', council: 'Cát Linh' },
+  { key: 'van-mieu-ubnd', fullName: 'Trịnh Minh Quân', kind: 'official', organization: 'UBND phường Văn Miếu', position: 'Chủ tịch UBND phường', council: 'Văn Miếu' },
   { key: 'van-mieu-chair', fullName: 'Đặng Thu Trang', kind: 'delegate', organization: 'HĐND phường Văn Miếu', position: 'Chủ tịch HĐND phường', council: 'Văn Miếu', role: 'chair' }
 ]

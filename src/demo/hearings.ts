@@ -80,7 +80,8 @@ export function demoHearings (): DemoHearing[] {
     const times = status === 'postponed' ? { startsAt: null, endsAt: null } : thursday(2020, month, 8)
     hearings.push({
       key: `2020-${ward}`, council: ward, title: `Phiên giải trình về ${topic}`, status, ...times,
-      outcome: status === 'held' ? held(`UBND phường ${ward} giải trình về ${topic}.`, 18) : null
+      outcome: status === 'held' ? held(`UBND phường ${ward} giải trình về ${topic}.`, 18) : null,
+      ...(ward === 'Văn Miếu' ? { explainerKey: 'van-mieu-ubnd' } : {})
     })
   }
   return hearings

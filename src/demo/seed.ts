@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto'
-import { eq, inArray } from 'drizzle-orm'
+import { inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
-import { councils, hearingParticipants, hearingTransitions, hearings, memberships, people } from '../db/schema.js'
-import { generateSecret, hashSecret } from '../domain/tokens.js'
-import { ILLUSTRATIVE, demoHearings } from './hearings.js'
-import { recordAudit } from '../db/queries/audit.js'
+import { findCouncilByCode } from '../db/queries/councils.js'
+import { findHearing } from '../db/queries/hearings.js'
+import { findMembership, findPerson } from '../db/queries/people.js'
+import { councils } from '../db/schema.js'
 import type { Principal } from '../domain/access.js'
+import { parseOfficeHours, type OfficeHours } from '../domain/calendar.js'
 import { slugify } from '../domain/slug.js'
+import { createCouncil } from '../services/councils.js'
+import { applyAction, createHearing, type HearingContext } from '../services/hearings.js'
+import { addParticipant, answerInvitation } from '../services/participants.js'
+import { addMember, createPerson } from '../services/people.js'
 import { DEMO_PEOPLE, DONG_DA, DONG_DA_WARDS, HA_NOI, WARD_TERM } from './dong-da.js'
+import { ILLUSTRATIVE, demoHearings, type DemoHearing } from './hearings.js'
 
 const seeder: Principal = { role: 'admin', tokenId: null, label: 'cli:demo' }
 
@@ -21,72 +27,89 @@ export function wardCode (ward: string): string {
   return `dong-da-${slugify(ward)}`
 }
 
-/** Loads the demo councils and people; records what it inserted. Safe to run any number of times. */
-export async function seedDemo (db: Db): Promise<{ inserted: number }> {
-  return db.transaction(async (tx) => {
-    let inserted = 0
-    /** Inserts unless a council with that code exists (perhaps made through the API); returns its id. */
-    const insertCouncil = async (values: typeof councils.$inferInsert & { code: string }): Promise<string> => {
-      const rows = await tx.insert(councils).values(values).onConflictDoNothing().returning()
-      for (const row of rows) {
-        inserted++
-        await recordAudit(tx, { principal: seeder, action: 'create', entity: 'council', entityId: row.id, councilId: row.id, after: row })
-      }
-      const [existing] = await tx.select({ id: councils.id }).from(councils).where(eq(councils.code, values.code))
-      return existing!.id
+export interface SeedOptions {
+  /** The clock the demo's writes take their times from (the CLI: the process's). */
+  now?: () => Date
+  officeHours?: OfficeHours
+}
+
+/**
+ * Loads the demo councils, people and hearings through the same services as the API, so the demo
+ * obeys every rule (blocking, notice, lifecycle, audit). Records what it added; safe to run any
+ * number of times (each record has a fixed id or code, and is skipped when present).
+ */
+export async function seedDemo (db: Db, options: SeedOptions = {}): Promise<{ inserted: number }> {
+  const now = options.now ?? (() => new Date())
+  const ctx = (): HearingContext => ({ db, principal: seeder, now: now(), officeHours: options.officeHours ?? parseOfficeHours('08:00-12:00,13:00-17:00') })
+  let inserted = 0
+
+  /** Creates the council unless one with that code exists (perhaps made through the API); returns its id. */
+  const council = async (values: Parameters<typeof createCouncil>[1]): Promise<string> => {
+    const existing = await findCouncilByCode(db, values.code)
+    if (existing) return existing.id
+    inserted++
+    return (await createCouncil(ctx(), values)).id
+  }
+  const haNoi = await council({ id: demoId(HA_NOI.code), ...HA_NOI })
+  const dongDa = await council({ id: demoId(DONG_DA.code), ...DONG_DA, parentId: haNoi })
+  const wardIds = new Map<string, string>()
+  for (const ward of DONG_DA_WARDS) {
+    wardIds.set(ward, await council({ id: demoId(wardCode(ward)), code: wardCode(ward), name: `Phường ${ward}`, level: 'ward', parentId: dongDa, ...WARD_TERM }))
+  }
+  const councilOf = (key: DemoHearing['council']) => key === 'district' ? dongDa : wardIds.get(key)!
+
+  for (const person of DEMO_PEOPLE) {
+    const councilId = councilOf(person.council)
+    const id = demoId(`person:${person.key}`)
+    if (!(await findPerson(db, id))) {
+      inserted++
+      await createPerson(ctx(), {
+        id, fullName: person.fullName, kind: person.kind, email: `${slugify(person.fullName).replaceAll('-', '.')}@dongda.example`,
+        organization: person.organization, position: person.position, locale: 'vi'
+      }, councilId)
     }
-    const haNoi = await insertCouncil({ id: demoId(HA_NOI.code), ...HA_NOI })
-    const dongDa = await insertCouncil({ id: demoId(DONG_DA.code), ...DONG_DA, parentId: haNoi })
-    const wardIds = new Map<string, string>()
-    for (const ward of DONG_DA_WARDS) {
-      wardIds.set(ward, await insertCouncil({ id: demoId(wardCode(ward)), code: wardCode(ward), name: `Phường ${ward}`, level: 'ward', parentId: dongDa, ...WARD_TERM }))
+    const membershipId = demoId(`membership:${person.key}`)
+    if (person.role && !(await findMembership(db, councilId, membershipId))) {
+      inserted++
+      await addMember(ctx(), councilId, {
+        id: membershipId, personId: id, role: person.role,
+        startsOn: '2016-07-01', endsOn: person.council === 'district' ? '2021-06-30' : WARD_TERM.activeTo
+      })
     }
-    for (const person of DEMO_PEOPLE) {
-      const councilId = person.council === 'district' ? dongDa : wardIds.get(person.council)!
-      const email = `${slugify(person.fullName).replaceAll('-', '.')}@dongda.example`
-      const rows = await tx.insert(people).values({
-        id: demoId(`person:${person.key}`), fullName: person.fullName, kind: person.kind, email,
-        organization: person.organization, position: person.position, locale: 'vi', ownerCouncilId: councilId
-      }).onConflictDoNothing().returning()
-      for (const row of rows) {
-        inserted++
-        await recordAudit(tx, { principal: seeder, action: 'create', entity: 'person', entityId: row.id, councilId, after: row })
-      }
-      if (person.role) {
-        const membership = await tx.insert(memberships).values({
-          id: demoId(`membership:${person.key}`), councilId, personId: demoId(`person:${person.key}`), role: person.role,
-          startsOn: '2016-07-01', endsOn: person.council === 'district' ? '2021-06-30' : WARD_TERM.activeTo
-        }).onConflictDoNothing().returning()
-        for (const row of membership) {
-          inserted++
-          await recordAudit(tx, { principal: seeder, action: 'create', entity: 'membership', entityId: row.id, councilId, after: row })
-        }
-      }
-    }
-    for (const hearing of demoHearings()) {
-      const councilId = hearing.council === 'district' ? dongDa : wardIds.get(hearing.council)!
-      const id = demoId(`hearing:${hearing.key}`)
-      const rows = await tx.insert(hearings).values({
-        id, councilId, title: hearing.title, description: ILLUSTRATIVE, location: 'Hội trường UBND',
-        status: hearing.status, startsAt: hearing.startsAt, endsAt: hearing.endsAt, outcome: hearing.outcome,
-        sequence: hearing.status === 'draft' ? 0 : 1
-      }).onConflictDoNothing().returning()
-      for (const row of rows) {
-        inserted++
-        await tx.insert(hearingTransitions).values({
-          hearingId: id, action: 'create', fromStatus: null, toStatus: row.status, startsAt: row.startsAt, endsAt: row.endsAt, actor: seeder.label
-        })
-        await recordAudit(tx, { principal: seeder, action: 'create', entity: 'hearing', entityId: id, councilId, after: row })
-        if (hearing.explainerKey) {
-          await tx.insert(hearingParticipants).values({
-            hearingId: id, personId: demoId(`person:${hearing.explainerKey}`), role: 'explainer', response: 'accepted',
-            invitationHash: hashSecret(generateSecret()), startsAt: row.startsAt, endsAt: row.endsAt, blocking: row.status === 'held'
-          }).onConflictDoNothing()
-        }
-      }
-    }
-    return { inserted }
+  }
+
+  for (const hearing of demoHearings()) {
+    const id = demoId(`hearing:${hearing.key}`)
+    if (await findHearing(db, id)) continue
+    inserted++
+    await loadHearing(ctx, id, councilOf(hearing.council), hearing)
+  }
+  return { inserted }
+}
+
+/**
+ * One demo hearing, made as a secretariat would: created (scheduled when it has a time), the
+ * explainer invited and accepting, then moved to its final state by the lifecycle actions.
+ */
+async function loadHearing (ctx: () => HearingContext, id: string, councilId: string, hearing: DemoHearing) {
+  const times = hearing.startsAt && hearing.endsAt ? { startsAt: hearing.startsAt.toISOString(), endsAt: hearing.endsAt.toISOString() } : {}
+  const timed = hearing.status !== 'draft' && hearing.startsAt !== null
+  await createHearing(ctx(), {
+    id, councilId, title: hearing.title, description: ILLUSTRATIVE, location: 'Hội trường UBND',
+    status: timed ? 'scheduled' : 'draft', ...times
   })
+  if (hearing.explainerKey) {
+    const { secret } = await addParticipant(ctx(), id, { personId: demoId(`person:${hearing.explainerKey}`), role: 'explainer' })
+    await answerInvitation(ctx(), secret, { response: 'accepted' })
+  }
+  if (hearing.status === 'held') {
+    await applyAction(ctx(), id, 'outcome', { outcome: hearing.outcome! })
+  } else if (hearing.status === 'postponed') {
+    if (!timed) await applyAction(ctx(), id, 'schedule', { startsAt: '2020-04-02T01:00:00Z', endsAt: '2020-04-02T03:30:00Z' })
+    await applyAction(ctx(), id, 'postpone', { reason: 'Chờ báo cáo của UBND phường (minh họa).' })
+  } else if (hearing.status === 'cancelled') {
+    await applyAction(ctx(), id, 'cancel', { reason: 'Nội dung đã được giải trình tại kỳ họp (minh họa).' })
+  }
 }
 
 /** The demo's council ids, for tests and the dashboard. */

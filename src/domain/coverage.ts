@@ -1,3 +1,5 @@
+import { InvalidError } from './errors.js'
+
 /**
  * Coverage of the target that every child council holds at least N hearings in a period. Pure:
  * callers load each child's dates of existence and its hearing counts in the period.
@@ -40,4 +42,15 @@ export function totals (statuses: UnitStatus[], helds: number[], target: number)
   })
   // A small tolerance: 20 of 21 is 0.952…, never "equal" to a target typed as 0.952.
   return { applicable, covered, ratio, target, met: ratio !== null && ratio + 1e-9 >= target, distribution }
+}
+
+/** The period a coverage query asks for: a calendar year, or from and to (both inclusive). */
+export function periodOf (query: { year?: number | undefined, from?: string | undefined, to?: string | undefined }): Period {
+  if (query.year !== undefined) {
+    if (query.from || query.to) throw new InvalidError('Give either year, or from and to, not both.')
+    return { from: `${query.year}-01-01`, to: `${query.year}-12-31` }
+  }
+  if (!query.from || !query.to) throw new InvalidError('Give year, or from and to (e.g. a council term: from=2016-07-01&to=2021-06-30).')
+  if (query.to < query.from) throw new InvalidError('to must not be before from.')
+  return { from: query.from, to: query.to }
 }

@@ -38,6 +38,7 @@ declare module 'fastify' {
     principalOf(secret: string): Promise<Principal | undefined>
     /** The onRequest hook that resolves "Authorization: Bearer" (or the dashboard's cookie) to request.principal. */
     authenticateRequest(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void
+    refuseAnonymousWrite(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void
   }
 }
 
@@ -96,10 +97,23 @@ export default fp<AuthPluginOptions>(async (app, options) => {
     return { role: token.role, tokenId: token.id, label, councilId: token.councilId! }
   }
 
+  /**
+   * A write to a route that needs a token, sent without one, is a 401 before its body is validated:
+   * the caller learns what it lacks, not the schema of what it may not do.
+   */
+  app.decorate('refuseAnonymousWrite', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    if (request.principal || request.method === 'GET' || request.method === 'HEAD') return done()
+    const security = request.routeOptions.schema?.security
+    const needsToken = Array.isArray(security) && security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0)
+    done(needsToken ? unauthorized() : undefined)
+  })
+
+  function unauthorized () {
+    return new UnauthorizedError('This needs a bearer token: send "Authorization: Bearer <token>". Ask an administrator for one.')
+  }
+
   function requirePrincipal (request: FastifyRequest): Principal {
-    if (!request.principal) {
-      throw new UnauthorizedError('This needs a bearer token: send "Authorization: Bearer <token>". Ask an administrator for one.')
-    }
+    if (!request.principal) throw unauthorized()
     return request.principal
   }
 

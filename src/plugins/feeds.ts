@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin'
-import { CHANGES_CHANNEL } from '../db/queries/audit.js'
 import { FeedCache } from '../feeds/cache.js'
 import { FeedPolls } from '../feeds/polls.js'
 import { redactUrl } from '../logging.js'
@@ -12,8 +11,8 @@ declare module 'fastify' {
 }
 
 /**
- * The calendar feed cache of this process. It learns of every committed write: its own at once
- * (app.ts invalidates after every successful write request), every replica's through LISTEN.
+ * The calendar feed cache of this process. It learns of every committed write through the changes
+ * plugin: this process's own at once, every replica's through LISTEN.
  * And the polls it answers before Fastify (app.ts's server hands them over).
  */
 export default fp<{ revalidateMs: number }>(async (app, { revalidateMs }) => {
@@ -25,8 +24,5 @@ export default fp<{ revalidateMs: number }>(async (app, { revalidateMs }) => {
       app.log.debug({ req: { method: request.method, url: redactUrl(request.url ?? '') }, res: { statusCode: 304 } }, 'feed served')
     }
   }))
-  const unlisten = await app.database.listen(CHANGES_CHANNEL, () => feeds.invalidate())
-  app.addHook('onClose', async () => {
-    try { await unlisten() } catch { /* the connection is already closed: nothing to stop */ }
-  })
-}, { name: 'feeds', dependencies: ['database'] })
+  app.changes.on(() => feeds.invalidate())
+}, { name: 'feeds', dependencies: ['database', 'changes'] })

@@ -38,6 +38,11 @@ export default fp(async (app) => {
 
 /** Swagger UI at /docs and the document at /openapi.json; registered where helmet applies. */
 export const openapiPages = fp(async (app) => {
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Its policy's upgrade-insecure-requests blanks the page served over plain HTTP on a LAN address.
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, '')
+  })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }, { name: 'openapi-pages', dependencies: ['openapi'] })

@@ -31,6 +31,7 @@ const ruleFields = {
 export const CreateNoticeRuleSchema = Type.Object(ruleFields, { additionalProperties: false })
 export type CreateNoticeRule = Static<typeof CreateNoticeRuleSchema>
 export const UpdateNoticeRuleSchema = Type.Partial(Type.Object(ruleFields), { additionalProperties: false, minProperties: 1 })
+export type UpdateNoticeRule = Static<typeof UpdateNoticeRuleSchema>
 
 export const NoticeRuleListSchema = Type.Object({ items: Type.Array(Type.Ref(NoticeRuleSchema)) }, { $id: 'NoticeRuleList' })
 
@@ -45,6 +46,7 @@ export const PutCalendarDaySchema = Type.Object({
   kind: Type.Unsafe<'day_off' | 'working_day'>({ type: 'string', enum: ['day_off', 'working_day'], description: 'day_off: an announced extra day off; working_day: a make-up working day (e.g. a Saturday)' }),
   name: Text({ maxLength: 200, description: 'e.g. "Nghỉ Tết Nguyên đán"' })
 }, { additionalProperties: false })
+export type PutCalendarDay = Static<typeof PutCalendarDaySchema>
 
 export const CalendarQuerySchema = Type.Object({
   from: IsoDate,

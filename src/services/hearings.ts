@@ -1,13 +1,11 @@
 import { DateTime } from 'luxon'
 import type { Db } from '../db/client.js'
 import { isExclusionViolation } from '../db/errors.js'
-import { recordAudit } from '../db/queries/audit.js'
 import { findCouncil, type Council } from '../db/queries/councils.js'
 import {
   explainerIds, findCouncilConflict, findExplainerConflict, insertHearing, lockHearing, recordTransition,
   syncParticipantTimes, updateHearingRow, type Hearing, type NewHearing
 } from '../db/queries/hearings.js'
-import type { Principal } from '../domain/access.js'
 import type { OfficeHours, ScheduleWarning } from '../domain/calendar.js'
 import {
   ConflictError, InvalidError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnprocessableError, withDetails
@@ -17,13 +15,10 @@ import {
 } from '../domain/hearings.js'
 import type { CreateHearing, UpdateHearing } from '../schemas/hearings.js'
 import { warningsFor } from './calendar.js'
+import { write, type Writer, type WriteContext } from './write.js'
 
-export interface HearingContext {
-  db: Db
-  principal: Principal
-  now: Date
+export interface HearingContext extends WriteContext {
   officeHours: OfficeHours
-  requestId?: string
 }
 
 interface Attempt { councilId: string, hearingId?: string, startsAt: Date, endsAt: Date }
@@ -47,9 +42,9 @@ async function conflictError (db: Db, attempt: Attempt, explainers: string[]) {
  * Runs a write that may occupy calendar time. Checks first, for a clear message; the exclusion
  * constraints decide races, and their violation becomes the same 409 after the rollback.
  */
-async function occupying<T> (ctx: HearingContext, attempt: () => Attempt | undefined, write: (tx: Db) => Promise<T>): Promise<T> {
+async function occupying<T> (ctx: HearingContext, attempt: () => Attempt | undefined, work: (writer: Writer) => Promise<T>): Promise<T> {
   try {
-    return await ctx.db.transaction(write)
+    return await write(ctx, work)
   } catch (error) {
     const tried = attempt()
     if (!tried || !isExclusionViolation(error)) throw error
@@ -100,25 +95,26 @@ function changedSignificantly (before: Hearing, after: Partial<NewHearing>): boo
 }
 
 /** Writes the change with its sequence and revision, keeps the explainers' copies in step, audits it. */
-async function saveChange (ctx: HearingContext, tx: Db, before: Hearing, changes: Partial<NewHearing>, action: string, reason: string | null) {
+async function saveChange (ctx: HearingContext, { tx, now, record }: Writer, before: Hearing, changes: Partial<NewHearing>, action: string, reason: string | null) {
   const significant = changedSignificantly(before, changes)
   const after = await updateHearingRow(tx, before.id, {
     ...changes,
     sequence: before.sequence + (significant ? 1 : 0),
     revision: before.revision + 1
-  })
+  }, now)
   await syncParticipantTimes(tx, after, blocksCalendar(after.status))
   if (after.status !== before.status || after.startsAt?.getTime() !== before.startsAt?.getTime() || after.endsAt?.getTime() !== before.endsAt?.getTime()) {
     await recordTransition(tx, {
       hearingId: after.id, action, fromStatus: before.status, toStatus: after.status, reason,
-      startsAt: after.startsAt, endsAt: after.endsAt, actor: ctx.principal.label
+      startsAt: after.startsAt, endsAt: after.endsAt, actor: ctx.principal.label, at: now
     })
   }
-  await recordAudit(tx, { principal: ctx.principal, action, entity: 'hearing', entityId: after.id, councilId: after.councilId, before, after, requestId: ctx.requestId })
+  await record({ action, entity: 'hearing', entityId: after.id, councilId: after.councilId, before, after })
   return after
 }
 
-export async function createHearing (ctx: HearingContext, input: CreateHearing): Promise<{ hearing: Hearing, warnings: ScheduleWarning[] }> {
+/** `id` is for the demo's fixed ids only; the API never passes it. */
+export async function createHearing (ctx: HearingContext, input: CreateHearing & { id?: string }): Promise<{ hearing: Hearing, warnings: ScheduleWarning[] }> {
   const status = input.status ?? 'draft'
   const times = parseTimes(input.startsAt, input.endsAt)
   if (status !== 'draft' && !times) throw new InvalidError(`A ${status} hearing needs startsAt and endsAt.`)
@@ -128,7 +124,7 @@ export async function createHearing (ctx: HearingContext, input: CreateHearing):
   } else if (input.outcome) {
     throw new InvalidError('outcome goes only with status "held"; record it later with POST /v1/hearings/{id}/outcome.')
   }
-  return occupying(ctx, () => times && { councilId: input.councilId, ...times }, async (tx) => {
+  return occupying(ctx, () => times && { councilId: input.councilId, ...times }, async ({ tx, now, record }) => {
     const council = await findCouncil(tx, input.councilId)
     if (!council) throw new NotFoundError(`No council with id ${input.councilId}.`)
     let warnings: ScheduleWarning[] = []
@@ -138,6 +134,7 @@ export async function createHearing (ctx: HearingContext, input: CreateHearing):
       if (blocksCalendar(status)) await precheck(tx, { councilId: council.id, ...times }, [])
     }
     const hearing = await insertHearing(tx, {
+      ...(input.id ? { id: input.id } : {}),
       councilId: council.id,
       title: input.title,
       description: input.description ?? '',
@@ -146,13 +143,15 @@ export async function createHearing (ctx: HearingContext, input: CreateHearing):
       status,
       startsAt: times?.startsAt ?? null,
       endsAt: times?.endsAt ?? null,
-      outcome: input.outcome ? { delegatesPresent: null, conclusionText: null, conclusionIssuedOn: null, ...input.outcome } : null
+      outcome: input.outcome ? { delegatesPresent: null, conclusionText: null, conclusionIssuedOn: null, ...input.outcome } : null,
+      createdAt: now,
+      updatedAt: now
     })
     await recordTransition(tx, {
       hearingId: hearing.id, action: 'create', fromStatus: null, toStatus: status, reason: null,
-      startsAt: hearing.startsAt, endsAt: hearing.endsAt, actor: ctx.principal.label
+      startsAt: hearing.startsAt, endsAt: hearing.endsAt, actor: ctx.principal.label, at: now
     })
-    await recordAudit(tx, { principal: ctx.principal, action: 'create', entity: 'hearing', entityId: hearing.id, councilId: council.id, after: hearing, requestId: ctx.requestId })
+    await record({ action: 'create', entity: 'hearing', entityId: hearing.id, councilId: council.id, after: hearing })
     return { hearing, warnings }
   })
 }
@@ -173,7 +172,8 @@ export async function updateHearing (
   ctx: HearingContext, id: string, input: UpdateHearing, ifMatch: string | undefined, etagOf: (h: Hearing) => string
 ): Promise<{ hearing: Hearing, warnings: ScheduleWarning[] }> {
   let attempt: Attempt | undefined
-  return occupying(ctx, () => attempt, async (tx) => {
+  return occupying(ctx, () => attempt, async (writer) => {
+    const { tx } = writer
     const before = await lockHearing(tx, id)
     if (!before) throw new NotFoundError(`No hearing with id ${id}.`)
     checkPrecondition(ifMatch, etagOf(before))
@@ -199,7 +199,7 @@ export async function updateHearing (
         checkCouncilExists(council, times.startsAt)
       }
     }
-    const hearing = await saveChange(ctx, tx, before, { ...fields, ...(timeChanges ? times : {}) }, action, reason ?? null)
+    const hearing = await saveChange(ctx, writer, before, { ...fields, ...(timeChanges ? times : {}) }, action, reason ?? null)
     return { hearing, warnings }
   })
 }
@@ -211,12 +211,20 @@ export interface ActionInput {
   outcome?: { summary: string, delegatesPresent?: number | null, conclusionText?: string | null, conclusionIssuedOn?: string | null } | undefined
 }
 
-/** schedule, postpone, cancel, outcome: any other move is a 409 naming the allowed ones. */
-export async function applyAction (ctx: HearingContext, id: string, action: HearingAction, input: ActionInput): Promise<{ hearing: Hearing, warnings: ScheduleWarning[] }> {
+/**
+ * schedule, postpone, cancel, outcome: any other move is a 409 naming the allowed ones.
+ * With `ifMatch` (the client's If-Match), the hearing must still be the one the client read (412 otherwise);
+ * without it the move is checked against the current state only.
+ */
+export async function applyAction (
+  ctx: HearingContext, id: string, action: HearingAction, input: ActionInput, ifMatch?: { header: string, etagOf: (h: Hearing) => string }
+): Promise<{ hearing: Hearing, warnings: ScheduleWarning[] }> {
   let attempt: Attempt | undefined
-  return occupying(ctx, () => attempt, async (tx) => {
+  return occupying(ctx, () => attempt, async (writer) => {
+    const { tx } = writer
     const before = await lockHearing(tx, id)
     if (!before) throw new NotFoundError(`No hearing with id ${id}.`)
+    if (ifMatch) checkPrecondition(ifMatch.header, ifMatch.etagOf(before))
     const status = nextStatus(before.status, action)
     if (!status) {
       const allowed = allowedActions(before.status)
@@ -241,7 +249,7 @@ export async function applyAction (ctx: HearingContext, id: string, action: Hear
       }
       changes = { ...changes, outcome: { delegatesPresent: null, conclusionText: null, conclusionIssuedOn: null, ...input.outcome! } }
     }
-    const hearing = await saveChange(ctx, tx, before, changes, action, input.reason ?? null)
+    const hearing = await saveChange(ctx, writer, before, changes, action, input.reason ?? null)
     return { hearing, warnings }
   })
 }

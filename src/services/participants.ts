@@ -1,16 +1,13 @@
 import type { Db } from '../db/client.js'
 import { isExclusionViolation } from '../db/errors.js'
-import { recordAudit } from '../db/queries/audit.js'
 import {
   deleteParticipantRow, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
-import type { Principal } from '../domain/access.js'
 import { ConflictError, InvalidError, NotFoundError, withDetails } from '../domain/errors.js'
 import { blocksCalendar } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
-
-interface Context { db: Db, principal: Principal, requestId?: string }
+import { write, type WriteContext } from './write.js'
 
 async function lockOpenHearing (tx: Db, hearingId: string): Promise<Hearing> {
   const hearing = await lockHearing(tx, hearingId)
@@ -20,10 +17,10 @@ async function lockOpenHearing (tx: Db, hearingId: string): Promise<Hearing> {
 }
 
 /** Invites a person; returns the invitation link's secret once. An explainer may not be double-booked. */
-export async function addParticipant (ctx: Context, hearingId: string, input: { personId: string, role: 'explainer' | 'attendee' | 'guest' }) {
+export async function addParticipant (ctx: WriteContext, hearingId: string, input: { personId: string, role: 'explainer' | 'attendee' | 'guest' }) {
   const secret = generateSecret()
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await write(ctx, async ({ tx, now, record }) => {
       const hearing = await lockOpenHearing(tx, hearingId)
       const blocking = blocksCalendar(hearing.status) && input.role === 'explainer'
       if (blocking) {
@@ -35,11 +32,11 @@ export async function addParticipant (ctx: Context, hearingId: string, input: { 
       }
       const id = await insertParticipant(tx, {
         hearingId, personId: input.personId, role: input.role, invitationHash: hashSecret(secret),
-        startsAt: hearing.startsAt, endsAt: hearing.endsAt, blocking
+        startsAt: hearing.startsAt, endsAt: hearing.endsAt, blocking, createdAt: now, updatedAt: now
       })
       const participant = (await findParticipant(tx, hearingId, id))!
-      await touchHearing(tx, hearingId)
-      await recordAudit(tx, { principal: ctx.principal, action: 'invite', entity: 'participant', entityId: id, councilId: hearing.councilId, after: participant, requestId: ctx.requestId })
+      await touchHearing(tx, hearingId, now)
+      await record({ action: 'invite', entity: 'participant', entityId: id, councilId: hearing.councilId, after: participant })
       return { hearing, participant, secret }
     })
   } catch (error) {
@@ -48,26 +45,26 @@ export async function addParticipant (ctx: Context, hearingId: string, input: { 
   }
 }
 
-export async function removeParticipant (ctx: Context, hearingId: string, participantId: string) {
-  return ctx.db.transaction(async (tx) => {
+export async function removeParticipant (ctx: WriteContext, hearingId: string, participantId: string) {
+  return write(ctx, async ({ tx, now, record }) => {
     const hearing = await lockOpenHearing(tx, hearingId)
     const before = await findParticipant(tx, hearingId, participantId)
     if (!before) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
     await deleteParticipantRow(tx, participantId)
-    await touchHearing(tx, hearingId)
-    await recordAudit(tx, { principal: ctx.principal, action: 'uninvite', entity: 'participant', entityId: participantId, councilId: hearing.councilId, before, requestId: ctx.requestId })
+    await touchHearing(tx, hearingId, now)
+    await record({ action: 'uninvite', entity: 'participant', entityId: participantId, councilId: hearing.councilId, before })
   })
 }
 
 /** A new link for the invitation; the old one stops working at once. */
-export async function renewInvitation (ctx: Context, hearingId: string, participantId: string) {
+export async function renewInvitation (ctx: WriteContext, hearingId: string, participantId: string) {
   const secret = generateSecret()
-  return ctx.db.transaction(async (tx) => {
+  return write(ctx, async ({ tx, now, record }) => {
     const hearing = await lockOpenHearing(tx, hearingId)
     const participant = await findParticipant(tx, hearingId, participantId)
     if (!participant) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
-    await updateParticipantRow(tx, participantId, { invitationHash: hashSecret(secret) })
-    await recordAudit(tx, { principal: ctx.principal, action: 'renew_invitation', entity: 'participant', entityId: participantId, councilId: hearing.councilId, requestId: ctx.requestId })
+    await updateParticipantRow(tx, participantId, { invitationHash: hashSecret(secret) }, now)
+    await record({ action: 'renew_invitation', entity: 'participant', entityId: participantId, councilId: hearing.councilId })
     return { hearing, participant, secret }
   })
 }
@@ -82,18 +79,24 @@ export interface InvitationAnswer {
   substitutePosition?: string | undefined
 }
 
-/** The invited person's answer, through the link: no account needed. */
-export async function answerInvitation (db: Db, secret: string, answer: InvitationAnswer, now: Date) {
+/**
+ * The invited person's answer, through the link: no account needed. The context's principal is
+ * replaced by the invitation itself, which is who acts.
+ */
+export async function answerInvitation (ctx: Omit<WriteContext, 'principal'>, secret: string, answer: InvitationAnswer) {
   if (answer.response === 'delegated' && !(answer.substituteName && answer.substitutePosition)) {
     throw new InvalidError('Delegating needs substituteName and substitutePosition: who comes instead, and in what capacity.')
   }
   if (answer.response !== 'delegated' && (answer.substituteName || answer.substitutePosition)) {
     throw new InvalidError('substituteName and substitutePosition go only with the response "delegated".')
   }
-  return db.transaction(async (tx) => {
+  const invitation = await findParticipantByInvitation(ctx.db, hashSecret(secret))
+  if (!invitation) return undefined
+  return write({ ...ctx, principal: { tokenId: null, label: `invitation:${invitation.id}` } }, async ({ tx, now, record }) => {
+    const hearing = (await lockHearing(tx, invitation.hearingId))!
+    // Read again under the hearing's lock: the link may have been renewed or withdrawn meanwhile.
     const participant = await findParticipantByInvitation(tx, hashSecret(secret))
     if (!participant) return undefined
-    const hearing = (await lockHearing(tx, participant.hearingId))!
     if (hearing.status === 'cancelled' || hearing.status === 'held') {
       throw new ConflictError(`The hearing is ${hearing.status}: answers are closed.`)
     }
@@ -102,13 +105,10 @@ export async function answerInvitation (db: Db, secret: string, answer: Invitati
       substituteName: answer.substituteName ?? null,
       substitutePosition: answer.substitutePosition ?? null,
       respondedAt: now
-    })
+    }, now)
     const after = (await findParticipant(tx, participant.hearingId, participant.id))!
-    await touchHearing(tx, participant.hearingId)
-    await recordAudit(tx, {
-      principal: { tokenId: null, label: `invitation:${participant.id}` },
-      action: 'answer', entity: 'participant', entityId: participant.id, councilId: hearing.councilId, before: participant, after
-    })
+    await touchHearing(tx, participant.hearingId, now)
+    await record({ action: 'answer', entity: 'participant', entityId: participant.id, councilId: hearing.councilId, before: participant, after })
     return { hearing, participant: after }
   })
 }

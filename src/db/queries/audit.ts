@@ -1,31 +1,25 @@
-import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { auditLog } from '../schema.js'
 import type { Principal } from '../../domain/access.js'
 
-export interface AuditEntry {
+export interface AuditRow {
   /** Who acted: a token, the ADMIN_TOKEN, a CLI, or an invitation link. */
   principal: Pick<Principal, 'tokenId' | 'label'>
+  at: Date
   action: string
   entity: string
   entityId: string
   councilId: string | null
   before?: unknown
   after?: unknown
-  requestId?: string
+  requestId?: string | undefined
 }
 
-/** Every write notifies this channel on commit: caches (calendar feeds) of every replica listen to it. */
-export const CHANGES_CHANNEL = 'giaitrinh_changes'
-
-/**
- * Call with the transaction's handle, so the entry commits or rolls back with the write.
- * Every write records an entry, so this is also where the change is announced (NOTIFY is
- * delivered only when the transaction commits, and not at all when it rolls back).
- */
-export async function recordAudit (tx: Db, entry: AuditEntry): Promise<void> {
-  await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${entry.entity})`)
+/** Call with the transaction's handle, so the entry commits or rolls back with the write (services/write.ts does). */
+export async function insertAuditRow (tx: Db, entry: AuditRow): Promise<void> {
   await tx.insert(auditLog).values({
+    at: entry.at,
     actorTokenId: entry.principal.tokenId,
     actor: entry.principal.label,
     action: entry.action,

@@ -19,8 +19,8 @@ export async function insertNoticeRule (tx: Db, values: typeof noticeRules.$infe
   return rule!
 }
 
-export async function updateNoticeRuleRow (tx: Db, id: string, values: Partial<typeof noticeRules.$inferInsert>): Promise<NoticeRuleRow> {
-  const [rule] = await tx.update(noticeRules).set({ ...values, updatedAt: new Date() }).where(eq(noticeRules.id, id)).returning()
+export async function updateNoticeRuleRow (tx: Db, id: string, values: Partial<typeof noticeRules.$inferInsert>, now: Date): Promise<NoticeRuleRow> {
+  const [rule] = await tx.update(noticeRules).set({ ...values, updatedAt: now }).where(eq(noticeRules.id, id)).returning()
   return rule!
 }
 
@@ -35,7 +35,7 @@ export async function findCalendarDay (db: Db, day: string): Promise<CalendarDay
 
 export async function upsertCalendarDay (tx: Db, values: typeof calendarDays.$inferInsert): Promise<CalendarDay> {
   const [row] = await tx.insert(calendarDays).values(values)
-    .onConflictDoUpdate({ target: calendarDays.day, set: { kind: values.kind, name: values.name, updatedAt: new Date() } }).returning()
+    .onConflictDoUpdate({ target: calendarDays.day, set: { kind: values.kind, name: values.name, updatedAt: values.updatedAt } }).returning()
   return row!
 }
 

@@ -97,8 +97,8 @@ export async function insertCouncil (tx: Db, values: NewCouncil): Promise<Counci
   return council!
 }
 
-export async function updateCouncilRow (tx: Db, id: string, values: Partial<NewCouncil>): Promise<Council> {
-  const [council] = await tx.update(councils).set({ ...values, updatedAt: sql`now()` }).where(eq(councils.id, id)).returning()
+export async function updateCouncilRow (tx: Db, id: string, values: Partial<NewCouncil>, now: Date): Promise<Council> {
+  const [council] = await tx.update(councils).set({ ...values, revision: sql`${councils.revision} + 1`, updatedAt: now }).where(eq(councils.id, id)).returning()
   return council!
 }
 

@@ -48,12 +48,13 @@ export async function feedStamps (db: Db, scope: FeedScope, window: FeedWindow):
     id: hearings.id,
     revision: hearings.revision,
     updatedAt: sql<string>`${hearings.updatedAt}::text`,
-    councilUpdatedAt: sql<string>`${councils.updatedAt}::text`,
-    peopleUpdatedAt: sql<string | null>`(select max(${people.updatedAt})::text from ${hearingParticipants} join ${people} on ${people.id} = ${hearingParticipants.personId} where ${hearingParticipants.hearingId} = ${hearings.id})`
+    councilRevision: councils.revision,
+    // A sum of counters that only rise changes whenever any of them does.
+    peopleRevision: sql<string | null>`(select sum(${people.revision})::text from ${hearingParticipants} join ${people} on ${people.id} = ${hearingParticipants.personId} where ${hearingParticipants.hearingId} = ${hearings.id})`
   }).from(hearings).innerJoin(councils, eq(councils.id, hearings.councilId))
     .where(and(scopeCondition(scope), windowCondition(window)))
     .orderBy(sql`${hearings.startsAt} asc nulls last`, asc(hearings.id))
-  return rows.map((row) => ({ id: row.id, stamp: `${row.revision}|${row.updatedAt}|${row.councilUpdatedAt}|${row.peopleUpdatedAt ?? ''}` }))
+  return rows.map((row) => ({ id: row.id, stamp: `${row.revision}|${row.updatedAt}|${row.councilRevision}|${row.peopleRevision ?? ''}` }))
 }
 
 /** Everything the events of these hearings show; a private feed also gets the invitations. */

@@ -22,8 +22,8 @@ export async function insertHearing (tx: Db, values: NewHearing): Promise<Hearin
   return hearing!
 }
 
-export async function updateHearingRow (tx: Db, id: string, values: Partial<NewHearing>): Promise<Hearing> {
-  const [hearing] = await tx.update(hearings).set({ ...values, updatedAt: sql`now()` }).where(eq(hearings.id, id)).returning()
+export async function updateHearingRow (tx: Db, id: string, values: Partial<NewHearing>, now: Date): Promise<Hearing> {
+  const [hearing] = await tx.update(hearings).set({ ...values, updatedAt: now }).where(eq(hearings.id, id)).returning()
   return hearing!
 }
 
@@ -162,8 +162,8 @@ export async function insertParticipant (tx: Db, values: typeof hearingParticipa
   return row!.id
 }
 
-export async function updateParticipantRow (tx: Db, id: string, values: Partial<typeof hearingParticipants.$inferInsert>): Promise<void> {
-  await tx.update(hearingParticipants).set({ ...values, updatedAt: sql`now()` }).where(eq(hearingParticipants.id, id))
+export async function updateParticipantRow (tx: Db, id: string, values: Partial<typeof hearingParticipants.$inferInsert>, now: Date): Promise<void> {
+  await tx.update(hearingParticipants).set({ ...values, updatedAt: now }).where(eq(hearingParticipants.id, id))
 }
 
 export async function deleteParticipantRow (tx: Db, id: string): Promise<void> {
@@ -171,6 +171,6 @@ export async function deleteParticipantRow (tx: Db, id: string): Promise<void> {
 }
 
 /** A change to a hearing's invitations: a new revision (ETag, feeds), not a new SEQUENCE. */
-export async function touchHearing (tx: Db, id: string): Promise<void> {
-  await tx.update(hearings).set({ revision: sql`${hearings.revision} + 1`, updatedAt: sql`now()` }).where(eq(hearings.id, id))
+export async function touchHearing (tx: Db, id: string, now: Date): Promise<void> {
+  await tx.update(hearings).set({ revision: sql`${hearings.revision} + 1`, updatedAt: now }).where(eq(hearings.id, id))
 }

@@ -56,8 +56,8 @@ export async function insertPerson (tx: Db, values: NewPerson): Promise<Person> 
   return person!
 }
 
-export async function updatePersonRow (tx: Db, id: string, values: Partial<NewPerson>): Promise<Person> {
-  const [person] = await tx.update(people).set({ ...values, updatedAt: sql`now()` }).where(eq(people.id, id)).returning()
+export async function updatePersonRow (tx: Db, id: string, values: Partial<NewPerson>, now: Date): Promise<Person> {
+  const [person] = await tx.update(people).set({ ...values, revision: sql`${people.revision} + 1`, updatedAt: now }).where(eq(people.id, id)).returning()
   return person!
 }
 
@@ -98,8 +98,8 @@ export async function insertMembership (tx: Db, values: typeof memberships.$infe
   return row!.id
 }
 
-export async function updateMembershipRow (tx: Db, id: string, values: Partial<typeof memberships.$inferInsert>): Promise<void> {
-  await tx.update(memberships).set({ ...values, updatedAt: sql`now()` }).where(eq(memberships.id, id))
+export async function updateMembershipRow (tx: Db, id: string, values: Partial<typeof memberships.$inferInsert>, now: Date): Promise<void> {
+  await tx.update(memberships).set({ ...values, updatedAt: now }).where(eq(memberships.id, id))
 }
 
 export async function deleteMembershipRow (tx: Db, id: string): Promise<void> {

@@ -3,7 +3,7 @@ import { listAudit } from '../../db/queries/audit.js'
 import { ForbiddenError } from '../../domain/errors.js'
 import { problems } from '../../schemas/common.js'
 import { AuditPageSchema, QueryAuditSchema } from '../../schemas/audit.js'
-import { readableCouncilIds } from '../scope.js'
+import { readableCouncilIds } from '../../policy/index.js'
 
 /** The audit log: administrators read all of it, supervisors the part of their subtree. */
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DateTime } from 'luxon'
-import { recordAudit } from '../../db/queries/audit.js'
-import {
-  deleteCalendarDay, findCalendarDay, findNoticeRule, insertNoticeRule, listNoticeRules, updateNoticeRuleRow, upsertCalendarDay
-} from '../../db/queries/calendar.js'
-import { InvalidError, NotFoundError } from '../../domain/errors.js'
+import { listNoticeRules } from '../../db/queries/calendar.js'
+import { InvalidError } from '../../domain/errors.js'
+import { announceDay, createNoticeRule, updateNoticeRule, withdrawDay } from '../../services/calendar-days.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import {
   CalendarDayListSchema, CalendarDaySchema, CalendarQuerySchema, CreateNoticeRuleSchema, DayParams, NoticeRuleListSchema,
@@ -26,12 +24,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: Type.Ref(NoticeRuleSchema), ...problems(400, 401, 403, 409, 422) }
     }
   }, async (request, reply) => {
-    const principal = app.requireAdmin(request)
-    const rule = await app.db.transaction(async (tx) => {
-      const created = await insertNoticeRule(tx, request.body)
-      await recordAudit(tx, { principal, action: 'create', entity: 'notice_rule', entityId: created.id, councilId: null, after: created, requestId: request.id })
-      return created
-    })
+    const rule = await createNoticeRule(app.writeContext(request, app.requireAdmin(request)), request.body)
     return reply.code(201).send(rule)
   })
 
@@ -43,14 +36,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Ref(NoticeRuleSchema), ...problems(400, 401, 403, 404, 409, 422) }
     }
   }, async (request) => {
-    const principal = app.requireAdmin(request)
-    return app.db.transaction(async (tx) => {
-      const before = await findNoticeRule(tx, request.params.id)
-      if (!before) throw new NotFoundError(`No notice rule with id ${request.params.id}.`)
-      const after = await updateNoticeRuleRow(tx, before.id, request.body)
-      await recordAudit(tx, { principal, action: 'update', entity: 'notice_rule', entityId: after.id, councilId: null, before, after, requestId: request.id })
-      return after
-    })
+    return updateNoticeRule(app.writeContext(request, app.requireAdmin(request)), request.params.id, request.body)
   })
 
   app.get('/calendar/days', {
@@ -78,13 +64,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Ref(CalendarDaySchema), ...problems(400, 401, 403) }
     }
   }, async (request) => {
-    const principal = app.requireAdmin(request)
-    const row = await app.db.transaction(async (tx) => {
-      const before = await findCalendarDay(tx, request.params.day)
-      const after = await upsertCalendarDay(tx, { day: request.params.day, ...request.body })
-      await recordAudit(tx, { principal, action: before ? 'update' : 'create', entity: 'calendar_day', entityId: after.day, councilId: null, before, after, requestId: request.id })
-      return after
-    })
+    const row = await announceDay(app.writeContext(request, app.requireAdmin(request)), request.params.day, request.body)
     return { day: row.day, kind: row.kind, name: row.name, source: 'announced' as const }
   })
 
@@ -95,13 +75,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    const principal = app.requireAdmin(request)
-    await app.db.transaction(async (tx) => {
-      const before = await findCalendarDay(tx, request.params.day)
-      if (!before) throw new NotFoundError(`No announced day on ${request.params.day}; statutory holidays cannot be removed.`)
-      await deleteCalendarDay(tx, before.day)
-      await recordAudit(tx, { principal, action: 'delete', entity: 'calendar_day', entityId: before.day, councilId: null, before, requestId: request.id })
-    })
+    await withdrawDay(app.writeContext(request, app.requireAdmin(request)), request.params.day)
     return reply.code(204).send(null)
   })
 }

@@ -1,20 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { recordAudit } from '../../db/queries/audit.js'
-import {
-  deleteMembershipRow, findMembership, findPerson, insertMembership, listMemberships, updateMembershipRow
-} from '../../db/queries/people.js'
-import { NotFoundError, UnprocessableError } from '../../domain/errors.js'
+import { listMemberships } from '../../db/queries/people.js'
+import { addMember, removeMember, updateMember } from '../../services/people.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import {
   CreateMembershipSchema, MembershipListSchema, MembershipParams, MembershipSchema, QueryMembersSchema, UpdateMembershipSchema
 } from '../../schemas/people.js'
 
 const MembershipRef = Type.Ref(MembershipSchema)
-
-function checkRange (startsOn: string, endsOn: string | null | undefined) {
-  if (endsOn && endsOn < startsOn) throw new UnprocessableError(`endsOn (${endsOn}) is before startsOn (${startsOn}).`)
-}
 
 /** Memberships of a council: who sits on it, in which role, between which dates. */
 const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -40,15 +33,7 @@ const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const councilId = request.params.id
     const principal = await app.requireWrite(request, councilId)
-    const { personId, startsOn, endsOn = null } = request.body
-    checkRange(startsOn, endsOn)
-    const membership = await app.db.transaction(async (tx) => {
-      if (!(await findPerson(tx, personId))) throw new UnprocessableError(`personId ${personId} does not name an existing person.`)
-      const id = await insertMembership(tx, { ...request.body, endsOn, councilId })
-      const created = (await findMembership(tx, councilId, id))!
-      await recordAudit(tx, { principal, action: 'create', entity: 'membership', entityId: id, councilId, after: created, requestId: request.id })
-      return created
-    })
+    const membership = await addMember(app.writeContext(request, principal), councilId, request.body)
     return reply.code(201).header('location', `/v1/councils/${councilId}/members/${membership.id}`).send(membership)
   })
 
@@ -62,15 +47,7 @@ const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { id: councilId, membershipId } = request.params
     const principal = await app.requireWrite(request, councilId)
-    return app.db.transaction(async (tx) => {
-      const before = await findMembership(tx, councilId, membershipId)
-      if (!before) throw new NotFoundError(`No membership ${membershipId} in council ${councilId}.`)
-      checkRange(request.body.startsOn ?? before.startsOn, request.body.endsOn === undefined ? before.endsOn : request.body.endsOn)
-      await updateMembershipRow(tx, membershipId, request.body)
-      const after = (await findMembership(tx, councilId, membershipId))!
-      await recordAudit(tx, { principal, action: 'update', entity: 'membership', entityId: membershipId, councilId, before, after, requestId: request.id })
-      return after
-    })
+    return updateMember(app.writeContext(request, principal), councilId, membershipId, request.body)
   })
 
   app.delete('/:id/members/:membershipId', {
@@ -82,12 +59,7 @@ const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { id: councilId, membershipId } = request.params
     const principal = await app.requireWrite(request, councilId)
-    await app.db.transaction(async (tx) => {
-      const before = await findMembership(tx, councilId, membershipId)
-      if (!before) throw new NotFoundError(`No membership ${membershipId} in council ${councilId}.`)
-      await deleteMembershipRow(tx, membershipId)
-      await recordAudit(tx, { principal, action: 'delete', entity: 'membership', entityId: membershipId, councilId, before, requestId: request.id })
-    })
+    await removeMember(app.writeContext(request, principal), councilId, membershipId)
     return reply.code(204).send(null)
   })
 }

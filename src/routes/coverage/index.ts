@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DateTime } from 'luxon'
 import { ForbiddenError, InvalidError } from '../../domain/errors.js'
+import { periodOf } from '../../domain/coverage.js'
+import { coverageAccess, restrict, type VisibleReport } from '../../policy/index.js'
 import { problems, type Lang } from '../../schemas/common.js'
 import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
 import { coverageHistory, coverageReport, type CoverageReport } from '../../services/coverage.js'
-import { coverageAccess, periodOf } from './access.js'
 
 const secured: Array<Record<string, string[]>> = [{ bearer: [] }, {}]
 
@@ -17,14 +18,6 @@ export const STATUS_NAMES = {
 const CSV_HEADERS = {
   vi: ['Mã', 'Đơn vị', 'Trạng thái', 'Đã tổ chức', 'Đã lên lịch', 'Đã hủy', 'Phiên gần nhất', 'Phiên sắp tới', 'Tồn tại một phần kỳ'],
   en: ['Code', 'Unit', 'Status', 'Held', 'Scheduled', 'Cancelled', 'Last held', 'Next scheduled', 'Part of period']
-}
-
-/** A report limited to the caller's own line, when that is all it may read. */
-export type VisibleReport = Omit<CoverageReport, 'totals' | 'own'> & { totals: CoverageReport['totals'] | null, own: CoverageReport['own'] | null }
-
-export function restrict (report: CoverageReport, onlyUnit: string | undefined): VisibleReport {
-  if (!onlyUnit) return report
-  return { ...report, totals: null, own: null, units: report.units.filter((u) => u.councilId === onlyUnit) }
 }
 
 function csvCell (value: string | number | boolean | null): string {
@@ -47,7 +40,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Ref(CoverageReportSchema), ...problems(400, 401, 403, 404) }
     }
   }, async (request) => {
-    const { parent, onlyUnit } = await coverageAccess(app, request, request.query.councilId)
+    const { parent, onlyUnit } = await coverageAccess(app.db, request.principal, request.query.councilId)
     return restrict(await coverageReport(app.db, parent, periodOf(request.query)), onlyUnit)
   })
 
@@ -58,7 +51,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    const { parent, onlyUnit } = await coverageAccess(app, request, request.query.councilId)
+    const { parent, onlyUnit } = await coverageAccess(app.db, request.principal, request.query.councilId)
     const period = periodOf(request.query)
     const report = restrict(await coverageReport(app.db, parent, period), onlyUnit)
     return reply
@@ -76,7 +69,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { fromYear, toYear, councilId } = request.query
     if (toYear < fromYear || toYear - fromYear > 30) throw new InvalidError('fromYear must not be after toYear, and the range may span at most 30 years.')
-    const { parent, onlyUnit } = await coverageAccess(app, request, councilId)
+    const { parent, onlyUnit } = await coverageAccess(app.db, request.principal, councilId)
     if (onlyUnit) throw new ForbiddenError('The history covers every unit: it is for the parent council\'s secretariat and supervisors.')
     return { council: { id: parent.id, name: parent.name }, items: await coverageHistory(app.db, parent, fromYear, toYear) }
   })

@@ -5,8 +5,7 @@ import { DateTime } from 'luxon'
 import { SESSION_COOKIE } from '../../plugins/auth.js'
 import { LangParam, Uuid } from '../../schemas/common.js'
 import { coverageReport } from '../../services/coverage.js'
-import { coverageAccess } from '../coverage/access.js'
-import { restrict } from '../coverage/index.js'
+import { coverageAccess, restrict } from '../../policy/index.js'
 import { coveragePage, signInPage } from './page.js'
 
 const Lang = Type.Optional(LangParam())
@@ -23,7 +22,7 @@ function safeNext (next: string | undefined): string {
  */
 const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(formbody, { bodyLimit: 4096 })
-  const secure = app.config.PUBLIC_BASE_URL.startsWith('https:')
+  const secure = app.config.PUBLIC_BASE_URL?.startsWith('https:') ?? false
 
   app.get('/coverage', {
     schema: {
@@ -40,7 +39,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
     let access: Awaited<ReturnType<typeof coverageAccess>>
     try {
-      access = await coverageAccess(app, request, request.query.councilId)
+      access = await coverageAccess(app.db, request.principal, request.query.councilId)
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode
       if (status === 401) return reply.redirect(`/dashboard/login?next=${encodeURIComponent(request.url)}&lang=${lang}`, 303)

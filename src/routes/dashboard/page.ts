@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import type { VisibleReport as CoverageReport } from '../coverage/index.js'
+import type { VisibleReport as CoverageReport } from '../../policy/index.js'
 import type { Lang } from '../../schemas/common.js'
 
 

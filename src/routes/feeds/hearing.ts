@@ -3,12 +3,12 @@ import { findCouncil } from '../../db/queries/councils.js'
 import { calendarName } from '../../feeds/ical.js'
 import { IdParams, problems } from '../../schemas/common.js'
 import { CalendarResponse, FeedQuerySchema, NotModified } from '../../schemas/feeds.js'
-import { visibleHearing } from '../hearings/index.js'
+import { visibleHearing } from '../../policy/index.js'
 import { feedOptions, send } from './http.js'
 
 /** One hearing as iCalendar, within the API: the same access rules as the hearing itself. */
 const hearingCalendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const options = feedOptions(app.config)
+  const options = feedOptions(app.config, app.publicBaseUrl)
   app.get('/:id/calendar.ics', {
     schema: {
       tags: ['feeds'], summary: 'One hearing as iCalendar (the same access as the hearing)',
@@ -17,7 +17,7 @@ const hearingCalendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 401, 404) }
     }
   }, async (request, reply) => {
-    const { hearing, inScope } = await visibleHearing(app, request, request.params.id)
+    const { hearing, inScope } = await visibleHearing(app.db, request.principal, request.params.id)
     const council = (await findCouncil(app.db, hearing.councilId))!
     const lang = request.query.lang ?? 'vi'
     const feed = await app.feeds.get(`hearing:${hearing.id}:${inScope}:${lang}`, async () => ({

@@ -28,8 +28,10 @@ export function send (request: FastifyRequest, reply: FastifyReply, feed: Feed, 
 }
 
 /** How events are written, from the configuration. */
-export function feedOptions (config: Config): (lang: Lang) => FeedOptions {
-  const baseUrl = config.PUBLIC_BASE_URL.replace(/\/$/, '')
-  const organizerEmail = config.FEED_ORGANIZER_EMAIL ?? `noreply@${new URL(baseUrl).hostname}`
-  return (lang) => ({ lang, baseUrl, organizerEmail, ttlSeconds: config.FEED_REFRESH_MINUTES * 60 })
+export function feedOptions (config: Config, publicBaseUrl: () => string): (lang: Lang) => FeedOptions {
+  return (lang) => {
+    const baseUrl = publicBaseUrl()
+    const organizerEmail = config.FEED_ORGANIZER_EMAIL ?? `noreply@${new URL(baseUrl).hostname}`
+    return { lang, baseUrl, organizerEmail, ttlSeconds: config.FEED_REFRESH_MINUTES * 60 }
+  }
 }

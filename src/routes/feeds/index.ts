@@ -15,7 +15,7 @@ const MAX_YEARS = 5
 
 const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app
-  const options = feedOptions(config)
+  const options = feedOptions(config, app.publicBaseUrl)
 
   /**
    * The window a feed covers: 6 months back and everything ahead by default, within five years either

@@ -14,27 +14,12 @@ import {
 } from '../../schemas/hearings.js'
 import { applyAction, createHearing, updateHearing, type ActionInput, type HearingContext } from '../../services/hearings.js'
 import { decodeCursor, page } from '../cursor.js'
-import { readableCouncilIds } from '../scope.js'
-import { etag, hearingView, zoned } from './view.js'
+import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
+import { etag, hearingView, zoned } from '../../views/hearing.js'
 
 const HearingRef = Type.Ref(HearingSchema)
 const HearingChangeRef = Type.Ref(HearingChangeSchema)
-
-/** Public, non-draft hearings are for everyone; the rest only within the council's scope. */
-export async function canSeeHearing (app: FastifyInstance, principal: Principal | undefined, hearing: Hearing) {
-  const inScope = principal ? canReadPrivate(principal, await councilAncestry(app.db, hearing.councilId)) : false
-  return { visible: inScope || (hearing.visibility === 'public' && hearing.status !== 'draft'), inScope }
-}
-
-/** The hearing if the caller may see it; otherwise a 404, so restricted hearings do not leak. */
-export async function visibleHearing (app: FastifyInstance, request: FastifyRequest, id: string) {
-  const hearing = await findHearing(app.db, id)
-  if (hearing) {
-    const access = await canSeeHearing(app, request.principal, hearing)
-    if (access.visible) return { hearing, inScope: access.inScope }
-  }
-  throw new NotFoundError(`No hearing with id ${id} that you may see.`)
-}
+const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1000, description: 'The ETag from GET /v1/hearings/{id}: the change applies only to the hearing as read' })) })
 
 async function render (app: FastifyInstance, hearing: Hearing, inScope: boolean) {
   const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
@@ -59,11 +44,8 @@ function decodeHearingCursor (cursor: string | undefined) {
 }
 
 const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const context = (request: FastifyRequest, principal: Principal): HearingContext => ({
-    db: app.db, principal, now: app.now(), officeHours: app.officeHours, requestId: request.id
-  })
   const writeAccess = async (request: FastifyRequest, id: string) => {
-    const { hearing } = await visibleHearing(app, request, id)
+    const { hearing } = await visibleHearing(app.db, request.principal, id)
     return app.requireWrite(request, hearing.councilId)
   }
 
@@ -108,7 +90,7 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const principal = await app.requireWrite(request, request.body.councilId)
-    const { hearing, warnings } = await createHearing(context(request, principal), request.body)
+    const { hearing, warnings } = await createHearing(app.writeContext(request, principal), request.body)
     reply.code(201).header('location', `/v1/hearings/${hearing.id}`)
     return renderChange(app, reply, hearing, warnings)
   })
@@ -120,7 +102,7 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: HearingRef, ...problems(400, 401, 404) }
     }
   }, async (request, reply) => {
-    const { hearing, inScope } = await visibleHearing(app, request, request.params.id)
+    const { hearing, inScope } = await visibleHearing(app.db, request.principal, request.params.id)
     reply.header('etag', etag(hearing))
     return render(app, hearing, inScope)
   })
@@ -129,13 +111,13 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['hearings'], summary: 'Change a hearing (If-Match required); a new time for a scheduled one is a reschedule with a reason', security: secured,
       params: IdParams,
-      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'The ETag from GET /v1/hearings/{id}' })) }),
+      headers: IfMatchHeaders,
       body: UpdateHearingSchema,
       response: { 200: HearingChangeRef, ...problems(400, 401, 403, 404, 409, 412, 422, 428) }
     }
   }, async (request, reply) => {
     const principal = await writeAccess(request, request.params.id)
-    const { hearing, warnings } = await updateHearing(context(request, principal), request.params.id, request.body, request.headers['if-match'], etag)
+    const { hearing, warnings } = await updateHearing(app.writeContext(request, principal), request.params.id, request.body, request.headers['if-match'], etag)
     return renderChange(app, reply, hearing, warnings)
   })
 
@@ -150,13 +132,16 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['hearings'], summary, security: secured,
         params: IdParams,
+        headers: IfMatchHeaders,
         body,
-        response: { 200: HearingChangeRef, ...problems(400, 401, 403, 404, 409, 422) }
+        response: { 200: HearingChangeRef, ...problems(400, 401, 403, 404, 409, 412, 422) }
       }
     }, async (request, reply) => {
       const principal = await writeAccess(request, request.params.id)
       const input: ActionInput = action === 'outcome' ? { outcome: request.body as ActionInput['outcome'] } : request.body as ActionInput
-      const { hearing, warnings } = await applyAction(context(request, principal), request.params.id, action, input)
+      const ifMatch = request.headers['if-match']
+      const { hearing, warnings } = await applyAction(app.writeContext(request, principal), request.params.id, action, input,
+        ifMatch === undefined ? undefined : { header: ifMatch, etagOf: etag })
       return renderChange(app, reply, hearing, warnings)
     })
   }
@@ -168,7 +153,7 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: HistorySchema, ...problems(400, 401, 403, 404) }
     }
   }, async (request) => {
-    const { hearing } = await visibleHearing(app, request, request.params.id)
+    const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
     await app.requireRead(request, hearing.councilId)
     const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
     const items = await listTransitions(app.db, hearing.id)

@@ -1,17 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { councilZones, type ParticipantView } from '../../db/queries/hearings.js'
-import { readablePerson } from '../people/index.js'
+import { readablePerson, visibleHearing } from '../../policy/index.js'
 import { UnprocessableError } from '../../domain/errors.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import { AddParticipantSchema, InvitationLinkSchema, ParticipantParams } from '../../schemas/hearings.js'
 import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
-import { visibleHearing } from './index.js'
-import { participantView } from './view.js'
+import { participantView } from '../../views/hearing.js'
 
 /** Invitations: who is asked to a hearing, in which role; each with a secret link to answer. */
 const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const invitationUrl = (secret: string) => `${app.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/v1/invitations/${secret}`
+  const invitationUrl = (secret: string) => `${app.publicBaseUrl()}/v1/invitations/${secret}`
   const linkResponse = async (councilId: string, participant: ParticipantView, secret: string) => {
     const zone = (await councilZones(app.db, [councilId])).get(councilId)!
     return { participant: participantView(participant, zone), invitationToken: secret, invitationUrl: invitationUrl(secret) }
@@ -25,14 +24,14 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: InvitationLinkSchema, ...problems(400, 401, 403, 404, 409, 422) }
     }
   }, async (request, reply) => {
-    const { hearing } = await visibleHearing(app, request, request.params.id)
+    const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
     const principal = await app.requireWrite(request, hearing.councilId)
     // Only people the caller may already see: an invitation must not open someone else's records.
-    await readablePerson(app, principal, request.body.personId).catch((error: { code?: string }) => {
+    await readablePerson(app.db, principal, request.body.personId).catch((error: { code?: string }) => {
       if (error.code !== 'GT_NOT_FOUND') throw error
       throw new UnprocessableError(`personId ${request.body.personId} does not name a person your council has registered or includes as a member.`)
     })
-    const result = await addParticipant({ db: app.db, principal, requestId: request.id }, hearing.id, request.body)
+    const result = await addParticipant(app.writeContext(request, principal), hearing.id, request.body)
     reply.code(201).header('cache-control', 'no-store')
     return linkResponse(hearing.councilId, result.participant, result.secret)
   })
@@ -44,9 +43,9 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request, reply) => {
-    const { hearing } = await visibleHearing(app, request, request.params.id)
+    const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
     const principal = await app.requireWrite(request, hearing.councilId)
-    await removeParticipant({ db: app.db, principal, requestId: request.id }, hearing.id, request.params.participantId)
+    await removeParticipant(app.writeContext(request, principal), hearing.id, request.params.participantId)
     return reply.code(204).send(null)
   })
 
@@ -57,9 +56,9 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: InvitationLinkSchema, ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request, reply) => {
-    const { hearing } = await visibleHearing(app, request, request.params.id)
+    const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
     const principal = await app.requireWrite(request, hearing.councilId)
-    const result = await renewInvitation({ db: app.db, principal, requestId: request.id }, hearing.id, request.params.participantId)
+    const result = await renewInvitation(app.writeContext(request, principal), hearing.id, request.params.participantId)
     reply.header('cache-control', 'no-store')
     return linkResponse(hearing.councilId, result.participant, result.secret)
   })

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../domain/errors.js'
 import { problems } from '../../schemas/common.js'
 import { InvitationSchema, InvitationTokenParams, RespondSchema } from '../../schemas/hearings.js'
 import { answerInvitation, findInvitation } from '../../services/participants.js'
-import { participantView, zoned } from '../hearings/view.js'
+import { participantView, zoned } from '../../views/hearing.js'
 
 const notFound = () => new NotFoundError('This invitation link is not valid: it may have been replaced or withdrawn. Ask the council\'s office for a new one.')
 
@@ -53,7 +53,7 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     app.guardSecret(request, true)
-    const answered = await answerInvitation(app.db, request.params.token, request.body, app.now())
+    const answered = await answerInvitation({ db: app.db, now: app.now(), requestId: request.id, announce: (changes) => app.changes.announce(changes) }, request.params.token, request.body)
     app.guardSecret(request, Boolean(answered))
     if (!answered) throw notFound()
     reply.header('cache-control', 'private, no-store')

@@ -1,30 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance } from 'fastify'
-import { recordAudit } from '../../db/queries/audit.js'
-import { councilAncestry, findCouncil } from '../../db/queries/councils.js'
-import { findPerson, insertPerson, listPeople, personCouncilIds, updatePersonRow, type Person } from '../../db/queries/people.js'
-import { canReadPrivate, canWrite, type Principal } from '../../domain/access.js'
-import { ForbiddenError, InvalidError, NotFoundError } from '../../domain/errors.js'
+import { listPeople } from '../../db/queries/people.js'
+import { canWrite } from '../../domain/access.js'
+import { ForbiddenError } from '../../domain/errors.js'
+import { manageablePerson, readableCouncilIds, readablePerson } from '../../policy/index.js'
+import { createPerson, updatePerson } from '../../services/people.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import { CreatePersonSchema, PersonPageSchema, PersonSchema, QueryPeopleSchema, UpdatePersonSchema } from '../../schemas/people.js'
 import { decodeCursor, page } from '../cursor.js'
-import { readableCouncilIds } from '../scope.js'
 
 const PersonRef = Type.Ref(PersonSchema)
-
-/** A person the caller may not read is a 404: their existence is private too. */
-export async function readablePerson (app: FastifyInstance, principal: Principal, id: string): Promise<{ person: Person, councilIds: string[] }> {
-  const person = await findPerson(app.db, id)
-  if (person) {
-    const councilIds = await personCouncilIds(app.db, person)
-    if (principal.role === 'admin') return { person, councilIds }
-    for (const councilId of councilIds) {
-      if (canReadPrivate(principal, await councilAncestry(app.db, councilId))) return { person, councilIds }
-    }
-  }
-  throw new NotFoundError(`No person with id ${id} that your token may see.`)
-}
 
 const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
@@ -57,14 +42,8 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (ownerCouncilId && !canWrite(principal, ownerCouncilId)) {
       throw new ForbiddenError('A secretariat registers people for its own council only: leave ownerCouncilId out or set it to your council.')
     }
-    if (ownerCouncilId && !(await findCouncil(app.db, ownerCouncilId))) {
-      throw new InvalidError(`ownerCouncilId ${ownerCouncilId} does not name an existing council.`)
-    }
-    const person = await app.db.transaction(async (tx) => {
-      const created = await insertPerson(tx, { ...request.body, ownerCouncilId })
-      await recordAudit(tx, { principal, action: 'create', entity: 'person', entityId: created.id, councilId: ownerCouncilId, after: created, requestId: request.id })
-      return created
-    })
+    const { ownerCouncilId: _owner, ...fields } = request.body
+    const person = await createPerson(app.writeContext(request, principal), fields, ownerCouncilId)
     return reply.code(201).header('location', `/v1/people/${person.id}`).send(person)
   })
 
@@ -76,7 +55,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const principal = app.requirePrincipal(request)
-    return (await readablePerson(app, principal, request.params.id)).person
+    return (await readablePerson(app.db, principal, request.params.id)).person
   })
 
   app.patch('/:id', {
@@ -88,15 +67,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const principal = app.requirePrincipal(request)
-    const { person: before, councilIds } = await readablePerson(app, principal, request.params.id)
-    if (!councilIds.some((councilId) => canWrite(principal, councilId)) && principal.role !== 'admin') {
-      throw new ForbiddenError('Your token may read this person but not change them: only the secretariat of a council they belong to may.')
-    }
-    return app.db.transaction(async (tx) => {
-      const after = await updatePersonRow(tx, before.id, request.body)
-      await recordAudit(tx, { principal, action: 'update', entity: 'person', entityId: before.id, councilId: before.ownerCouncilId, before, after, requestId: request.id })
-      return after
-    })
+    const before = await manageablePerson(app.db, principal, request.params.id,
+      'Your token may read this person but not change them: only the secretariat of a council they belong to may.')
+    return updatePerson(app.writeContext(request, principal), before, request.body)
   })
 }
 

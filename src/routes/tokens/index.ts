@@ -15,7 +15,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const principal = app.requireAdmin(request)
-    const issued = await issueToken(app.db, principal, request.body, request.id)
+    const issued = await issueToken(app.writeContext(request, principal), request.body)
     return reply.code(201).header('cache-control', 'no-store').send(issued)
   })
 
@@ -39,7 +39,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const principal = app.requireAdmin(request)
-    return tokenView(await revokeToken(app.db, principal, request.params.id, app.now(), request.id))
+    return tokenView(await revokeToken(app.writeContext(request, principal), request.params.id))
   })
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
-import type { Hearing, ParticipantView } from '../../db/queries/hearings.js'
-import { allowedActions } from '../../domain/hearings.js'
+import type { Hearing, ParticipantView } from '../db/queries/hearings.js'
+import { allowedActions } from '../domain/hearings.js'
 
 /** ISO 8601 in the council's zone, e.g. 2026-12-10T08:00:00.000+07:00, whatever the server's TZ. */
 export function zoned (date: Date, zone: string): string

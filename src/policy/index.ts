@@ -1,0 +1,82 @@
+import type { Db } from '../db/client.js'
+import { councilAncestry, descendantIds, findCouncil, type Council } from '../db/queries/councils.js'
+import { findHearing, type Hearing } from '../db/queries/hearings.js'
+import { findPerson, personCouncilIds, type Person } from '../db/queries/people.js'
+import { canReadPrivate, canWrite, readScope, type Principal } from '../domain/access.js'
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../domain/errors.js'
+import type { CoverageReport } from '../services/coverage.js'
+
+/**
+ * Who may see or change what, as the routes ask it: the one place for object-level access.
+ * The rules themselves are pure (domain/access.ts); this loads what they need. Every route
+ * that touches a council's hearing, person or report asks here, never a copy of the rule.
+ */
+
+/** The councils whose private data the principal reads; undefined means all (admins). */
+export async function readableCouncilIds (db: Db, principal: Principal): Promise<string[] | undefined> {
+  const scope = readScope(principal)
+  if (scope.all) return undefined
+  return scope.descendants ? descendantIds(db, scope.rootCouncilId) : [scope.rootCouncilId]
+}
+
+/** Public, non-draft hearings are for everyone; the rest only within the council's scope. */
+export async function canSeeHearing (db: Db, principal: Principal | undefined, hearing: Hearing) {
+  const inScope = principal ? canReadPrivate(principal, await councilAncestry(db, hearing.councilId)) : false
+  return { visible: inScope || (hearing.visibility === 'public' && hearing.status !== 'draft'), inScope }
+}
+
+/** The hearing if the caller may see it; otherwise a 404, so restricted hearings do not leak. */
+export async function visibleHearing (db: Db, principal: Principal | undefined, id: string) {
+  const hearing = await findHearing(db, id)
+  if (hearing) {
+    const access = await canSeeHearing(db, principal, hearing)
+    if (access.visible) return { hearing, inScope: access.inScope }
+  }
+  throw new NotFoundError(`No hearing with id ${id} that you may see.`)
+}
+
+/** A person the caller may not read is a 404: their existence is private too. */
+export async function readablePerson (db: Db, principal: Principal, id: string): Promise<{ person: Person, councilIds: string[] }> {
+  const person = await findPerson(db, id)
+  if (person) {
+    const councilIds = await personCouncilIds(db, person)
+    if (principal.role === 'admin') return { person, councilIds }
+    for (const councilId of councilIds) {
+      if (canReadPrivate(principal, await councilAncestry(db, councilId))) return { person, councilIds }
+    }
+  }
+  throw new NotFoundError(`No person with id ${id} that your token may see.`)
+}
+
+/** A person the caller may change (their record, their calendar link): the secretariat of a council they belong to, or an admin. */
+export async function manageablePerson (db: Db, principal: Principal, id: string, forbidden: string): Promise<Person> {
+  const { person, councilIds } = await readablePerson(db, principal, id)
+  if (principal.role !== 'admin' && !councilIds.some((councilId) => canWrite(principal, councilId))) throw new ForbiddenError(forbidden)
+  return person
+}
+
+/**
+ * Who reads a coverage report: the parent's admins, secretariat and supervisors (of it or an
+ * ancestor) read all of it; anyone reads it where the council made coverage public; a child's
+ * secretariat reads its own line.
+ */
+export async function coverageAccess (db: Db, principal: Principal | undefined, councilId: string): Promise<{ parent: Council, onlyUnit?: string }> {
+  const parent = await findCouncil(db, councilId)
+  if (!parent) throw new NotFoundError(`No council with id ${councilId}.`)
+  if (principal && canReadPrivate(principal, await councilAncestry(db, parent.id))) return { parent }
+  if (parent.coveragePublic) return { parent }
+  if (principal?.role === 'secretariat') {
+    const own = await findCouncil(db, principal.councilId)
+    if (own?.parentId === parent.id) return { parent, onlyUnit: own.id }
+  }
+  if (!principal) throw new UnauthorizedError('This council\'s coverage is not public: send "Authorization: Bearer <token>", or sign in on the dashboard.')
+  throw new ForbiddenError('Your token does not cover this council\'s coverage report.')
+}
+
+/** A report limited to the caller's own line, when that is all it may read. */
+export type VisibleReport = Omit<CoverageReport, 'totals' | 'own'> & { totals: CoverageReport['totals'] | null, own: CoverageReport['own'] | null }
+
+export function restrict (report: CoverageReport, onlyUnit: string | undefined): VisibleReport {
+  if (!onlyUnit) return report
+  return { ...report, totals: null, own: null, units: report.units.filter((u) => u.councilId === onlyUnit) }
+}

@@ -1,0 +1,48 @@
+import { IANAZone } from 'luxon'
+import type { Db } from '../db/client.js'
+import {
+  councilAncestry, findCouncil, insertCouncil, lockHierarchy, updateCouncilRow, type Council
+} from '../db/queries/councils.js'
+import { parentProblem } from '../domain/councils.js'
+import { InvalidError, NotFoundError, UnprocessableError } from '../domain/errors.js'
+import type { CreateCouncil, UpdateCouncil } from '../schemas/councils.js'
+import { write, type WriteContext } from './write.js'
+
+/** Checks what the schema cannot: the zone exists, the parent exists, fits, and forms no cycle. */
+async function checkCouncil (tx: Db, council: Pick<Council, 'level' | 'parentId' | 'timezone' | 'activeFrom' | 'activeTo'> & { id?: string }) {
+  if (!IANAZone.isValidZone(council.timezone)) {
+    throw new InvalidError(`timezone "${council.timezone}" is not an IANA time zone; use e.g. "Asia/Ho_Chi_Minh".`)
+  }
+  if (council.activeTo && council.activeTo < council.activeFrom) {
+    throw new UnprocessableError(`activeTo (${council.activeTo}) is before activeFrom (${council.activeFrom}).`)
+  }
+  if (!council.parentId) return
+  const parent = await findCouncil(tx, council.parentId)
+  if (!parent) throw new UnprocessableError(`parentId ${council.parentId} does not name an existing council.`)
+  const problem = parentProblem(council, parent, await councilAncestry(tx, parent.id))
+  if (problem) throw new UnprocessableError(problem)
+}
+
+/** `id` is for the demo's fixed ids only; the API never passes it. */
+export async function createCouncil (ctx: WriteContext, body: CreateCouncil & { id?: string }): Promise<Council> {
+  const input = { ...body, parentId: body.parentId ?? null, activeTo: body.activeTo ?? null, timezone: body.timezone ?? 'Asia/Ho_Chi_Minh' }
+  return write(ctx, async ({ tx, now, record }) => {
+    await lockHierarchy(tx)
+    await checkCouncil(tx, input)
+    const created = await insertCouncil(tx, { ...input, createdAt: now, updatedAt: now })
+    await record({ action: 'create', entity: 'council', entityId: created.id, councilId: created.id, after: created })
+    return created
+  })
+}
+
+export async function updateCouncil (ctx: WriteContext, id: string, changes: UpdateCouncil): Promise<Council> {
+  return write(ctx, async ({ tx, now, record }) => {
+    await lockHierarchy(tx)
+    const before = await findCouncil(tx, id)
+    if (!before) throw new NotFoundError(`No council with id ${id}.`)
+    await checkCouncil(tx, { ...before, ...changes, timezone: changes.timezone ?? before.timezone })
+    const after = await updateCouncilRow(tx, id, changes, now)
+    await record({ action: 'update', entity: 'council', entityId: id, councilId: id, before, after })
+    return after
+  })
+}
