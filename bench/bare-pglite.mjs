@@ -4,9 +4,9 @@
 import { join, resolve } from 'node:path'
 import Fastify from 'fastify'
 import { PGlite } from '@electric-sql/pglite'
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import { btree_gist as btreeGist } from '@electric-sql/pglite/contrib/btree_gist'
 
-const db = await PGlite.create({ dataDir: join(resolve(process.env.DATA_DIR), 'pgdata'), extensions: { btree_gist } })
+const db = await PGlite.create({ dataDir: join(resolve(process.env.DATA_DIR), 'pgdata'), extensions: { btree_gist: btreeGist } })
 await db.query('select 1')
 const app = Fastify()
 app.get('/readyz', async () => (await db.query('select 1 as ok')).rows[0])

@@ -34,8 +34,13 @@ async function loadProvince (db: Db, index: number, communes: number) {
   const rows = units.flatMap((unit, u) => YEARS.flatMap((year) => [3, 9].map((month) => {
     const start = DateTime.fromObject({ year, month, day: 1 + (u % 25), hour: 8 }, { zone: 'Asia/Ho_Chi_Minh' })
     return {
-      councilId: unit.id, title: 'Phiên giải trình', status: 'held' as const, startsAt: start.toJSDate(), endsAt: start.plus({ hours: 2 }).toJSDate(),
-      outcome: { summary: 'Đã giải trình.', delegatesPresent: 15, conclusionText: null, conclusionIssuedOn: null }, ...stamp
+      councilId: unit.id,
+      title: 'Phiên giải trình',
+      status: 'held' as const,
+      startsAt: start.toJSDate(),
+      endsAt: start.plus({ hours: 2 }).toJSDate(),
+      outcome: { summary: 'Đã giải trình.', delegatesPresent: 15, conclusionText: null, conclusionIssuedOn: null },
+      ...stamp
     }
   })))
   await insertBatched(rows, (batch) => db.insert(hearings).values(batch))

@@ -46,10 +46,16 @@ try {
       const start = DateTime.fromObject({ year: 2022, month: 1, day: 4, hour: 8 }, { zone: 'Asia/Ho_Chi_Minh' }).plus({ weeks: k * 11 + (w % 11) })
       const past = start < DateTime.fromObject({ year: 2026, month: 11, day: 1 })
       rows.push({
-        councilId: council.id, title: `Phiên giải trình số ${k + 1} về công tác quản lý đô thị, trật tự xây dựng`,
-        description: 'Giải trình về việc thực hiện các kiến nghị của cử tri; đề xuất giải pháp.', location: 'Hội trường UBND',
-        status: past ? 'held' as const : 'scheduled' as const, startsAt: start.toJSDate(), endsAt: start.plus({ hours: 2 }).toJSDate(),
-        outcome: past ? { summary: 'Đã giải trình.', delegatesPresent: 20, conclusionText: null, conclusionIssuedOn: null } : null, sequence: 1, ...stamp
+        councilId: council.id,
+        title: `Phiên giải trình số ${k + 1} về công tác quản lý đô thị, trật tự xây dựng`,
+        description: 'Giải trình về việc thực hiện các kiến nghị của cử tri; đề xuất giải pháp.',
+        location: 'Hội trường UBND',
+        status: past ? 'held' as const : 'scheduled' as const,
+        startsAt: start.toJSDate(),
+        endsAt: start.plus({ hours: 2 }).toJSDate(),
+        outcome: past ? { summary: 'Đã giải trình.', delegatesPresent: 20, conclusionText: null, conclusionIssuedOn: null } : null,
+        sequence: 1,
+        ...stamp
       })
     }
   }
@@ -91,8 +97,11 @@ try {
   const options: FeedOptions = { lang: 'vi', baseUrl: 'https://giaitrinh.example', organizerEmail: 'noreply@giaitrinh.example', ttlSeconds: 3600 }
   const councilIds = [district!.id, ...wards.map((w) => w.id)]
   const spec = async () => ({
-    name: 'Phiên giải trình – HĐND Quận Thử Nghiệm', scope: { kind: 'council' as const, councilIds },
-    window: { from: new Date('2021-12-31T17:00:00Z'), to: null, retainSince: new Date('2026-10-01T00:00:00Z') }, withAttendees: false, options
+    name: 'Phiên giải trình – HĐND Quận Thử Nghiệm',
+    scope: { kind: 'council' as const, councilIds },
+    window: { from: new Date('2021-12-31T17:00:00Z'), to: null, retainSince: new Date('2026-10-01T00:00:00Z') },
+    withAttendees: false,
+    options
   })
   await cache.get('bench', spec)
   const full: number[] = []

@@ -24,7 +24,10 @@ try {
   await measure('warm-up', { url: `${server.address}/healthz`, duration: 1 })
   const health = await measure('GET /healthz (baseline)', { url: `${server.address}/healthz`, duration })
   const create = await measure('POST /v1/hearings (draft)', {
-    url: `${server.address}/v1/hearings`, duration, method: 'POST', headers,
+    url: `${server.address}/v1/hearings`,
+    duration,
+    method: 'POST',
+    headers,
     requests: [{
       setupRequest: (request) => ({
         ...request,

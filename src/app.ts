@@ -117,7 +117,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     clientErrorHandler: answerClientError,
     // A URL the router cannot decode (e.g. a broken %-escape) is refused before any route, as problem+json too.
     frameworkErrors: (error, request, reply) => {
-      void sendProblem(reply, request, 400, error.code === 'FST_ERR_BAD_URL'
+      sendProblem(reply, request, 400, error.code === 'FST_ERR_BAD_URL'
         ? 'The URL is not valid: a %-escape is broken. Percent-encode each byte of UTF-8 as %XX.'
         : error.message)
     },

@@ -149,7 +149,9 @@ t.test('an expired token is refused', async (t) => {
   const { app, clock } = await build(t)
   const h = await seedHierarchy(app)
   const response = await call(app, {
-    method: 'POST', url: '/v1/tokens', headers: admin,
+    method: 'POST',
+    url: '/v1/tokens',
+    headers: admin,
     payload: { name: 'short', role: 'supervisor', councilId: h.city.id, expiresAt: new Date(clock.current.getTime() + 3_600_000).toISOString() }
   })
   const headers = { authorization: `Bearer ${response.body.secret}` }

@@ -9,8 +9,14 @@ t.test('councils', async (t) => {
     const response = await call(app, { method: 'GET', url: `/v1/councils/${h.wardA.id}` })
     t.equal(response.status, 200)
     t.match(response.body, {
-      id: h.wardA.id, code: 'dong-da-cat-linh', name: 'Phường Cát Linh', level: 'ward',
-      parentId: h.district.id, activeFrom: '2016-07-01', activeTo: null, timezone: 'Asia/Ho_Chi_Minh'
+      id: h.wardA.id,
+      code: 'dong-da-cat-linh',
+      name: 'Phường Cát Linh',
+      level: 'ward',
+      parentId: h.district.id,
+      activeFrom: '2016-07-01',
+      activeTo: null,
+      timezone: 'Asia/Ho_Chi_Minh'
     })
   })
 
@@ -36,7 +42,9 @@ t.test('councils', async (t) => {
 
   t.test('a council exists only between activeFrom and activeTo', async (t) => {
     const merged = await call(app, {
-      method: 'POST', url: '/v1/councils', headers: admin,
+      method: 'POST',
+      url: '/v1/councils',
+      headers: admin,
       payload: { code: 'dong-da-trung-tu', name: 'Phường Trung Tự', level: 'ward', parentId: h.district.id, activeFrom: '2016-07-01', activeTo: '2021-06-30' }
     })
     t.equal(merged.status, 201)
@@ -62,7 +70,9 @@ t.test('councils', async (t) => {
 
   t.test('refuses a parent that does not exist, a cycle, and a level above its parent', async (t) => {
     const missing = await call(app, {
-      method: 'POST', url: '/v1/councils', headers: admin,
+      method: 'POST',
+      url: '/v1/councils',
+      headers: admin,
       payload: { code: 'x-ward', name: 'Phường X', level: 'ward', parentId: '00000000-0000-4000-8000-000000000000', activeFrom: '2020-01-01' }
     })
     t.equal(missing.status, 422)
@@ -73,7 +83,9 @@ t.test('councils', async (t) => {
     t.equal(self.status, 422)
     t.match(self.body.detail, /own ancestor/)
     const upside = await call(app, {
-      method: 'POST', url: '/v1/councils', headers: admin,
+      method: 'POST',
+      url: '/v1/councils',
+      headers: admin,
       payload: { code: 'x-city', name: 'Thành phố X', level: 'city', parentId: h.wardA.id, activeFrom: '2020-01-01' }
     })
     t.equal(upside.status, 422)
@@ -82,7 +94,9 @@ t.test('councils', async (t) => {
 
   t.test('refuses a duplicate code with 409 and an unknown time zone with 400', async (t) => {
     const duplicate = await call(app, {
-      method: 'POST', url: '/v1/councils', headers: admin,
+      method: 'POST',
+      url: '/v1/councils',
+      headers: admin,
       payload: { code: 'dong-da', name: 'Quận Đống Đa', level: 'district', parentId: h.city.id, activeFrom: '2016-07-01' }
     })
     t.equal(duplicate.status, 409)

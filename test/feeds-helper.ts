@@ -34,8 +34,11 @@ export function parseFeed (text: string) {
       dtstamp: String(vevent.getFirstPropertyValue('dtstamp')),
       organizer: { cn: String(organizer.getParameter('cn')), value: String(organizer.getFirstValue()) },
       attendees: vevent.getAllProperties('attendee').map((p) => ({
-        cn: String(p.getParameter('cn')), role: String(p.getParameter('role')), partstat: String(p.getParameter('partstat')),
-        value: String(p.getFirstValue()), xrole: String(p.getParameter('x-giaitrinh-role'))
+        cn: String(p.getParameter('cn')),
+        role: String(p.getParameter('role')),
+        partstat: String(p.getParameter('partstat')),
+        value: String(p.getFirstValue()),
+        xrole: String(p.getParameter('x-giaitrinh-role'))
       }))
     }
   })

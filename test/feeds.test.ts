@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
+import { admin, build, call, seedHierarchy } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
 import { parseFeed } from './feeds-helper.js'
 
@@ -18,8 +18,12 @@ t.test('a council feed: correct events, field by field; no contact data; restric
   const h = await seedHierarchy(app)
   const explainer = await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Ngô Quang Huy', kind: 'official', position: 'Chủ tịch UBND phường', organization: 'UBND phường Cát Linh', email: 'huy@catlinh.example', phone: '+84 912 000 111', ownerCouncilId: h.wardA.id } })
   const hearing = await createHearing(app, {
-    councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình về trật tự đô thị – lòng đường, hè phố',
-    description: 'Nội dung: ổn định; "hè phố", lòng đường\\ và các vấn đề khác.\nDòng hai.', location: 'Hội trường UBND phường, số 1', ...slotAt('2026-12-15', 8)
+    councilId: h.wardA.id,
+    status: 'scheduled',
+    title: 'Phiên giải trình về trật tự đô thị – lòng đường, hè phố',
+    description: 'Nội dung: ổn định; "hè phố", lòng đường\\ và các vấn đề khác.\nDòng hai.',
+    location: 'Hội trường UBND phường, số 1',
+    ...slotAt('2026-12-15', 8)
   })
   await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: explainer.body.id, role: 'explainer' } })
   const hidden = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', visibility: 'restricted', title: 'Phiên kín', ...slotAt('2026-12-16', 8) })

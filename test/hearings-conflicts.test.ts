@@ -47,7 +47,9 @@ t.test('20 concurrent requests for overlapping slots give exactly one 201', { sk
   const { app } = await build(t)
   const h = await seedHierarchy(app)
   const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => app.inject({
-    method: 'POST', url: '/v1/hearings', headers: admin,
+    method: 'POST',
+    url: '/v1/hearings',
+    headers: admin,
     payload: { councilId: h.wardA.id, title: `Phiên ${i}`, status: 'scheduled', ...slotAt('2026-12-15', 8, i) }
   })))
   const codes = responses.map((r) => r.statusCode).sort()

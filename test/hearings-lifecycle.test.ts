@@ -73,13 +73,17 @@ t.test('the lifecycle keeps its reasons, clears the time of a postponed hearing,
 
   clock.current = new Date('2026-12-22T08:00:00Z')
   const held = await call(app, {
-    method: 'POST', url: `/v1/hearings/${hearing.id}/outcome`, headers: admin,
+    method: 'POST',
+    url: `/v1/hearings/${hearing.id}/outcome`,
+    headers: admin,
     payload: { summary: 'Chủ tịch UBND phường đã giải trình.', delegatesPresent: 25 }
   })
   t.equal(held.status, 200)
   t.match(held.body, { status: 'held', sequence: 4, outcome: { summary: 'Chủ tịch UBND phường đã giải trình.', delegatesPresent: 25, conclusionText: null } })
   const amended = await call(app, {
-    method: 'POST', url: `/v1/hearings/${hearing.id}/outcome`, headers: admin,
+    method: 'POST',
+    url: `/v1/hearings/${hearing.id}/outcome`,
+    headers: admin,
     payload: { summary: 'Chủ tịch UBND phường đã giải trình.', delegatesPresent: 25, conclusionText: 'Thông báo kết luận số 12/TB-HĐND', conclusionIssuedOn: '2026-12-29' }
   })
   t.equal(amended.status, 200, 'the conclusion notice is added later')

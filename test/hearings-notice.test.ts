@@ -81,8 +81,13 @@ t.test('notice in working days counts Monday–Friday less holidays and days off
   t.throws(() => parseOfficeHours('8-12'), /not a range/)
   t.throws(() => parseOfficeHours('12:00-08:00'), /start before it ends/)
   const warnings = scheduleWarnings({
-    startsAt: new Date('2026-05-04T01:00:00Z'), endsAt: new Date('2026-05-04T03:00:00Z'), zone, now: new Date('2026-05-03T00:00:00Z'),
-    rules: [], facts, officeHours: parseOfficeHours('07:30-11:30,13:30-17:00')
+    startsAt: new Date('2026-05-04T01:00:00Z'),
+    endsAt: new Date('2026-05-04T03:00:00Z'),
+    zone,
+    now: new Date('2026-05-03T00:00:00Z'),
+    rules: [],
+    facts,
+    officeHours: parseOfficeHours('07:30-11:30,13:30-17:00')
   })
   t.same(warnings, [], 'no rule in force: no notice warning; 08:00 is within 07:30–17:00')
 })

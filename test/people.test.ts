@@ -8,7 +8,9 @@ t.test('people and memberships', async (t) => {
 
   t.test('a secretariat registers a person for its council; defaults apply; a change keeps what was not sent', async (t) => {
     const created = await call(app, {
-      method: 'POST', url: '/v1/people', headers: secretariat.headers,
+      method: 'POST',
+      url: '/v1/people',
+      headers: secretariat.headers,
       payload: { fullName: 'Phạm Minh Châu', kind: 'official', organization: 'UBND phường Cát Linh', position: 'Chủ tịch', email: 'chau@catlinh.example', locale: 'en' }
     })
     t.equal(created.status, 201)
@@ -26,13 +28,17 @@ t.test('people and memberships', async (t) => {
   t.test('memberships carry a role and dates; filters by day and role', async (t) => {
     const person = await call(app, { method: 'POST', url: '/v1/people', headers: secretariat.headers, payload: { fullName: 'Võ Thị Hạnh', kind: 'delegate' } })
     const first = await call(app, {
-      method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: secretariat.headers,
+      method: 'POST',
+      url: `/v1/councils/${h.wardA.id}/members`,
+      headers: secretariat.headers,
       payload: { personId: person.body.id, role: 'delegate', startsOn: '2021-07-01', endsOn: '2026-03-14' }
     })
     t.equal(first.status, 201)
     t.match(first.body, { councilId: h.wardA.id, role: 'delegate', startsOn: '2021-07-01', endsOn: '2026-03-14', person: { fullName: 'Võ Thị Hạnh' } })
     const second = await call(app, {
-      method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: secretariat.headers,
+      method: 'POST',
+      url: `/v1/councils/${h.wardA.id}/members`,
+      headers: secretariat.headers,
       payload: { personId: person.body.id, role: 'vice_chair', startsOn: '2026-03-15' }
     })
     t.equal(second.status, 201)
@@ -52,7 +58,9 @@ t.test('people and memberships', async (t) => {
     const again = await call(app, { method: 'DELETE', url: `/v1/councils/${h.wardA.id}/members/${first.body.id}`, headers: secretariat.headers })
     t.equal(again.status, 404)
     const unknownPerson = await call(app, {
-      method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: secretariat.headers,
+      method: 'POST',
+      url: `/v1/councils/${h.wardA.id}/members`,
+      headers: secretariat.headers,
       payload: { personId: '00000000-0000-4000-8000-000000000000', role: 'delegate', startsOn: '2021-07-01' }
     })
     t.equal(unknownPerson.status, 422)

@@ -22,7 +22,8 @@ t.test('on PGlite: starts, keeps data across restarts, refuses a second process,
   t.equal(ready.status, 200)
   t.same(await ready.json(), { status: 'ok', database: 'pglite' })
   const created = await fetch(`${first.address}/v1/councils`, {
-    method: 'POST', headers: auth,
+    method: 'POST',
+    headers: auth,
     body: JSON.stringify({ code: 'ha-noi', name: 'Thành phố Hà Nội', level: 'city', activeFrom: '2008-08-01' })
   })
   t.equal(created.status, 201)

@@ -22,8 +22,12 @@ async function main (argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      role: { type: 'string' }, council: { type: 'string' }, name: { type: 'string' },
-      expires: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
+      role: { type: 'string' },
+      council: { type: 'string' },
+      name: { type: 'string' },
+      expires: { type: 'string' },
+      all: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' }
     }
   })
   const [command, argument] = positionals

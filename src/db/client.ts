@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import { btree_gist as btreeGist } from '@electric-sql/pglite/contrib/btree_gist'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -32,7 +32,7 @@ export interface Database {
 export const MEMORY = 'memory://'
 
 /** Extensions the migrations create; PGlite must have them loaded at construction. */
-export const pgliteExtensions = { btree_gist }
+export const pgliteExtensions = { btree_gist: btreeGist }
 
 export interface DatabaseOptions {
   DATABASE_URL?: string | undefined

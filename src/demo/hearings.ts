@@ -45,28 +45,44 @@ function held (summary: string, delegatesPresent: number): HearingOutcome {
 export function demoHearings (): DemoHearing[] {
   const hearings: DemoHearing[] = [
     {
-      key: '2019-district-1', council: 'district', title: 'Phiên giải trình về công tác quản lý trật tự xây dựng', status: 'held',
-      ...thursday(2019, 5, 8), outcome: held('UBND quận giải trình về quản lý trật tự xây dựng; Thường trực HĐND quận kết luận và giao nhiệm vụ.', 31),
+      key: '2019-district-1',
+      council: 'district',
+      title: 'Phiên giải trình về công tác quản lý trật tự xây dựng',
+      status: 'held',
+      ...thursday(2019, 5, 8),
+      outcome: held('UBND quận giải trình về quản lý trật tự xây dựng; Thường trực HĐND quận kết luận và giao nhiệm vụ.', 31),
       explainerKey: 'urban-head'
     },
     {
-      key: '2019-district-2', council: 'district', title: 'Phiên giải trình về việc giải quyết kiến nghị của cử tri', status: 'held',
-      ...thursday(2019, 10, 8), outcome: held('Phó Chủ tịch UBND quận giải trình về tiến độ giải quyết kiến nghị cử tri.', 29),
+      key: '2019-district-2',
+      council: 'district',
+      title: 'Phiên giải trình về việc giải quyết kiến nghị của cử tri',
+      status: 'held',
+      ...thursday(2019, 10, 8),
+      outcome: held('Phó Chủ tịch UBND quận giải trình về tiến độ giải quyết kiến nghị cử tri.', 29),
       explainerKey: 'ubnd-vice-chair'
     }
   ]
   DONG_DA_WARDS.forEach((ward, i) => {
     const topic = TOPICS[i % TOPICS.length]!
     hearings.push({
-      key: `2019-${i}-1`, council: ward, title: `Phiên giải trình về ${topic}`, status: 'held',
-      ...thursday(2019, 3 + (i % 8), i % 2 ? 14 : 8), outcome: held(`UBND phường ${ward} giải trình về ${topic}.`, 15 + (i % 10))
+      key: `2019-${i}-1`,
+      council: ward,
+      title: `Phiên giải trình về ${topic}`,
+      status: 'held',
+      ...thursday(2019, 3 + (i % 8), i % 2 ? 14 : 8),
+      outcome: held(`UBND phường ${ward} giải trình về ${topic}.`, 15 + (i % 10))
     })
     // Several wards held 2 (the report says "nhiều phường"): here every third ward.
     if (i % 3 === 0) {
       const second = TOPICS[(i + 3) % TOPICS.length]!
       hearings.push({
-        key: `2019-${i}-2`, council: ward, title: `Phiên giải trình về ${second}`, status: 'held',
-        ...thursday(2019, 11, i % 2 ? 14 : 8), outcome: held(`UBND phường ${ward} giải trình về ${second}.`, 14 + (i % 9))
+        key: `2019-${i}-2`,
+        council: ward,
+        title: `Phiên giải trình về ${second}`,
+        status: 'held',
+        ...thursday(2019, 11, i % 2 ? 14 : 8),
+        outcome: held(`UBND phường ${ward} giải trình về ${second}.`, 14 + (i % 9))
       })
     }
   })
@@ -79,7 +95,11 @@ export function demoHearings (): DemoHearing[] {
     const topic = TOPICS[month % TOPICS.length]!
     const times = status === 'postponed' ? { startsAt: null, endsAt: null } : thursday(2020, month, 8)
     hearings.push({
-      key: `2020-${ward}`, council: ward, title: `Phiên giải trình về ${topic}`, status, ...times,
+      key: `2020-${ward}`,
+      council: ward,
+      title: `Phiên giải trình về ${topic}`,
+      status,
+      ...times,
       outcome: status === 'held' ? held(`UBND phường ${ward} giải trình về ${topic}.`, 18) : null,
       ...(ward === 'Văn Miếu' ? { explainerKey: 'van-mieu-ubnd' } : {})
     })

@@ -64,16 +64,24 @@ export async function seedDemo (db: Db, options: SeedOptions = {}): Promise<{ in
     if (!(await findPerson(db, id))) {
       inserted++
       await createPerson(ctx(), {
-        id, fullName: person.fullName, kind: person.kind, email: `${slugify(person.fullName).replaceAll('-', '.')}@dongda.example`,
-        organization: person.organization, position: person.position, locale: 'vi'
+        id,
+        fullName: person.fullName,
+        kind: person.kind,
+        email: `${slugify(person.fullName).replaceAll('-', '.')}@dongda.example`,
+        organization: person.organization,
+        position: person.position,
+        locale: 'vi'
       }, councilId)
     }
     const membershipId = demoId(`membership:${person.key}`)
     if (person.role && !(await findMembership(db, councilId, membershipId))) {
       inserted++
       await addMember(ctx(), councilId, {
-        id: membershipId, personId: id, role: person.role,
-        startsOn: '2016-07-01', endsOn: person.council === 'district' ? '2021-06-30' : WARD_TERM.activeTo
+        id: membershipId,
+        personId: id,
+        role: person.role,
+        startsOn: '2016-07-01',
+        endsOn: person.council === 'district' ? '2021-06-30' : WARD_TERM.activeTo
       })
     }
   }
@@ -95,8 +103,13 @@ async function loadHearing (ctx: () => HearingContext, id: string, councilId: st
   const times = hearing.startsAt && hearing.endsAt ? { startsAt: hearing.startsAt.toISOString(), endsAt: hearing.endsAt.toISOString() } : {}
   const timed = hearing.status !== 'draft' && hearing.startsAt !== null
   await createHearing(ctx(), {
-    id, councilId, title: hearing.title, description: ILLUSTRATIVE, location: 'Hội trường UBND',
-    status: timed ? 'scheduled' : 'draft', ...times
+    id,
+    councilId,
+    title: hearing.title,
+    description: ILLUSTRATIVE,
+    location: 'Hội trường UBND',
+    status: timed ? 'scheduled' : 'draft',
+    ...times
   })
   if (hearing.explainerKey) {
     const { secret } = await addParticipant(ctx(), id, { personId: demoId(`person:${hearing.explainerKey}`), role: 'explainer' })

@@ -19,13 +19,19 @@ export interface FeedEvent {
   viewerId?: string
 }
 
-
 const TEXT = {
   vi: {
-    cancelled: 'ĐÃ HỦY', postponed: 'HOÃN', draft: 'DỰ KIẾN',
-    council: 'Cơ quan tổ chức', topic: 'Nội dung', explainers: 'Người giải trình', details: 'Chi tiết',
+    cancelled: 'ĐÃ HỦY',
+    postponed: 'HOÃN',
+    draft: 'DỰ KIẾN',
+    council: 'Cơ quan tổ chức',
+    topic: 'Nội dung',
+    explainers: 'Người giải trình',
+    details: 'Chi tiết',
     postponedNote: 'Phiên giải trình đã hoãn; thời gian mới sẽ được thông báo.',
-    yourRole: 'Vai trò của bạn', yourAnswer: 'Trả lời của bạn', substitute: 'Người dự thay',
+    yourRole: 'Vai trò của bạn',
+    yourAnswer: 'Trả lời của bạn',
+    substitute: 'Người dự thay',
     roles: { explainer: 'Người giải trình', attendee: 'Đại biểu dự', guest: 'Khách mời' },
     answers: { pending: 'Chưa trả lời', accepted: 'Nhận lời', declined: 'Từ chối', delegated: 'Cử người dự thay' },
     organizer: (name: string) => `HĐND ${name}`,
@@ -33,10 +39,17 @@ const TEXT = {
     personal: (name: string) => `Phiên giải trình của ${name}`
   },
   en: {
-    cancelled: 'CANCELLED', postponed: 'POSTPONED', draft: 'PLANNED',
-    council: 'Organised by', topic: 'Topic', explainers: 'Explaining', details: 'Details',
+    cancelled: 'CANCELLED',
+    postponed: 'POSTPONED',
+    draft: 'PLANNED',
+    council: 'Organised by',
+    topic: 'Topic',
+    explainers: 'Explaining',
+    details: 'Details',
     postponedNote: 'The hearing is postponed; a new time will be announced.',
-    yourRole: 'Your role', yourAnswer: 'Your answer', substitute: 'Substitute',
+    yourRole: 'Your role',
+    yourAnswer: 'Your answer',
+    substitute: 'Substitute',
     roles: { explainer: 'Explainer', attendee: 'Attendee', guest: 'Guest' },
     answers: { pending: 'Not answered', accepted: 'Accepted', declined: 'Declined', delegated: 'Delegated' },
     organizer: (name: string) => `People's Council of ${name}`,
@@ -62,8 +75,10 @@ const STATUS: Record<FeedEvent['status'], ICalEventStatus> = {
 }
 const ROLE = { explainer: ICalAttendeeRole.REQ, attendee: ICalAttendeeRole.OPT, guest: ICalAttendeeRole.NON } as const
 const PARTSTAT = {
-  pending: ICalAttendeeStatus.NEEDSACTION, accepted: ICalAttendeeStatus.ACCEPTED,
-  declined: ICalAttendeeStatus.DECLINED, delegated: ICalAttendeeStatus.DELEGATED
+  pending: ICalAttendeeStatus.NEEDSACTION,
+  accepted: ICalAttendeeStatus.ACCEPTED,
+  declined: ICalAttendeeStatus.DECLINED,
+  delegated: ICalAttendeeStatus.DELEGATED
 } as const
 
 function person (p: { fullName: string, position: string | null, organization: string | null }): string {

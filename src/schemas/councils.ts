@@ -7,8 +7,11 @@ export const CouncilLevelSchema = Type.Unsafe<typeof COUNCIL_LEVELS[number]>({
 })
 
 const Code = Type.String({
-  pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 2, maxLength: 80,
-  description: 'Unique slug: lower-case ASCII letters, digits and single hyphens', examples: ['dong-da-cat-linh']
+  pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+  minLength: 2,
+  maxLength: 80,
+  description: 'Unique slug: lower-case ASCII letters, digits and single hyphens',
+  examples: ['dong-da-cat-linh']
 })
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone; Asia/Ho_Chi_Minh when not given' })
 

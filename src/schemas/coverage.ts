@@ -10,8 +10,11 @@ export const CoverageQuerySchema = Type.Object({
 }, { additionalProperties: false })
 
 const Counts = {
-  held: Type.Integer(), scheduled: Type.Integer(), cancelled: Type.Integer(),
-  lastHeldAt: Type.Union([Timestamp, Type.Null()]), nextScheduledAt: Type.Union([Timestamp, Type.Null()])
+  held: Type.Integer(),
+  scheduled: Type.Integer(),
+  cancelled: Type.Integer(),
+  lastHeldAt: Type.Union([Timestamp, Type.Null()]),
+  nextScheduledAt: Type.Union([Timestamp, Type.Null()])
 }
 
 export const CoverageUnitSchema = Type.Object({
@@ -53,8 +56,13 @@ export const HistoryQuerySchema = Type.Object({
 export const CoverageHistorySchema = Type.Object({
   council: Type.Object({ id: Uuid, name: Type.String() }),
   items: Type.Array(Type.Object({
-    year: Type.Integer(), applicable: Type.Integer(), covered: Type.Integer(),
-    ratio: Type.Union([Type.Number(), Type.Null()]), target: Type.Number(), met: Type.Boolean(), ownHeld: Type.Integer()
+    year: Type.Integer(),
+    applicable: Type.Integer(),
+    covered: Type.Integer(),
+    ratio: Type.Union([Type.Number(), Type.Null()]),
+    target: Type.Number(),
+    met: Type.Boolean(),
+    ownHeld: Type.Integer()
   }))
 }, { $id: 'CoverageHistory', additionalProperties: false })
 

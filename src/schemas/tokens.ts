@@ -4,7 +4,8 @@ import { Text, Timestamp, Uuid } from './common.js'
 export const TOKEN_ROLES = ['admin', 'secretariat', 'supervisor'] as const
 
 const Role = Type.Unsafe<typeof TOKEN_ROLES[number]>({
-  type: 'string', enum: [...TOKEN_ROLES],
+  type: 'string',
+  enum: [...TOKEN_ROLES],
   description: 'admin: everything; secretariat: reads and writes one council; supervisor: reads a council and its descendants'
 })
 

@@ -21,12 +21,19 @@ export async function coverageReport (db: Db, parent: Council, period: Period, c
     const c = counts.get(child.id)!
     const status = unitStatus({ ...child, held: c.held, scheduled: c.scheduled }, period, minimum)
     return {
-      councilId: child.id, code: child.code, name: child.name, level: child.level,
-      activeFrom: child.activeFrom, activeTo: child.activeTo,
+      councilId: child.id,
+      code: child.code,
+      name: child.name,
+      level: child.level,
+      activeFrom: child.activeFrom,
+      activeTo: child.activeTo,
       status,
       partOfPeriod: existence(child, period) === 'part',
-      held: c.held, scheduled: c.scheduled, cancelled: c.cancelled,
-      lastHeldAt: c.lastHeldAt, nextScheduledAt: c.nextScheduledAt
+      held: c.held,
+      scheduled: c.scheduled,
+      cancelled: c.cancelled,
+      lastHeldAt: c.lastHeldAt,
+      nextScheduledAt: c.nextScheduledAt
     }
   })
   const own = counts.get(parent.id)!

@@ -15,7 +15,10 @@ export async function rotateFeedLink (ctx: WriteContext, person: Person, graceHo
     await expireFeedTokens(tx, person.id, graceEnds, now)
     const token = await insertFeedToken(tx, { personId: person.id, secretHash: hashSecret(secret), createdBy: ctx.principal.label, createdAt: now })
     await record({
-      action: 'rotate', entity: 'feed_token', entityId: token.id, councilId: person.ownerCouncilId,
+      action: 'rotate',
+      entity: 'feed_token',
+      entityId: token.id,
+      councilId: person.ownerCouncilId,
       after: { id: token.id, personId: person.id, previousLinks: previous.map((p) => p.id), previousLinksValidUntil: previous.length ? graceEnds : null }
     })
     return previous.length > 0

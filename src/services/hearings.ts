@@ -105,8 +105,15 @@ async function saveChange (ctx: HearingContext, { tx, now, record }: Writer, bef
   await syncParticipantTimes(tx, after, blocksCalendar(after.status))
   if (after.status !== before.status || after.startsAt?.getTime() !== before.startsAt?.getTime() || after.endsAt?.getTime() !== before.endsAt?.getTime()) {
     await recordTransition(tx, {
-      hearingId: after.id, action, fromStatus: before.status, toStatus: after.status, reason,
-      startsAt: after.startsAt, endsAt: after.endsAt, actor: ctx.principal.label, at: now
+      hearingId: after.id,
+      action,
+      fromStatus: before.status,
+      toStatus: after.status,
+      reason,
+      startsAt: after.startsAt,
+      endsAt: after.endsAt,
+      actor: ctx.principal.label,
+      at: now
     })
   }
   await record({ action, entity: 'hearing', entityId: after.id, councilId: after.councilId, before, after })
@@ -148,8 +155,15 @@ export async function createHearing (ctx: HearingContext, input: CreateHearing &
       updatedAt: now
     })
     await recordTransition(tx, {
-      hearingId: hearing.id, action: 'create', fromStatus: null, toStatus: status, reason: null,
-      startsAt: hearing.startsAt, endsAt: hearing.endsAt, actor: ctx.principal.label, at: now
+      hearingId: hearing.id,
+      action: 'create',
+      fromStatus: null,
+      toStatus: status,
+      reason: null,
+      startsAt: hearing.startsAt,
+      endsAt: hearing.endsAt,
+      actor: ctx.principal.label,
+      at: now
     })
     await record({ action: 'create', entity: 'hearing', entityId: hearing.id, councilId: council.id, after: hearing })
     return { hearing, warnings }

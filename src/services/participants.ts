@@ -31,8 +31,15 @@ export async function addParticipant (ctx: WriteContext, hearingId: string, inpu
         }
       }
       const id = await insertParticipant(tx, {
-        hearingId, personId: input.personId, role: input.role, invitationHash: hashSecret(secret),
-        startsAt: hearing.startsAt, endsAt: hearing.endsAt, blocking, createdAt: now, updatedAt: now
+        hearingId,
+        personId: input.personId,
+        role: input.role,
+        invitationHash: hashSecret(secret),
+        startsAt: hearing.startsAt,
+        endsAt: hearing.endsAt,
+        blocking,
+        createdAt: now,
+        updatedAt: now
       })
       const participant = (await findParticipant(tx, hearingId, id))!
       await touchHearing(tx, hearingId, now)

@@ -63,19 +63,27 @@ export async function feedEvents (db: Db, ids: string[], withAttendees: boolean)
   const rows = await db.select({ hearing: hearings, councilName: councils.name, timezone: councils.timezone })
     .from(hearings).innerJoin(councils, eq(councils.id, hearings.councilId)).where(inArray(hearings.id, ids))
   const participants = await db.select({
-    hearingId: hearingParticipants.hearingId, personId: hearingParticipants.personId, role: hearingParticipants.role,
-    response: hearingParticipants.response, substituteName: hearingParticipants.substituteName,
+    hearingId: hearingParticipants.hearingId,
+    personId: hearingParticipants.personId,
+    role: hearingParticipants.role,
+    response: hearingParticipants.response,
+    substituteName: hearingParticipants.substituteName,
     substitutePosition: hearingParticipants.substitutePosition,
-    fullName: people.fullName, email: people.email, position: people.position, organization: people.organization
+    fullName: people.fullName,
+    email: people.email,
+    position: people.position,
+    organization: people.organization
   }).from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
     .where(inArray(hearingParticipants.hearingId, ids)).orderBy(asc(people.fullName), asc(hearingParticipants.id))
   // A postponed hearing has no time; its event stays where it was, marked tentative.
   const postponed = rows.filter((row) => row.hearing.startsAt === null).map((row) => row.hearing.id)
-  const former = postponed.length === 0 ? [] : await db.selectDistinctOn([hearingTransitions.hearingId], {
-    hearingId: hearingTransitions.hearingId, startsAt: hearingTransitions.startsAt, endsAt: hearingTransitions.endsAt
-  }).from(hearingTransitions)
-    .where(and(inArray(hearingTransitions.hearingId, postponed), isNotNull(hearingTransitions.startsAt)))
-    .orderBy(hearingTransitions.hearingId, desc(hearingTransitions.id))
+  const former = postponed.length === 0
+    ? []
+    : await db.selectDistinctOn([hearingTransitions.hearingId], {
+      hearingId: hearingTransitions.hearingId, startsAt: hearingTransitions.startsAt, endsAt: hearingTransitions.endsAt
+    }).from(hearingTransitions)
+      .where(and(inArray(hearingTransitions.hearingId, postponed), isNotNull(hearingTransitions.startsAt)))
+      .orderBy(hearingTransitions.hearingId, desc(hearingTransitions.id))
   const formerTimes = new Map(former.map((row) => [row.hearingId, row]))
 
   const events = new Map<string, FeedEvent>()
@@ -84,8 +92,15 @@ export async function feedEvents (db: Db, ids: string[], withAttendees: boolean)
     if (!times?.startsAt || !times.endsAt) continue
     const invited = participants.filter((p) => p.hearingId === hearing.id)
     events.set(hearing.id, {
-      id: hearing.id, title: hearing.title, description: hearing.description, location: hearing.location,
-      status: hearing.status, startsAt: times.startsAt, endsAt: times.endsAt, sequence: hearing.sequence, updatedAt: hearing.updatedAt,
+      id: hearing.id,
+      title: hearing.title,
+      description: hearing.description,
+      location: hearing.location,
+      status: hearing.status,
+      startsAt: times.startsAt,
+      endsAt: times.endsAt,
+      sequence: hearing.sequence,
+      updatedAt: hearing.updatedAt,
       council: { name: councilName, timezone },
       explainers: invited.filter((p) => p.role === 'explainer').map(({ fullName, position, organization }) => ({ fullName, position, organization })),
       ...(withAttendees ? { attendees: invited.map(({ hearingId: _h, position: _p, organization: _o, ...attendee }) => attendee) } : {})

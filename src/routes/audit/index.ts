@@ -9,7 +9,9 @@ import { readableCouncilIds } from '../../policy/index.js'
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     schema: {
-      tags: ['audit'], summary: 'Who changed what, newest first', security: [{ bearer: [] }],
+      tags: ['audit'],
+      summary: 'Who changed what, newest first',
+      security: [{ bearer: [] }],
       querystring: QueryAuditSchema,
       response: { 200: AuditPageSchema, ...problems(400, 401, 403) }
     }

@@ -19,7 +19,9 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/notice-rules', {
     schema: {
-      tags: ['calendar'], summary: 'Add a rule set (admin)', security: secured,
+      tags: ['calendar'],
+      summary: 'Add a rule set (admin)',
+      security: secured,
       body: CreateNoticeRuleSchema,
       response: { 201: Type.Ref(NoticeRuleSchema), ...problems(400, 401, 403, 409, 422) }
     }
@@ -30,7 +32,9 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/notice-rules/:id', {
     schema: {
-      tags: ['calendar'], summary: 'Change a rule set, e.g. once a guiding resolution is verified (admin)', security: secured,
+      tags: ['calendar'],
+      summary: 'Change a rule set, e.g. once a guiding resolution is verified (admin)',
+      security: secured,
       params: IdParams,
       body: UpdateNoticeRuleSchema,
       response: { 200: Type.Ref(NoticeRuleSchema), ...problems(400, 401, 403, 404, 409, 422) }
@@ -41,7 +45,8 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/calendar/days', {
     schema: {
-      tags: ['calendar'], summary: 'Public holidays, announced days off and make-up working days in a range (at most 2 years)',
+      tags: ['calendar'],
+      summary: 'Public holidays, announced days off and make-up working days in a range (at most 2 years)',
       querystring: CalendarQuerySchema,
       response: { 200: CalendarDayListSchema, ...problems(400) }
     }
@@ -58,7 +63,9 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put('/calendar/days/:day', {
     schema: {
-      tags: ['calendar'], summary: 'Announce a day off or a make-up working day (admin)', security: secured,
+      tags: ['calendar'],
+      summary: 'Announce a day off or a make-up working day (admin)',
+      security: secured,
       params: DayParams,
       body: PutCalendarDaySchema,
       response: { 200: Type.Ref(CalendarDaySchema), ...problems(400, 401, 403) }
@@ -70,7 +77,9 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/calendar/days/:day', {
     schema: {
-      tags: ['calendar'], summary: 'Withdraw an announced day (admin)', security: secured,
+      tags: ['calendar'],
+      summary: 'Withdraw an announced day (admin)',
+      security: secured,
       params: DayParams,
       response: { 204: Type.Null(), ...problems(400, 401, 403, 404) }
     }

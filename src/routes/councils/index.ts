@@ -11,7 +11,8 @@ import { decodeCursor, page } from '../cursor.js'
 const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     schema: {
-      tags: ['councils'], summary: 'List councils (public)',
+      tags: ['councils'],
+      summary: 'List councils (public)',
       querystring: QueryCouncilsSchema,
       response: { 200: CouncilPageSchema, ...problems(400) }
     }
@@ -23,7 +24,9 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/', {
     schema: {
-      tags: ['councils'], summary: 'Create a council (admin)', security: secured,
+      tags: ['councils'],
+      summary: 'Create a council (admin)',
+      security: secured,
       body: CreateCouncilSchema,
       response: { 201: CouncilRef, ...problems(400, 401, 403, 409, 422) }
     }
@@ -34,7 +37,8 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:id', {
     schema: {
-      tags: ['councils'], summary: 'Read a council (public)',
+      tags: ['councils'],
+      summary: 'Read a council (public)',
       params: IdParams,
       response: { 200: CouncilRef, ...problems(400, 404) }
     }
@@ -46,7 +50,9 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/:id', {
     schema: {
-      tags: ['councils'], summary: 'Change a council (admin)', security: secured,
+      tags: ['councils'],
+      summary: 'Change a council (admin)',
+      security: secured,
       params: IdParams,
       body: UpdateCouncilSchema,
       response: { 200: CouncilRef, ...problems(400, 401, 403, 404, 409, 422) }
@@ -57,7 +63,8 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:id/subtree', {
     schema: {
-      tags: ['councils'], summary: 'A council and all its descendants, breadth first (public)',
+      tags: ['councils'],
+      summary: 'A council and all its descendants, breadth first (public)',
       params: IdParams,
       querystring: SubtreeQuerySchema,
       response: { 200: SubtreeSchema, ...problems(400, 404) }

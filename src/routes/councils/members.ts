@@ -13,7 +13,9 @@ const MembershipRef = Type.Ref(MembershipSchema)
 const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id/members', {
     schema: {
-      tags: ['people'], summary: 'List a council\'s members', security: secured,
+      tags: ['people'],
+      summary: 'List a council\'s members',
+      security: secured,
       params: IdParams,
       querystring: QueryMembersSchema,
       response: { 200: MembershipListSchema, ...problems(400, 401, 403, 404) }
@@ -25,7 +27,9 @@ const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/:id/members', {
     schema: {
-      tags: ['people'], summary: 'Add a member to a council', security: secured,
+      tags: ['people'],
+      summary: 'Add a member to a council',
+      security: secured,
       params: IdParams,
       body: CreateMembershipSchema,
       response: { 201: MembershipRef, ...problems(400, 401, 403, 404, 422) }
@@ -39,7 +43,9 @@ const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/:id/members/:membershipId', {
     schema: {
-      tags: ['people'], summary: 'Change a membership (e.g. set endsOn when it ends)', security: secured,
+      tags: ['people'],
+      summary: 'Change a membership (e.g. set endsOn when it ends)',
+      security: secured,
       params: MembershipParams,
       body: UpdateMembershipSchema,
       response: { 200: MembershipRef, ...problems(400, 401, 403, 404, 422) }
@@ -52,7 +58,9 @@ const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/:id/members/:membershipId', {
     schema: {
-      tags: ['people'], summary: 'Remove a membership entered by mistake (to end one, set endsOn instead)', security: secured,
+      tags: ['people'],
+      summary: 'Remove a membership entered by mistake (to end one, set endsOn instead)',
+      security: secured,
       params: MembershipParams,
       response: { 204: Type.Null(), ...problems(400, 401, 403, 404) }
     }

@@ -6,7 +6,7 @@ import { periodOf } from '../../domain/coverage.js'
 import { coverageAccess, restrict, type VisibleReport } from '../../policy/index.js'
 import { problems, type Lang } from '../../schemas/common.js'
 import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
-import { coverageHistory, coverageReport, type CoverageReport } from '../../services/coverage.js'
+import { coverageHistory, coverageReport } from '../../services/coverage.js'
 
 const secured: Array<Record<string, string[]>> = [{ bearer: [] }, {}]
 
@@ -35,7 +35,9 @@ export function coverageCsv (report: VisibleReport, lang: Lang, zone: string): s
 const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/coverage', {
     schema: {
-      tags: ['coverage'], summary: 'Which child councils held their hearings in a year or period', security: secured,
+      tags: ['coverage'],
+      summary: 'Which child councils held their hearings in a year or period',
+      security: secured,
       querystring: CoverageQuerySchema,
       response: { 200: Type.Ref(CoverageReportSchema), ...problems(400, 401, 403, 404) }
     }
@@ -46,7 +48,9 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/coverage.csv', {
     schema: {
-      tags: ['coverage'], summary: 'The coverage report as CSV (UTF-8 with BOM, for Excel)', security: secured,
+      tags: ['coverage'],
+      summary: 'The coverage report as CSV (UTF-8 with BOM, for Excel)',
+      security: secured,
       querystring: CoverageQuerySchema,
       response: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...problems(400, 401, 403, 404) }
     }
@@ -62,7 +66,9 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/coverage/history', {
     schema: {
-      tags: ['coverage'], summary: 'The coverage ratio year by year, e.g. 2019 against 2018', security: secured,
+      tags: ['coverage'],
+      summary: 'The coverage ratio year by year, e.g. 2019 against 2018',
+      security: secured,
       querystring: HistoryQuerySchema,
       response: { 200: Type.Ref(CoverageHistorySchema), ...problems(400, 401, 403, 404) }
     }

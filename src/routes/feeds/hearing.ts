@@ -11,7 +11,8 @@ const hearingCalendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const options = feedOptions(app.config, app.publicBaseUrl)
   app.get('/:id/calendar.ics', {
     schema: {
-      tags: ['feeds'], summary: 'One hearing as iCalendar (the same access as the hearing)',
+      tags: ['feeds'],
+      summary: 'One hearing as iCalendar (the same access as the hearing)',
       params: IdParams,
       querystring: FeedQuerySchema,
       response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 401, 404) }

@@ -55,7 +55,8 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/feeds/councils/:councilId.ics', {
     schema: {
-      tags: ['feeds'], summary: 'A council\'s public hearings as an iCalendar feed (no token)',
+      tags: ['feeds'],
+      summary: 'A council\'s public hearings as an iCalendar feed (no token)',
       params: CouncilFeedParams,
       querystring: CouncilFeedQuerySchema,
       response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 404) }
@@ -84,7 +85,8 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/feeds/people/:token.ics', {
     schema: {
-      tags: ['feeds'], summary: 'A person\'s private feed: every hearing they are invited to, with their role and answer',
+      tags: ['feeds'],
+      summary: 'A person\'s private feed: every hearing they are invited to, with their role and answer',
       params: PersonFeedParams,
       querystring: FeedQuerySchema,
       response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 404, 429) }
@@ -119,7 +121,6 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.feedPolls.remember(request.url, cacheKey, 'private')
     return send(request, reply, feed, 'giaitrinh.ics', 'private')
   })
-
 }
 
 export default feedRoutes

@@ -12,7 +12,6 @@ import { FeedLinkSchema, FeedLinkStatusSchema } from '../../schemas/feeds.js'
  * not yet been given the new link keeps its events; revocation ends every link at once.
  */
 const feedTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
-
   async function manageable (request: Parameters<typeof app.requirePrincipal>[0], personId: string) {
     const principal = app.requirePrincipal(request)
     const person = await manageablePerson(app.db, principal, personId,
@@ -22,7 +21,9 @@ const feedTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:id/feed-link', {
     schema: {
-      tags: ['feeds'], summary: 'Which calendar links of the person work now (never the secrets)', security: secured,
+      tags: ['feeds'],
+      summary: 'Which calendar links of the person work now (never the secrets)',
+      security: secured,
       params: IdParams,
       response: { 200: Type.Ref(FeedLinkStatusSchema), ...problems(400, 401, 403, 404) }
     }
@@ -34,7 +35,9 @@ const feedTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/:id/feed-link', {
     schema: {
-      tags: ['feeds'], summary: 'Give the person a new private feed link (the old ones work for the grace period)', security: secured,
+      tags: ['feeds'],
+      summary: 'Give the person a new private feed link (the old ones work for the grace period)',
+      security: secured,
       params: IdParams,
       response: { 201: Type.Ref(FeedLinkSchema), ...problems(400, 401, 403, 404) }
     }
@@ -48,7 +51,9 @@ const feedTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/:id/feed-link', {
     schema: {
-      tags: ['feeds'], summary: 'Revoke every calendar link of the person, at once', security: secured,
+      tags: ['feeds'],
+      summary: 'Revoke every calendar link of the person, at once',
+      security: secured,
       params: IdParams,
       response: { 204: Type.Null(), ...problems(400, 401, 403, 404) }
     }

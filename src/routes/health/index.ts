@@ -12,7 +12,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/readyz', {
     schema: {
-      tags: ['health'], summary: 'The database answers',
+      tags: ['health'],
+      summary: 'The database answers',
       response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }), ...problems(503) }
     }
   }, async (request, reply) => {

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { councilAncestry, descendantIds, findCouncil } from '../../db/queries/councils.js'
-import { councilZones, findHearing, listHearings, listParticipants, listTransitions, type Hearing } from '../../db/queries/hearings.js'
-import { canReadPrivate, type Principal } from '../../domain/access.js'
+import { descendantIds, findCouncil } from '../../db/queries/councils.js'
+import { councilZones, listHearings, listParticipants, listTransitions, type Hearing } from '../../db/queries/hearings.js'
 import { InvalidError, NotFoundError } from '../../domain/errors.js'
 import type { HearingAction } from '../../domain/hearings.js'
 import type { ScheduleWarning } from '../../domain/calendar.js'
@@ -12,7 +11,7 @@ import {
   CreateHearingSchema, HearingChangeSchema, HearingPageSchema, HearingSchema, HistorySchema, OutcomeSchema, QueryHearingsSchema,
   ReasonSchema, ScheduleSchema, UpdateHearingSchema
 } from '../../schemas/hearings.js'
-import { applyAction, createHearing, updateHearing, type ActionInput, type HearingContext } from '../../services/hearings.js'
+import { applyAction, createHearing, updateHearing, type ActionInput } from '../../services/hearings.js'
 import { decodeCursor, page } from '../cursor.js'
 import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
 import { etag, hearingView, zoned } from '../../views/hearing.js'
@@ -51,7 +50,8 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/', {
     schema: {
-      tags: ['hearings'], summary: 'List hearings by start time (public ones for everyone; the rest within the caller\'s scope)',
+      tags: ['hearings'],
+      summary: 'List hearings by start time (public ones for everyone; the rest within the caller\'s scope)',
       querystring: QueryHearingsSchema,
       response: { 200: HearingPageSchema, ...problems(400, 401, 404) }
     }
@@ -67,7 +67,10 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const privateCouncilIds = principal ? await readableCouncilIds(app.db, principal) : []
     const rows = await listHearings(app.db, {
-      councilIds, privateCouncilIds, status, personId,
+      councilIds,
+      privateCouncilIds,
+      status,
+      personId,
       from: from ? new Date(from) : undefined,
       to: to ? new Date(to) : undefined,
       after: decodeHearingCursor(cursor),
@@ -84,7 +87,9 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/', {
     schema: {
-      tags: ['hearings'], summary: 'Plan a hearing: a draft, scheduled at once, or a past one recorded as held', security: secured,
+      tags: ['hearings'],
+      summary: 'Plan a hearing: a draft, scheduled at once, or a past one recorded as held',
+      security: secured,
       body: CreateHearingSchema,
       response: { 201: HearingChangeRef, ...problems(400, 401, 403, 404, 409, 422) }
     }
@@ -97,7 +102,8 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:id', {
     schema: {
-      tags: ['hearings'], summary: 'Read a hearing; its ETag goes in If-Match to change it',
+      tags: ['hearings'],
+      summary: 'Read a hearing; its ETag goes in If-Match to change it',
       params: IdParams,
       response: { 200: HearingRef, ...problems(400, 401, 404) }
     }
@@ -109,7 +115,9 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/:id', {
     schema: {
-      tags: ['hearings'], summary: 'Change a hearing (If-Match required); a new time for a scheduled one is a reschedule with a reason', security: secured,
+      tags: ['hearings'],
+      summary: 'Change a hearing (If-Match required); a new time for a scheduled one is a reschedule with a reason',
+      security: secured,
       params: IdParams,
       headers: IfMatchHeaders,
       body: UpdateHearingSchema,
@@ -130,7 +138,9 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const { action, summary, body } of actions) {
     app.post(`/:id/${action}`, {
       schema: {
-        tags: ['hearings'], summary, security: secured,
+        tags: ['hearings'],
+        summary,
+        security: secured,
         params: IdParams,
         headers: IfMatchHeaders,
         body,
@@ -148,7 +158,9 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:id/history', {
     schema: {
-      tags: ['hearings'], summary: 'Every move of the hearing with its reason (within the council\'s scope)', security: secured,
+      tags: ['hearings'],
+      summary: 'Every move of the hearing with its reason (within the council\'s scope)',
+      security: secured,
       params: IdParams,
       response: { 200: HistorySchema, ...problems(400, 401, 403, 404) }
     }
@@ -159,7 +171,6 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const items = await listTransitions(app.db, hearing.id)
     return { items: items.map(({ id: _id, hearingId: _h, ...t }) => ({ ...t, startsAt: zoned(t.startsAt, zone), endsAt: zoned(t.endsAt, zone), at: zoned(t.at, zone) })) }
   })
-
 }
 
 export default hearingRoutes

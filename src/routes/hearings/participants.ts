@@ -18,7 +18,9 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/:id/participants', {
     schema: {
-      tags: ['hearings'], summary: 'Invite a person as explainer, attendee or guest; returns the invitation link once', security: secured,
+      tags: ['hearings'],
+      summary: 'Invite a person as explainer, attendee or guest; returns the invitation link once',
+      security: secured,
       params: IdParams,
       body: AddParticipantSchema,
       response: { 201: InvitationLinkSchema, ...problems(400, 401, 403, 404, 409, 422) }
@@ -38,7 +40,9 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/:id/participants/:participantId', {
     schema: {
-      tags: ['hearings'], summary: 'Withdraw an invitation; its link stops working', security: secured,
+      tags: ['hearings'],
+      summary: 'Withdraw an invitation; its link stops working',
+      security: secured,
       params: ParticipantParams,
       response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) }
     }
@@ -51,7 +55,9 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/:id/participants/:participantId/invitation', {
     schema: {
-      tags: ['hearings'], summary: 'A new invitation link (the old one stops working at once)', security: secured,
+      tags: ['hearings'],
+      summary: 'A new invitation link (the old one stops working at once)',
+      security: secured,
       params: ParticipantParams,
       response: { 200: InvitationLinkSchema, ...problems(400, 401, 403, 404, 409) }
     }

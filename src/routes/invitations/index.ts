@@ -22,8 +22,13 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const zone = (await councilZones(app.db, [council.id])).get(council.id)!
     return {
       hearing: {
-        id: hearing.id, title: hearing.title, description: hearing.description, location: hearing.location,
-        startsAt: zoned(hearing.startsAt, zone), endsAt: zoned(hearing.endsAt, zone), status: hearing.status,
+        id: hearing.id,
+        title: hearing.title,
+        description: hearing.description,
+        location: hearing.location,
+        startsAt: zoned(hearing.startsAt, zone),
+        endsAt: zoned(hearing.endsAt, zone),
+        status: hearing.status,
         council: { id: council.id, name: council.name }
       },
       invitation: participantView(participant, zone)
@@ -32,7 +37,8 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:token', {
     schema: {
-      tags: ['invitations'], summary: 'The hearing and this invitation, for the person invited',
+      tags: ['invitations'],
+      summary: 'The hearing and this invitation, for the person invited',
       params: InvitationTokenParams,
       response: { 200: InvitationSchema, ...problems(404, 429) }
     }
@@ -46,7 +52,8 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/:token/response', {
     schema: {
-      tags: ['invitations'], summary: 'Accept, decline, or delegate to a named substitute',
+      tags: ['invitations'],
+      summary: 'Accept, decline, or delegate to a named substitute',
       params: InvitationTokenParams,
       body: RespondSchema,
       response: { 200: InvitationSchema, ...problems(400, 404, 409, 429) }

@@ -14,7 +14,9 @@ const PersonRef = Type.Ref(PersonSchema)
 const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     schema: {
-      tags: ['people'], summary: 'List delegates and officials of the councils the caller reads', security: secured,
+      tags: ['people'],
+      summary: 'List delegates and officials of the councils the caller reads',
+      security: secured,
       querystring: QueryPeopleSchema,
       response: { 200: PersonPageSchema, ...problems(400, 401, 403) }
     }
@@ -31,7 +33,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/', {
     schema: {
-      tags: ['people'], summary: 'Register a delegate or official (secretariat for its council, or admin)', security: secured,
+      tags: ['people'],
+      summary: 'Register a delegate or official (secretariat for its council, or admin)',
+      security: secured,
       body: CreatePersonSchema,
       response: { 201: PersonRef, ...problems(400, 401, 403, 422) }
     }
@@ -49,7 +53,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/:id', {
     schema: {
-      tags: ['people'], summary: 'Read a person (within the caller\'s councils)', security: secured,
+      tags: ['people'],
+      summary: 'Read a person (within the caller\'s councils)',
+      security: secured,
       params: IdParams,
       response: { 200: PersonRef, ...problems(400, 401, 404) }
     }
@@ -60,7 +66,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/:id', {
     schema: {
-      tags: ['people'], summary: 'Change a person (secretariat of a council they belong to, or admin)', security: secured,
+      tags: ['people'],
+      summary: 'Change a person (secretariat of a council they belong to, or admin)',
+      security: secured,
       params: IdParams,
       body: UpdatePersonSchema,
       response: { 200: PersonRef, ...problems(400, 401, 403, 404) }

@@ -9,7 +9,9 @@ import { CreateTokenSchema, IssuedTokenSchema, QueryTokensSchema, TokenListSchem
 const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/', {
     schema: {
-      tags: ['tokens'], summary: 'Create a token; its secret is in this response only', security: secured,
+      tags: ['tokens'],
+      summary: 'Create a token; its secret is in this response only',
+      security: secured,
       body: CreateTokenSchema,
       response: { 201: IssuedTokenSchema, ...problems(400, 401, 403) }
     }
@@ -21,7 +23,9 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/', {
     schema: {
-      tags: ['tokens'], summary: 'List tokens (never their secrets)', security: secured,
+      tags: ['tokens'],
+      summary: 'List tokens (never their secrets)',
+      security: secured,
       querystring: QueryTokensSchema,
       response: { 200: TokenListSchema, ...problems(400, 401, 403) }
     }
@@ -33,7 +37,9 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete('/:id', {
     schema: {
-      tags: ['tokens'], summary: 'Revoke a token, at once', security: secured,
+      tags: ['tokens'],
+      summary: 'Revoke a token, at once',
+      security: secured,
       params: IdParams,
       response: { 200: Type.Ref(TokenSchema), ...problems(400, 401, 403, 404) }
     }
