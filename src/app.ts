@@ -181,7 +181,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     })
     await api.register(cookie)
     api.addHook('onRequest', app.authenticateRequest)
-    api.addHook('preValidation', app.refuseAnonymousWrite)
+    api.addHook('preParsing', app.refuseAnonymousWrite)
     await api.register(openapiPages)
     await api.register(healthRoutes)
     await api.register(councilRoutes, { prefix: '/v1/councils' })

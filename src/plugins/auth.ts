@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, RequestPayload } from 'fastify'
 import createError from '@fastify/error'
 import { findLiveToken } from '../db/queries/tokens.js'
 import { councilAncestry } from '../db/queries/councils.js'
@@ -38,7 +38,7 @@ declare module 'fastify' {
     principalOf(secret: string): Promise<Principal | undefined>
     /** The onRequest hook that resolves "Authorization: Bearer" (or the dashboard's cookie) to request.principal. */
     authenticateRequest(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void
-    refuseAnonymousWrite(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void
+    refuseAnonymousWrite(request: FastifyRequest, reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void): void
   }
 }
 
@@ -98,14 +98,15 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   }
 
   /**
-   * A write to a route that needs a token, sent without one, is a 401 before its body is validated:
+   * A write to a route that needs a token, sent without one, is a 401 before its body is read:
    * the caller learns what it lacks, not the schema of what it may not do.
    */
-  app.decorate('refuseAnonymousWrite', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
-    if (request.principal || request.method === 'GET' || request.method === 'HEAD') return done()
+  app.decorate('refuseAnonymousWrite', (request: FastifyRequest, _reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void) => {
+    if (request.principal || request.method === 'GET' || request.method === 'HEAD') return done(null, payload)
     const security = request.routeOptions.schema?.security
     const needsToken = Array.isArray(security) && security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0)
-    done(needsToken ? unauthorized() : undefined)
+    if (needsToken) done(unauthorized())
+    else done(null, payload)
   })
 
   function unauthorized () {
