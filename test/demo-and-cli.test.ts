@@ -50,6 +50,17 @@ t.test('`npm run demo` loads the demo and starts the service; the token CLI work
 
   const demo = await startServer(env, 60_000, 'src/cli/demo.ts')
   t.match(demo.output(), /demo data loaded/)
+  const dashboard = /Dashboard, Đống Đa 2019: +(\S+)/.exec(demo.output())?.[1]
+  const feed = /Calendar feed[^\n]*\n +(\S+)/.exec(demo.output())?.[1]
+  t.ok(dashboard && feed, 'the demo says what to open')
+  t.match(demo.output(), /API documentation: +\S+\/docs/)
+  t.match(demo.output(), /npm run token -- create --role supervisor --council dong-da/, 'and how to sign in')
+  const port = new URL(demo.address).port
+  const feedResponse = await fetch(feed!.replace(/:\d+\//, `:${port}/`))
+  t.equal(feedResponse.status, 200, 'the feed it names works')
+  t.match(await feedResponse.text(), /BEGIN:VCALENDAR/)
+  const dashboardResponse = await fetch(dashboard!.replace(/:\d+\//, `:${port}/`), { redirect: 'manual' })
+  t.equal(dashboardResponse.status, 303, 'the dashboard it names asks to sign in')
   const subtree = await (await fetch(`${demo.address}/v1/councils?level=ward&limit=500`)).json() as { items: unknown[] }
   t.equal(subtree.items.length, 21)
   t.equal(await demo.stop('SIGTERM'), 0)
@@ -81,4 +92,33 @@ t.test('`npm run demo` loads the demo and starts the service; the token CLI work
   t.ok(((await people.json()) as { items: unknown[] }).items.length >= 7, 'the supervisor reads the district\'s people')
   const refused = await fetch(`${again.address}/v1/people`, { headers: { authorization: `Bearer ${otherSecret}` } })
   t.equal(refused.status, 401, 'a token revoked offline is refused')
+})
+
+t.test('demo hearings obey the same rules as hearings made through the API: a scheduled one blocks its council and its explainer', async (t) => {
+  const { app, database } = await build(t)
+  await seedDemo(database.db)
+  const ids = await demoCouncilIds(database.db)
+  const vanMieu = ids[wardCode('Văn Miếu')]!
+  const scheduled = await call(app, { method: 'GET', url: `/v1/hearings?councilId=${vanMieu}&status=scheduled`, headers: admin })
+  t.equal(scheduled.body.items.length, 1, 'Văn Miếu has one scheduled demo hearing')
+  const demoHearing = scheduled.body.items[0] as { id: string, startsAt: string, endsAt: string, participants: Array<{ personId: string, role: string, response: string }> }
+  const explainers = demoHearing.participants.filter((p) => p.role === 'explainer')
+  t.equal(explainers.length, 1)
+  t.equal(explainers[0]!.response, 'accepted', 'its explainer accepted through the invitation link')
+
+  const sameTime = { startsAt: demoHearing.startsAt, endsAt: demoHearing.endsAt }
+  const clash = await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: vanMieu, title: 'Phiên khác', status: 'scheduled', ...sameTime } })
+  t.equal(clash.status, 409, 'the council is taken at that time')
+  t.equal(clash.body.conflictingHearingId, demoHearing.id)
+
+  const elsewhere = await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: ids[wardCode('Cát Linh')], title: 'Phiên ở phường khác', status: 'scheduled', ...sameTime } })
+  t.equal(elsewhere.status, 201, 'another council is free then')
+  const invite = await call(app, { method: 'POST', url: `/v1/hearings/${elsewhere.body.id}/participants`, headers: admin, payload: { personId: explainers[0]!.personId, role: 'explainer' } })
+  t.equal(invite.status, 409, 'but the demo\'s explainer is taken: the demo marks scheduled hearings as blocking, as the service does')
+
+  const history = await call(app, { method: 'GET', url: `/v1/hearings/${demoHearing.id}/history`, headers: admin })
+  t.same(history.body.items.map((item: { action: string }) => item.action), ['create'], 'made as a secretariat would, with its history')
+  const postponed = await call(app, { method: 'GET', url: `/v1/hearings?councilId=${ids[wardCode('Láng Hạ')]}&status=postponed`, headers: admin })
+  const moves = await call(app, { method: 'GET', url: `/v1/hearings/${postponed.body.items[0].id}/history`, headers: admin })
+  t.same(moves.body.items.map((item: { action: string }) => item.action), ['create', 'schedule', 'postpone'], 'a postponed demo hearing went through the lifecycle actions')
 })

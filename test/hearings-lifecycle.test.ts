@@ -135,3 +135,24 @@ t.test('times need an offset; responses are in the council\'s zone whatever the 
   const naiveQuery = await call(app, { method: 'GET', url: '/v1/hearings?from=2026-12-15T00:00:00' })
   t.equal(naiveQuery.status, 400)
 })
+
+t.test('lifecycle actions take If-Match as PATCH does: a stale ETag is a 412 and changes nothing', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const created = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-17') })
+  const read = await call(app, { method: 'GET', url: `/v1/hearings/${created.id}` })
+  const staleTag = String(read.headers.etag)
+  await call(app, { method: 'PATCH', url: `/v1/hearings/${created.id}`, headers: { ...admin, 'if-match': staleTag }, payload: { location: 'Hội trường B' } })
+
+  const stale = await call(app, { method: 'POST', url: `/v1/hearings/${created.id}/cancel`, headers: { ...admin, 'if-match': staleTag }, payload: { reason: 'Trùng lịch' } })
+  t.equal(stale.status, 412, 'someone changed it since it was read')
+  t.match(stale.headers['content-type'], /^application\/problem\+json/)
+  t.ok(stale.body.currentETag, 'the problem names the current ETag')
+  t.equal((await call(app, { method: 'GET', url: `/v1/hearings/${created.id}` })).body.status, 'scheduled', 'nothing changed')
+
+  const fresh = await call(app, { method: 'POST', url: `/v1/hearings/${created.id}/postpone`, headers: { ...admin, 'if-match': stale.body.currentETag }, payload: { reason: 'Chờ báo cáo' } })
+  t.equal(fresh.status, 200, 'with the current ETag the move is made')
+  t.not(fresh.headers.etag, stale.body.currentETag, 'and answered with the new ETag')
+  const unconditional = await call(app, { method: 'POST', url: `/v1/hearings/${created.id}/cancel`, headers: admin, payload: { reason: 'Không tổ chức nữa' } })
+  t.equal(unconditional.status, 200, 'without If-Match the move is checked against the current state only')
+})
