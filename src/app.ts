@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import AjvCompiler from '@fastify/ajv-compiler'
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import helmet from '@fastify/helmet'
 import { publicBaseUrl, type Config } from './config.js'
 import { RequestLogs, redactUrl } from './logging.js'
@@ -81,6 +82,24 @@ let requestCount = 0
 
 const strictBodies = AjvCompiler()
 const coercingParts = AjvCompiler()
+const serializers = SerializerSelector()
+
+/**
+ * Compiles a route's validator or serializer on its first use rather than at start: start-up stays
+ * within 2x of opening the database (bench:startup), and a route never called costs nothing. Every
+ * route's schemas are still compiled by the suite, which calls every route.
+ */
+function onFirstUse<F extends (...args: never[]) => unknown> (compile: () => F): F {
+  let compiled: F | undefined
+  const lazy = ((...args: Parameters<F>) => {
+    compiled ??= compile()
+    const result = compiled(...args)
+    // Ajv reports what failed on the function itself; Fastify reads it from the one it was given.
+    ;(lazy as unknown as { errors?: unknown }).errors = (compiled as unknown as { errors?: unknown }).errors
+    return result
+  }) as F
+  return lazy
+}
 
 /**
  * All Fastify options live here, so tests and production validate alike.
@@ -134,7 +153,11 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
           const common = { removeAdditional: false as const, useDefaults: true }
           const body = strictBodies(externalSchemas, { customOptions: { ...common, coerceTypes: false, allErrors: true } })
           const other = coercingParts(externalSchemas, { customOptions: { ...common, coerceTypes: 'array' } })
-          return (route) => route.httpPart === 'body' ? body(route) : other(route)
+          return (route) => onFirstUse(() => route.httpPart === 'body' ? body(route) : other(route))
+        },
+        buildSerializer (externalSchemas, options) {
+          const build = serializers(externalSchemas, options)
+          return (route) => onFirstUse(() => build(route))
         }
       }
     }

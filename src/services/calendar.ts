@@ -1,17 +1,23 @@
-import Holidays from 'date-holidays'
+import type HolidaysType from 'date-holidays'
 import { DateTime } from 'luxon'
 import type { Db } from '../db/client.js'
 import { listCalendarDays, listNoticeRules } from '../db/queries/calendar.js'
 import { scheduleWarnings, type CalendarFacts, type OfficeHours, type ScheduleWarning } from '../domain/calendar.js'
 
-const vietnam = new Holidays('VN')
 const holidaysByYear = new Map<number, Map<string, string>>()
+let vietnam: Promise<HolidaysType> | undefined
+
+/** date-holidays and its rules are loaded on the first calendar question, not at start (~0.1 s of start-up). */
+async function vietnamHolidays (): Promise<HolidaysType> {
+  vietnam ??= import('date-holidays').then(({ default: Holidays }) => new Holidays('VN'))
+  return vietnam
+}
 
 /** Statutory public holidays (Labour Code 2019, Art. 112) from date-holidays; lunar dates included. */
-function statutoryHolidays (year: number): Map<string, string> {
+async function statutoryHolidays (year: number): Promise<Map<string, string>> {
   let days = holidaysByYear.get(year)
   if (!days) {
-    days = new Map(vietnam.getHolidays(year).filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name]))
+    days = new Map((await vietnamHolidays()).getHolidays(year).filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name]))
     holidaysByYear.set(year, days)
   }
   return days
@@ -21,7 +27,7 @@ function statutoryHolidays (year: number): Map<string, string> {
 export async function calendarFacts (db: Db, from: string, to: string): Promise<CalendarFacts> {
   const holidays = new Map<string, string>()
   for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
-    for (const [day, name] of statutoryHolidays(year)) if (day >= from && day <= to) holidays.set(day, name)
+    for (const [day, name] of await statutoryHolidays(year)) if (day >= from && day <= to) holidays.set(day, name)
   }
   const announced = new Map((await listCalendarDays(db, from, to)).map((row) => [row.day, { kind: row.kind, name: row.name }]))
   return { holidays, announced }
