@@ -1,7 +1,7 @@
 import t from 'tap'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import { ADMIN_TOKEN, build, call } from './helper.js'
+import { ADMIN_TOKEN, admin, build, call } from './helper.js'
 import { demoCouncilIds, seedDemo } from '../src/demo/seed.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -39,7 +39,8 @@ t.test('the coverage dashboard without a browser: sign-in, cookie, access', asyn
   const logout = await app.inject({ method: 'POST', url: '/dashboard/logout', headers: { cookie: session } })
   t.equal(logout.statusCode, 303)
   t.match(String(logout.headers['set-cookie']), /gt_session=;/)
-  t.equal((await call(app, { method: 'POST', url: '/v1/councils', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=x' })).status, 415, 'forms are for the dashboard only')
+  t.equal((await call(app, { method: 'POST', url: '/v1/councils', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=x' })).status, 415, 'forms are for the dashboard only')
+  t.equal((await call(app, { method: 'POST', url: '/v1/councils', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=x' })).status, 401, 'and without a token, the missing token is what is said first')
 })
 
 t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { skip: existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM}: .ci/run installs Debian's chromium` }, async (t) => {

@@ -22,6 +22,8 @@ function safeNext (next: string | undefined): string {
  */
 const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(formbody, { bodyLimit: 4096 })
+  // Secure when the service says it is public over https (a TLS proxy in front), or the request came over https.
+  const secureSite = app.config.PUBLIC_BASE_URL?.startsWith('https:') ?? false
 
   app.get('/coverage', {
     schema: {
@@ -68,7 +70,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(401).type('text/html; charset=utf-8').send(signInPage('vi', safeNext(request.body.next), true))
     }
     reply.setCookie(SESSION_COOKIE, request.body.token.trim(), {
-      path: '/dashboard/', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', maxAge: SESSION_HOURS * 3600
+      path: '/dashboard/', httpOnly: true, sameSite: 'strict', secure: secureSite || request.protocol === 'https', maxAge: SESSION_HOURS * 3600
     })
     return reply.redirect(safeNext(request.body.next), 303)
   })
