@@ -1,10 +1,8 @@
 import t from 'tap'
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { ADMIN_TOKEN, admin, build, call } from './helper.js'
+import { launchChromium, noBrowser } from './browser.js'
 import { demoCouncilIds, seedDemo } from '../src/demo/seed.js'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 t.test('the coverage dashboard without a browser: sign-in, cookie, access', async (t) => {
   const { app, database } = await build(t)
@@ -43,16 +41,12 @@ t.test('the coverage dashboard without a browser: sign-in, cookie, access', asyn
   t.equal((await call(app, { method: 'POST', url: '/v1/councils', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=x' })).status, 401, 'and without a token, the missing token is what is said first')
 })
 
-t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { skip: existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM}: .ci/run installs Debian's chromium` }, async (t) => {
-  const { chromium } = await import('playwright-core')
+t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { skip: noBrowser }, async (t) => {
   const { app, database } = await build(t)
   await seedDemo(database.db)
   const ids = await demoCouncilIds(database.db)
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
+  const browser = await launchChromium()
   t.teardown(() => browser.close())
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
   const page = await context.newPage()

@@ -1,14 +1,12 @@
 import t from 'tap'
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ADMIN_TOKEN, admin, build, call, seedHierarchy } from './helper.js'
 import { startServer } from './process.js'
+import { launchChromium, noBrowser } from './browser.js'
 import { demoCouncilIds, seedDemo } from '../src/demo/seed.js'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 /** Sends raw bytes over a socket (what fetch would refuse to send) and returns the whole answer. */
 async function rawRequest (address: string, request: Buffer): Promise<string> {
@@ -85,8 +83,7 @@ t.test('the content security policy asks browsers to upgrade to https only when 
   t.notMatch(String(docs.headers['content-security-policy']), /upgrade-insecure-requests/, '/docs too')
 })
 
-t.test('served over plain HTTP on a LAN name, the dashboard signs in and /docs renders, in Chromium', { skip: existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM}: .ci/run installs Debian's chromium` }, async (t) => {
-  const { chromium } = await import('playwright-core')
+t.test('served over plain HTTP on a LAN name, the dashboard signs in and /docs renders, in Chromium', { skip: noBrowser }, async (t) => {
   // No PUBLIC_BASE_URL: reached at a LAN address over plain HTTP, as a council office without TLS runs it.
   const { app, database } = await build(t, { config: { PUBLIC_BASE_URL: '' } })
   await seedDemo(database.db)
@@ -95,11 +92,7 @@ t.test('served over plain HTTP on a LAN name, the dashboard signs in and /docs r
   // A name Chromium does not treat as a secure origin (as it does localhost), resolved to loopback:
   // what a council office gets opening http://192.0.2.2:3000, without leaving this machine.
   const lan = `http://council-office.lan:${port}`
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--host-resolver-rules=MAP council-office.lan 127.0.0.1']
-  })
+  const browser = await launchChromium(['--host-resolver-rules=MAP council-office.lan 127.0.0.1'])
   t.teardown(() => browser.close())
   const page = await browser.newPage()
   const failed: string[] = []
