@@ -29,3 +29,27 @@ export function blocksCalendar (status: HearingStatus): boolean {
 
 /** Fields whose change calendar clients must see: SEQUENCE rises with them. */
 export const SIGNIFICANT_FIELDS = ['startsAt', 'endsAt', 'location', 'title', 'status'] as const
+
+/** How far ahead a hearing may be planned, and how long one may last: bounds on the work a request can cause. */
+export const MAX_YEARS_AHEAD = 5
+export const MAX_HOURS = 72
+
+/** Why a hearing's time is out of bounds, or undefined. */
+export function timeBoundsProblem (times: { startsAt: Date, endsAt: Date }, now: Date): string | undefined {
+  const latest = new Date(now)
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_YEARS_AHEAD)
+  if (times.startsAt > latest) return `A hearing can be planned at most ${MAX_YEARS_AHEAD} years ahead (until ${latest.toISOString().slice(0, 10)}).`
+  if (times.endsAt.getTime() - times.startsAt.getTime() > MAX_HOURS * 3_600_000) return `A hearing lasts at most ${MAX_HOURS} hours; plan a longer one as several hearings.`
+  return undefined
+}
+
+/**
+ * The 409 text for an explainer who is busy then. The other hearing is named only when it belongs
+ * to the council being written to: another council's hearing may be restricted, and even its
+ * title is not this caller's to read.
+ */
+export function explainerConflictMessage (conflict: { fullName: string, title: string, id: string, councilId: string }, councilId: string): string {
+  return conflict.councilId === councilId
+    ? `${conflict.fullName} already explains at another hearing at that time: "${conflict.title}" (${conflict.id}).`
+    : `${conflict.fullName} already explains at another council's hearing at that time; choose another time or another explainer.`
+}

@@ -3,7 +3,7 @@ import { councilAncestry, descendantIds, findCouncil, type Council } from '../db
 import { findHearing, type Hearing } from '../db/queries/hearings.js'
 import { findPerson, personCouncilIds, type Person } from '../db/queries/people.js'
 import { canReadPrivate, canWrite, readScope, type Principal } from '../domain/access.js'
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../domain/errors.js'
+import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../domain/errors.js'
 import type { CoverageReport } from '../services/coverage.js'
 
 /**
@@ -46,6 +46,29 @@ export async function readablePerson (db: Db, principal: Principal, id: string):
     }
   }
   throw new NotFoundError(`No person with id ${id} that your token may see.`)
+}
+
+/** Whether the caller may read the person's record (and so where they attend, not only where they explain). */
+export async function canReadPerson (db: Db, principal: Principal | undefined, id: string): Promise<boolean> {
+  if (!principal) return false
+  return readablePerson(db, principal, id).then(() => true, (error: { code?: string }) => {
+    if (error.code === 'GT_NOT_FOUND') return false
+    throw error
+  })
+}
+
+/**
+ * A person the caller may attach to its council's records (a membership, an invitation): only one
+ * it may already see. Attaching would otherwise open someone else's records: a membership gives
+ * the council their contact details, edits and a feed link showing their other council's hearings.
+ */
+export async function attachablePerson (db: Db, principal: Principal, personId: string): Promise<Person> {
+  try {
+    return (await readablePerson(db, principal, personId)).person
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'GT_NOT_FOUND') throw error
+    throw new UnprocessableError(`personId ${personId} does not name a person your council has registered or includes as a member.`)
+  }
 }
 
 /** A person the caller may change (their record, their calendar link): the secretariat of a council they belong to, or an admin. */

@@ -9,13 +9,16 @@ export function LangParam (description?: string) {
   return Type.Unsafe<Lang>({ type: 'string', enum: ['vi', 'en'], ...(description === undefined ? {} : { description }) })
 }
 
-export const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD', examples: ['2019-01-01'] })
+/** Years 1900–2199: every date a request can name is bounded (holiday rules, for one, cost time per year). */
+export const IsoDate = Type.String({ format: 'date', pattern: '^(19|20|21)[0-9]{2}-', description: 'A calendar date, YYYY-MM-DD, between 1900 and 2199', examples: ['2019-01-01'] })
 /** A timestamp with an offset; routes return Date objects, serialised as ISO 8601. */
 export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' })
 
 /** A name for people to read: trimmed, non-empty, no control characters. */
 export function Text (options: { maxLength: number, description?: string }) {
-  return Type.String({ minLength: 1, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$', ...options })
+  // Linear: one scan for control characters, then leading spaces and one character that is not a space.
+  // (The earlier ^[^c]*[^\\sc][^c]*$ backtracked quadratically on long text ending in a control character.)
+  return Type.String({ minLength: 1, pattern: '^(?=[^\\u0000-\\u001f\\u007f]*$)\\s*[^\\s\\u0000-\\u001f\\u007f]', ...options })
 }
 
 /** Longer text that may span lines (tabs and newlines allowed; other control characters not). */

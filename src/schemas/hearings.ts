@@ -4,6 +4,7 @@ import { IsoDate, MultilineText, Page, PageQuery, Text, Uuid } from './common.js
 
 const OffsetDateTime = Type.String({
   format: 'date-time',
+  pattern: '^(19|20|21)[0-9]{2}-',
   description: 'ISO 8601 date-time with an offset or Z, e.g. 2026-12-10T08:00:00+07:00',
   examples: ['2026-12-10T08:00:00+07:00']
 })

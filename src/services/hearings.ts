@@ -11,7 +11,7 @@ import {
   ConflictError, InvalidError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnprocessableError, withDetails
 } from '../domain/errors.js'
 import {
-  allowedActions, blocksCalendar, nextStatus, SIGNIFICANT_FIELDS, type HearingAction
+  allowedActions, blocksCalendar, explainerConflictMessage, nextStatus, SIGNIFICANT_FIELDS, timeBoundsProblem, type HearingAction
 } from '../domain/hearings.js'
 import type { CreateHearing, UpdateHearing } from '../schemas/hearings.js'
 import { warningsFor } from './calendar.js'
@@ -32,8 +32,9 @@ async function conflictError (db: Db, attempt: Attempt, explainers: string[]) {
   }
   const explainer = await findExplainerConflict(db, explainers, attempt.startsAt, attempt.endsAt, attempt.hearingId)
   if (explainer) {
-    return withDetails(new ConflictError(`${explainer.fullName} already explains at another hearing at that time: "${explainer.title}" (${explainer.id}).`),
-      { conflictingHearingId: explainer.id, personId: explainer.personId })
+    const own = explainer.councilId === attempt.councilId
+    return withDetails(new ConflictError(explainerConflictMessage(explainer, attempt.councilId)),
+      { ...(own ? { conflictingHearingId: explainer.id } : {}), personId: explainer.personId })
   }
   return undefined
 }
@@ -53,13 +54,15 @@ async function occupying<T> (ctx: HearingContext, attempt: () => Attempt | undef
   }
 }
 
-function parseTimes (startsAt: string | undefined, endsAt: string | undefined): { startsAt: Date, endsAt: Date } | undefined {
+function parseTimes (startsAt: string | undefined, endsAt: string | undefined, now: Date): { startsAt: Date, endsAt: Date } | undefined {
   if (startsAt === undefined && endsAt === undefined) return undefined
   if (startsAt === undefined || endsAt === undefined) {
     throw new InvalidError('startsAt and endsAt go together: give both, as ISO 8601 date-times with an offset.')
   }
   const times = { startsAt: new Date(startsAt), endsAt: new Date(endsAt) }
   if (!(times.endsAt > times.startsAt)) throw new UnprocessableError(`endsAt (${endsAt}) must be after startsAt (${startsAt}).`)
+  const problem = timeBoundsProblem(times, now)
+  if (problem) throw new UnprocessableError(problem)
   return times
 }
 
@@ -123,7 +126,7 @@ async function saveChange (ctx: HearingContext, { tx, now, record }: Writer, bef
 /** `id` is for the demo's fixed ids only; the API never passes it. */
 export async function createHearing (ctx: HearingContext, input: CreateHearing & { id?: string }): Promise<{ hearing: Hearing, warnings: ScheduleWarning[] }> {
   const status = input.status ?? 'draft'
-  const times = parseTimes(input.startsAt, input.endsAt)
+  const times = parseTimes(input.startsAt, input.endsAt, ctx.now)
   if (status !== 'draft' && !times) throw new InvalidError(`A ${status} hearing needs startsAt and endsAt.`)
   if (status === 'held') {
     if (!input.outcome) throw new InvalidError('A hearing created as held needs its outcome (summary at least).')
@@ -192,7 +195,7 @@ export async function updateHearing (
     if (!before) throw new NotFoundError(`No hearing with id ${id}.`)
     checkPrecondition(ifMatch, etagOf(before))
     const { reason, startsAt, endsAt, ...fields } = input
-    const times = parseTimes(startsAt, endsAt)
+    const times = parseTimes(startsAt, endsAt, ctx.now)
     const timeChanges = times && (times.startsAt.getTime() !== before.startsAt?.getTime() || times.endsAt.getTime() !== before.endsAt?.getTime())
     if (before.status === 'cancelled') throw withDetails(new ConflictError('A cancelled hearing cannot be changed.'), { allowed: [] })
     let warnings: ScheduleWarning[] = []
@@ -247,7 +250,7 @@ export async function applyAction (
     let warnings: ScheduleWarning[] = []
     let changes: Partial<NewHearing> = { status }
     if (action === 'schedule') {
-      const times = parseTimes(input.startsAt, input.endsAt) ??
+      const times = parseTimes(input.startsAt, input.endsAt, ctx.now) ??
         (before.startsAt && before.endsAt ? { startsAt: before.startsAt, endsAt: before.endsAt } : undefined)
       if (!times) throw new InvalidError('Scheduling needs a time: give startsAt and endsAt.')
       const council = (await findCouncil(tx, before.councilId))!

@@ -5,7 +5,7 @@ import {
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
 import { ConflictError, InvalidError, NotFoundError, withDetails } from '../domain/errors.js'
-import { blocksCalendar } from '../domain/hearings.js'
+import { blocksCalendar, explainerConflictMessage } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import { write, type WriteContext } from './write.js'
 
@@ -26,8 +26,8 @@ export async function addParticipant (ctx: WriteContext, hearingId: string, inpu
       if (blocking) {
         const conflict = await findExplainerConflict(tx, [input.personId], hearing.startsAt!, hearing.endsAt!, hearing.id)
         if (conflict) {
-          throw withDetails(new ConflictError(`${conflict.fullName} already explains at another hearing at that time: "${conflict.title}" (${conflict.id}).`),
-            { conflictingHearingId: conflict.id })
+          throw withDetails(new ConflictError(explainerConflictMessage(conflict, hearing.councilId)),
+            conflict.councilId === hearing.councilId ? { conflictingHearingId: conflict.id } : {})
         }
       }
       const id = await insertParticipant(tx, {

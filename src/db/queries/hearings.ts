@@ -57,7 +57,9 @@ export async function findCouncilConflict (db: Db, councilId: string, startsAt: 
 /** A hearing where one of these people explains, overlapping [startsAt, endsAt). */
 export async function findExplainerConflict (db: Db, personIds: string[], startsAt: Date, endsAt: Date, exceptHearingId?: string) {
   if (personIds.length === 0) return undefined
-  const [conflict] = await db.select({ id: hearings.id, title: hearings.title, personId: hearingParticipants.personId, fullName: people.fullName })
+  const [conflict] = await db.select({
+    id: hearings.id, title: hearings.title, councilId: hearings.councilId, personId: hearingParticipants.personId, fullName: people.fullName
+  })
     .from(hearingParticipants)
     .innerJoin(hearings, eq(hearings.id, hearingParticipants.hearingId))
     .innerJoin(people, eq(people.id, hearingParticipants.personId))
@@ -85,6 +87,8 @@ export interface HearingQuery {
   to?: Date | undefined
   status?: Hearing['status'][] | undefined
   personId?: string | undefined
+  /** With personId: only hearings where the person has one of these roles. */
+  personRoles?: Array<Participant['role']> | undefined
   after?: { startsAt: Date | null, id: string } | undefined
   limit: number
 }
@@ -101,7 +105,8 @@ export async function listHearings (db: Db, query: HearingQuery): Promise<Array<
   if (query.to) conditions.push(lt(hearings.startsAt, query.to))
   if (query.status) conditions.push(inArray(hearings.status, query.status))
   if (query.personId) {
-    conditions.push(sql`exists (select 1 from ${hearingParticipants} where ${hearingParticipants.hearingId} = ${hearings.id} and ${hearingParticipants.personId} = ${query.personId})`)
+    const roles = query.personRoles ? sql` and ${inArray(hearingParticipants.role, query.personRoles)}` : sql``
+    conditions.push(sql`exists (select 1 from ${hearingParticipants} where ${hearingParticipants.hearingId} = ${hearings.id} and ${hearingParticipants.personId} = ${query.personId}${roles})`)
   }
   if (query.after) {
     const { startsAt, id } = query.after

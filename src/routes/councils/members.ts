@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { listMemberships } from '../../db/queries/people.js'
+import { attachablePerson } from '../../policy/index.js'
 import { addMember, removeMember, updateMember } from '../../services/people.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import {
@@ -37,6 +38,7 @@ const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const councilId = request.params.id
     const principal = await app.requireWrite(request, councilId)
+    await attachablePerson(app.db, principal, request.body.personId)
     const membership = await addMember(app.writeContext(request, principal), councilId, request.body)
     return reply.code(201).header('location', `/v1/councils/${councilId}/members/${membership.id}`).send(membership)
   })

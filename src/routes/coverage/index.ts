@@ -21,7 +21,8 @@ const CSV_HEADERS = {
 }
 
 function csvCell (value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value)
+  // Text a spreadsheet would run as a formula (=, +, -, @, or a leading tab or CR) is kept as text.
+  const text = value === null ? '' : typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value)
   return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 

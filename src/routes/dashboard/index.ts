@@ -13,7 +13,8 @@ const SESSION_HOURS = 8
 
 /** Where to go after signing in: only a dashboard page of this site. */
 function safeNext (next: string | undefined): string {
-  return next && /^\/dashboard\/[^/\\]/.test(next) && !next.includes('//') ? next : '/dashboard/login'
+  // Printable ASCII only: it goes into a Location header, where CR/LF or raw letters like "Đ" cannot stand.
+  return next && /^\/dashboard\/[^/\\][\x21-\x7e]*$/.test(next) && !next.includes('//') ? next : '/dashboard/login'
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '../../schemas/hearings.js'
 import { applyAction, createHearing, updateHearing, type ActionInput } from '../../services/hearings.js'
 import { decodeCursor, page } from '../cursor.js'
-import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
+import { canReadPerson, readableCouncilIds, visibleHearing } from '../../policy/index.js'
 import { etag, hearingView, zoned } from '../../views/hearing.js'
 
 const HearingRef = Type.Ref(HearingSchema)
@@ -66,11 +66,14 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw new InvalidError('descendants=true goes with councilId.')
     }
     const privateCouncilIds = principal ? await readableCouncilIds(app.db, principal) : []
+    // Who explains where is public (hearings show their explainers); who attends is the person's own business.
+    const personRoles = personId && !(await canReadPerson(app.db, principal, personId)) ? ['explainer' as const] : undefined
     const rows = await listHearings(app.db, {
       councilIds,
       privateCouncilIds,
       status,
       personId,
+      personRoles,
       from: from ? new Date(from) : undefined,
       to: to ? new Date(to) : undefined,
       after: decodeHearingCursor(cursor),

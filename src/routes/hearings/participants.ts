@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { councilZones, type ParticipantView } from '../../db/queries/hearings.js'
-import { readablePerson, visibleHearing } from '../../policy/index.js'
-import { UnprocessableError } from '../../domain/errors.js'
+import { attachablePerson, visibleHearing } from '../../policy/index.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import { AddParticipantSchema, InvitationLinkSchema, ParticipantParams } from '../../schemas/hearings.js'
 import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
@@ -28,11 +27,7 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
     const principal = await app.requireWrite(request, hearing.councilId)
-    // Only people the caller may already see: an invitation must not open someone else's records.
-    await readablePerson(app.db, principal, request.body.personId).catch((error: { code?: string }) => {
-      if (error.code !== 'GT_NOT_FOUND') throw error
-      throw new UnprocessableError(`personId ${request.body.personId} does not name a person your council has registered or includes as a member.`)
-    })
+    await attachablePerson(app.db, principal, request.body.personId)
     const result = await addParticipant(app.writeContext(request, principal), hearing.id, request.body)
     reply.code(201).header('cache-control', 'no-store')
     return linkResponse(hearing.councilId, result.participant, result.secret)

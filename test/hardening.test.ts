@@ -1,0 +1,123 @@
+import t from 'tap'
+import { ADMIN_TOKEN, admin, build, call, seedHierarchy, tokenFor } from './helper.js'
+import { createHearing, createPerson, slotAt } from './hearings-helper.js'
+
+// Regression tests for findings of the outside attack (issue "Hold under attack and faults"), items 1–5.
+
+t.test('a date before 1900 or after 2199 is refused by validation, before any holiday is computed', async (t) => {
+  const { app } = await build(t)
+  const yearOne = await call(app, { method: 'GET', url: '/v1/calendar/days?from=0001-01-01&to=0001-01-01' })
+  t.equal(yearOne.status, 400, 'year 1 never reaches date-holidays (which never returns for it)')
+  t.match(yearOne.body.detail, /querystring\/from/)
+  const healthz = await call(app, { method: 'GET', url: '/healthz' })
+  t.equal(healthz.status, 200, 'and the service answers')
+  t.equal((await call(app, { method: 'GET', url: '/v1/calendar/days?from=2199-12-01&to=2199-12-31' })).status, 200, 'the last supported year works')
+  t.equal((await call(app, { method: 'GET', url: '/v1/calendar/days?from=2200-01-01&to=2200-01-02' })).status, 400)
+})
+
+t.test('a hearing far ahead or lasting long is refused with the bound it broke', async (t) => {
+  const { app, clock } = await build(t)
+  const h = await seedHierarchy(app)
+  const post = (payload: Record<string, unknown>) => call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: h.wardA.id, title: 'Phiên giải trình', status: 'scheduled', ...payload } })
+  const in2626 = await post(slotAt('2626-03-05'))
+  t.equal(in2626.status, 400, 'year 2626 is outside what a date may name')
+  const sixYears = new Date(clock.now().getTime() + 6 * 365 * 86_400_000).toISOString().slice(0, 10)
+  const ahead = await post(slotAt(sixYears))
+  t.equal(ahead.status, 422)
+  t.match(ahead.body.detail, /at most 5 years ahead/)
+  const long = await post({ startsAt: '2026-12-14T08:00:00+07:00', endsAt: '2026-12-18T08:00:00+07:00' })
+  t.equal(long.status, 422)
+  t.match(long.body.detail, /at most 72 hours/)
+  const centuries = await post({ startsAt: '2026-12-14T08:00:00+07:00', endsAt: '2199-12-14T08:00:00+07:00' })
+  t.equal(centuries.status, 422, 'no 300-year hearing with tens of thousands of warnings')
+  const fine = await post(slotAt('2027-01-14'))
+  t.equal(fine.status, 201, 'an ordinary hearing is still planned')
+})
+
+t.test('text validation is linear: long text with a control character is refused at once', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  let started = performance.now()
+  const title = await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: h.wardA.id, title: `${'a'.repeat(300_000)}\u0001` } })
+  t.equal(title.status, 400)
+  t.ok(performance.now() - started < 5000, `answered in ${Math.round(performance.now() - started)} ms (the backtracking pattern took 47 s)`)
+  started = performance.now()
+  const substitute = await call(app, {
+    method: 'POST', url: '/v1/invitations/gt_x/response', payload: { response: 'delegated', substituteName: `${'a'.repeat(100_000)}\u0001`, substitutePosition: 'x' }
+  })
+  t.equal(substitute.status, 400)
+  t.ok(performance.now() - started < 5000, `anonymously too: ${Math.round(performance.now() - started)} ms (was 5.6 s)`)
+  t.equal((await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: h.wardA.id, title: '   ' } })).status, 400, 'blank text is still refused')
+  t.equal((await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: h.wardA.id, title: '  Phiên giải trình  ' } })).status, 201, 'text with spaces around it is still accepted')
+})
+
+t.test('a ward cannot make another ward\'s person its member, and so cannot reach their details or feed', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const wardA = await tokenFor(app, 'secretariat', h.wardA.id)
+  const person = await createPerson(app, h.wardB.id, 'Lê Thị Mai')
+  const taken = await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: wardA.headers, payload: { personId: person.id, role: 'delegate', startsOn: '2026-01-01' } })
+  t.equal(taken.status, 422)
+  t.notMatch(JSON.stringify(taken.body), /Lê Thị Mai/, 'the answer does not name them')
+  t.equal((await call(app, { method: 'GET', url: `/v1/people/${person.id}`, headers: wardA.headers })).status, 404, 'their record stays out of reach')
+  t.equal((await call(app, { method: 'POST', url: `/v1/people/${person.id}/feed-link`, headers: wardA.headers })).status, 404, 'and no feed link can be made')
+  const own = await createPerson(app, h.wardA.id, 'Phạm Văn Nam')
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: wardA.headers, payload: { personId: own.id, role: 'delegate', startsOn: '2026-01-01' } })).status, 201, 'its own people it adds')
+})
+
+t.test('a conflict with another council\'s hearing does not name that hearing', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const wardA = await tokenFor(app, 'secretariat', h.wardA.id)
+  const shared = await createPerson(app, h.wardB.id, 'Hoàng Văn Bình')
+  // Also a member of ward A (an administrator added them), so ward A may see and invite them.
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: admin, payload: { personId: shared.id, role: 'delegate', startsOn: '2026-01-01' } })).status, 201)
+  const time = slotAt('2026-12-17')
+  const secret = await createHearing(app, { councilId: h.wardB.id, title: 'Kỷ luật cán bộ X (MẬT)', visibility: 'restricted', status: 'scheduled', ...time })
+  t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${secret.id}/participants`, headers: admin, payload: { personId: shared.id, role: 'explainer' } })).status, 201)
+
+  const mine = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...time }, wardA.headers)
+  const invite = await call(app, { method: 'POST', url: `/v1/hearings/${mine.id}/participants`, headers: wardA.headers, payload: { personId: shared.id, role: 'explainer' } })
+  t.equal(invite.status, 409)
+  t.match(invite.body.detail, /Hoàng Văn Bình already explains at another council's hearing/)
+  t.notMatch(JSON.stringify(invite.body), /MẬT|Kỷ luật/, 'no title of a hearing ward A may not see')
+  t.notMatch(JSON.stringify(invite.body), secret.id, 'nor its id')
+  t.equal((await call(app, { method: 'GET', url: `/v1/hearings/${secret.id}`, headers: wardA.headers })).status, 404, 'the hearing itself is a 404 to ward A')
+})
+
+t.test('listing hearings by person shows anyone only where the person explains, not where they attend', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const person = await createPerson(app, h.wardA.id, 'Đỗ Minh Tâm')
+  const explains = await createHearing(app, { councilId: h.wardA.id, title: 'Giải trình', status: 'scheduled', ...slotAt('2026-12-15') })
+  const attends = await createHearing(app, { councilId: h.wardB.id, title: 'Dự họp', status: 'scheduled', ...slotAt('2026-12-16') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${explains.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  await call(app, { method: 'POST', url: `/v1/hearings/${attends.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })
+  const ids = async (headers: Record<string, string>) => (await call(app, { method: 'GET', url: `/v1/hearings?personId=${person.id}`, headers })).body.items.map((x: { id: string }) => x.id).sort()
+  t.same(await ids({}), [explains.id], 'anonymous: only where they explain')
+  t.same(await ids((await tokenFor(app, 'secretariat', h.wardB.id)).headers), [explains.id], 'a council that may not read the person: the same')
+  t.same(await ids((await tokenFor(app, 'secretariat', h.wardA.id)).headers), [explains.id, attends.id].sort(), 'their own council sees both')
+})
+
+t.test('a sign-in whose next has CR/LF or raw letters goes to the sign-in page, not a 500', async (t) => {
+  const { app } = await build(t)
+  for (const next of ['/dashboard/coverage\r\nSet-Cookie: x=1', '/dashboard/Đống Đa']) {
+    const response = await app.inject({ method: 'POST', url: '/dashboard/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ token: ADMIN_TOKEN, next }).toString() })
+    t.equal(response.statusCode, 303, JSON.stringify(next))
+    t.equal(response.headers.location, '/dashboard/login')
+    t.notOk(response.headers['set-cookie']?.includes('x=1'), 'no header was injected')
+  }
+})
+
+t.test('coverage CSV keeps text that a spreadsheet would run as a formula as text', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const formula = '=HYPERLINK("http://evil.example","Bấm vào đây")'
+  const created = await call(app, { method: 'POST', url: '/v1/councils', headers: admin, payload: { code: 'dong-da-formula', name: formula, level: 'ward', parentId: h.district.id, activeFrom: '2016-07-01' } })
+  t.equal(created.status, 201)
+  const csv = await app.inject({ url: `/v1/coverage.csv?councilId=${h.district.id}&year=2026`, headers: admin })
+  t.equal(csv.statusCode, 200)
+  const line = csv.body.split('\r\n').find((row) => row.includes('HYPERLINK'))!
+  t.match(line, /^dong-da-formula,"'=HYPERLINK\(""http:\/\/evil\.example"",""Bấm vào đây""\)",/, 'quoted, with a leading apostrophe')
+  t.match(csv.body, /Phường Cát Linh/, 'ordinary names are unchanged')
+})
