@@ -1,8 +1,18 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
 
-/** Secrets travel in some URLs (invitation links, personal feeds): they never reach the log. */
+const SECRET_IN_PATH = /(\/invitations\/|\/feeds\/people\/)[^/?#]+/gi
+
+/**
+ * Secrets travel in some URLs (invitation links, personal feeds): they never reach the log, however
+ * the URL is spelled. The router decodes %-escapes (`/v1/%69nvitations/…`), and a 404 for another
+ * casing (`/v1/Invitations/…`) is logged too: so the URL is decoded first and matched in any case.
+ */
 export function redactUrl (url: string): string {
-  return url.replace(/(\/v1\/invitations\/|\/feeds\/people\/)[^/?#]+/g, '$1[redacted]')
+  let decoded = url
+  try {
+    decoded = decodeURIComponent(url)
+  } catch { /* a broken %-escape: redact the raw form */ }
+  return decoded.replace(SECRET_IN_PATH, '$1[redacted]')
 }
 
 /**

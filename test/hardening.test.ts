@@ -121,3 +121,15 @@ t.test('coverage CSV keeps text that a spreadsheet would run as a formula as tex
   t.match(line, /^dong-da-formula,"'=HYPERLINK\(""http:\/\/evil\.example"",""Bấm vào đây""\)",/, 'quoted, with a leading apostrophe')
   t.match(csv.body, /Phường Cát Linh/, 'ordinary names are unchanged')
 })
+
+t.test('secrets in URLs are redacted from the log however the URL spells them', async (t) => {
+  const lines: string[] = []
+  const { app } = await build(t, { config: { LOG_LEVEL: 'debug' }, deps: { logStream: { write: (line: string) => { lines.push(line) } } } })
+  const secret = 'gt_S3cretS3cretS3cretS3cretS3cretS3cretS3cr'
+  for (const url of [`/v1/%69nvitations/${secret}`, `/%66eeds/people/${secret}.ics`, `/v1/Invitations/${secret}`, `/FEEDS/PEOPLE/${secret}.ics`, `/v1/invitations/${secret}%ZZ`]) {
+    await app.inject({ url })
+  }
+  t.ok(lines.length >= 5, 'the requests were logged')
+  t.notOk(lines.some((line) => line.includes('S3cretS3cret')), 'no line holds the secret')
+  t.ok(lines.some((line) => /invitations\/\[redacted\]/i.test(line)), 'the redacted form is logged')
+})
