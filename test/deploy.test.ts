@@ -66,6 +66,9 @@ t.test('what the HTTP parser or the router refuses is problem+json too', async (
   t.equal(problem.status, 400)
   t.match(problem.detail, /percent-encode/, 'says what to fix')
 
+  const del = await rawRequest(address, Buffer.from('GET /v1/councils HTTP/1.1\r\nHost: localhost\r\nX-Note: a\x7fb\r\n\r\n', 'latin1'))
+  t.match(del, /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*application\/problem\+json/, 'a DEL in a header: problem+json, not Fastify\'s plain JSON')
+
   const badEscape = await fetch(`${address}/v1/councils/%E0%A4%A`)
   t.equal(badEscape.status, 400)
   t.match(badEscape.headers.get('content-type'), /^application\/problem\+json/)

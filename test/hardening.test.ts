@@ -133,3 +133,17 @@ t.test('secrets in URLs are redacted from the log however the URL spells them', 
   t.notOk(lines.some((line) => line.includes('S3cretS3cret')), 'no line holds the secret')
   t.ok(lines.some((line) => /invitations\/\[redacted\]/i.test(line)), 'the redacted form is logged')
 })
+
+t.test('text is stored exactly as sent or refused: an unpaired surrogate and a leap second get clear 400s', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const lone = await app.inject({ method: 'POST', url: '/v1/hearings', headers: { ...admin, 'content-type': 'application/json' }, payload: `{"councilId":"${h.wardA.id}","title":"Phiên \\ud800 giải trình"}` })
+  t.equal(lone.statusCode, 400, 'not silently stored as U+FFFD')
+  t.match(JSON.parse(lone.body).detail, /body\/title must be text .*broken characters/, 'the message says what is wrong, not the pattern')
+  const emoji = await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: h.wardA.id, title: 'Phiên giải trình 👩‍⚖️' } })
+  t.equal(emoji.status, 201, 'a paired surrogate (an emoji) is text like any other')
+  t.equal(emoji.body.title, 'Phiên giải trình 👩‍⚖️')
+  const leap = await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: h.wardA.id, title: 'Phiên', status: 'scheduled', startsAt: '2026-12-31T23:59:60Z', endsAt: '2027-01-01T02:00:00Z' } })
+  t.equal(leap.status, 400)
+  t.match(leap.body.detail, /leap second/, 'not "endsAt must be after startsAt"')
+})

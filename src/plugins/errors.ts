@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import { databaseCode } from '../db/errors.js'
+import { PATTERN_MESSAGES } from '../schemas/common.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
@@ -37,6 +38,9 @@ function fieldErrors (error: FastifyError): FieldError[] {
     }
     if (issue.keyword === 'format' && params.format === 'date') {
       return { field: `${context}${path}`, message: 'must be a calendar date, YYYY-MM-DD' }
+    }
+    if (issue.keyword === 'pattern' && PATTERN_MESSAGES[params.pattern!]) {
+      return { field: `${context}${path}`, message: PATTERN_MESSAGES[params.pattern!]! }
     }
     if (issue.keyword === 'required') {
       return { field: `${context}${path}/${params.missingProperty}`, message: 'is required' }

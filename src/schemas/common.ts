@@ -10,20 +10,33 @@ export function LangParam (description?: string) {
 }
 
 /** Years 1900–2199: every date a request can name is bounded (holiday rules, for one, cost time per year). */
-export const IsoDate = Type.String({ format: 'date', pattern: '^(19|20|21)[0-9]{2}-', description: 'A calendar date, YYYY-MM-DD, between 1900 and 2199', examples: ['2019-01-01'] })
+export const YEAR_PATTERN = '^(19|20|21)[0-9]{2}-'
+export const IsoDate = Type.String({ format: 'date', pattern: YEAR_PATTERN, description: 'A calendar date, YYYY-MM-DD, between 1900 and 2199', examples: ['2019-01-01'] })
 /** A timestamp with an offset; routes return Date objects, serialised as ISO 8601. */
 export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' })
 
-/** A name for people to read: trimmed, non-empty, no control characters. */
-export function Text (options: { maxLength: number, description?: string }) {
-  // Linear: one scan for control characters, then leading spaces and one character that is not a space.
-  // (The earlier ^[^c]*[^\\sc][^c]*$ backtracked quadratically on long text ending in a control character.)
-  return Type.String({ minLength: 1, pattern: '^(?=[^\\u0000-\\u001f\\u007f]*$)\\s*[^\\s\\u0000-\\u001f\\u007f]', ...options })
+/**
+ * Text for people to read: non-empty, not only spaces, no control characters, and no unpaired UTF-16
+ * surrogate (which UTF-8 cannot store: it would come back as U+FFFD, not as sent). Linear: one scan
+ * for forbidden characters, then leading spaces and one that is not a space. (The earlier
+ * ^[^c]*[^\\sc][^c]*$ backtracked quadratically on long text ending in a control character.)
+ */
+export const TEXT_PATTERN = '^(?=[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]*$)\\s*[^\\s\\u0000-\\u001f\\u007f]'
+/** Longer text that may span lines: tabs and newlines allowed; other control characters and unpaired surrogates not. */
+export const MULTILINE_PATTERN = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\ud800-\\udfff]*$'
+/** What each pattern means, for error messages a person can act on. */
+export const PATTERN_MESSAGES: Record<string, string> = {
+  [TEXT_PATTERN]: 'must be text with at least one character that is not a space, and no control characters (such as a NUL or a line break) or broken characters',
+  [MULTILINE_PATTERN]: 'must be text without control characters other than tabs and line breaks, and without broken characters',
+  [YEAR_PATTERN]: 'must be in the years 1900 to 2199'
 }
 
-/** Longer text that may span lines (tabs and newlines allowed; other control characters not). */
+export function Text (options: { maxLength: number, description?: string }) {
+  return Type.String({ minLength: 1, pattern: TEXT_PATTERN, ...options })
+}
+
 export function MultilineText (options: { maxLength: number, description?: string }) {
-  return Type.String({ pattern: '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$', ...options })
+  return Type.String({ pattern: MULTILINE_PATTERN, ...options })
 }
 
 export const ProblemSchema = Type.Object({

@@ -1,10 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { HEARING_ACTIONS, HEARING_STATUSES } from '../domain/hearings.js'
-import { IsoDate, MultilineText, Page, PageQuery, Text, Uuid } from './common.js'
+import { IsoDate, MultilineText, Page, PageQuery, Text, Uuid, YEAR_PATTERN } from './common.js'
 
 const OffsetDateTime = Type.String({
   format: 'date-time',
-  pattern: '^(19|20|21)[0-9]{2}-',
+  pattern: YEAR_PATTERN,
   description: 'ISO 8601 date-time with an offset or Z, e.g. 2026-12-10T08:00:00+07:00',
   examples: ['2026-12-10T08:00:00+07:00']
 })

@@ -60,6 +60,10 @@ function parseTimes (startsAt: string | undefined, endsAt: string | undefined, n
     throw new InvalidError('startsAt and endsAt go together: give both, as ISO 8601 date-times with an offset.')
   }
   const times = { startsAt: new Date(startsAt), endsAt: new Date(endsAt) }
+  for (const [name, value] of [['startsAt', startsAt], ['endsAt', endsAt]] as const) {
+    // The format admits a leap second (23:59:60), which no clock here can store.
+    if (Number.isNaN(times[name].getTime())) throw new InvalidError(`${name} (${value}) is not a time that can be stored; a leap second (:60) cannot be, use :59.`)
+  }
   if (!(times.endsAt > times.startsAt)) throw new UnprocessableError(`endsAt (${endsAt}) must be after startsAt (${startsAt}).`)
   const problem = timeBoundsProblem(times, now)
   if (problem) throw new UnprocessableError(problem)
