@@ -31,7 +31,7 @@ import changesPlugin from './plugins/changes.js'
 import coverageRoutes from './routes/coverage/index.js'
 import dashboardRoutes from './routes/dashboard/index.js'
 import cookie from '@fastify/cookie'
-import { sharedSchemas } from './schemas/common.js'
+import { ProblemRef, sharedSchemas } from './schemas/common.js'
 import { councilSchemas } from './schemas/councils.js'
 import { peopleSchemas } from './schemas/people.js'
 import { tokenSchemas } from './schemas/tokens.js'
@@ -176,6 +176,16 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     app.addSchema(schema)
   }
 
+  // What every route of a kind may answer, declared once so the OpenAPI document tells clients:
+  // a body can be too large (413) or of a type the API does not read (415); a token can be refused
+  // after too many failures from one address (429).
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { body?: unknown, security?: unknown[], response?: Record<string, unknown> } | undefined
+    if (!schema?.response) return
+    const add = (status: number) => { schema.response![status] ??= ProblemRef }
+    if (schema.body) { add(413); add(415) }
+    if (schema.security) add(429)
+  })
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })

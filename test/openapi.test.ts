@@ -28,3 +28,13 @@ t.test('the running app serves the same document at /openapi.json, and Swagger U
   t.equal(docs.statusCode, 200)
   t.match(docs.body, /swagger/i)
 })
+
+t.test('the document lists what any route of a kind may answer: 413 and 415 with a body, 429 with a token', async (t) => {
+  const document = JSON.parse(await readFile(openApiPath, 'utf8')) as { paths: Record<string, Record<string, { requestBody?: unknown, security?: unknown, responses: Record<string, unknown> }>> }
+  const operations = Object.values(document.paths).flatMap((path) => Object.values(path))
+  const withBody = operations.filter((op) => op.requestBody)
+  const withToken = operations.filter((op) => op.security)
+  t.ok(withBody.length > 10 && withToken.length > 20, 'there are such routes')
+  t.ok(withBody.every((op) => op.responses['413'] && op.responses['415']), 'every route with a body')
+  t.ok(withToken.every((op) => op.responses['429']), 'every route with a token')
+})

@@ -53,7 +53,7 @@ export const ProblemSchema = Type.Object({
   allowed: Type.Optional(Type.Array(Type.String()))
 }, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' })
 
-const ProblemRef = Type.Ref(ProblemSchema)
+export const ProblemRef = Type.Ref(ProblemSchema)
 
 /** Responses every route may give, as problem+json. */
 export function problems<const C extends number[]> (...codes: C) {
