@@ -1,4 +1,5 @@
 import t from 'tap'
+import postgres from 'postgres'
 import { once } from 'node:events'
 import type { FastifyInstance } from 'fastify'
 import { admin, build, call, onPostgres, seedHierarchy, tokenFor } from './helper.js'
@@ -272,4 +273,25 @@ t.test('a change gives a new ETag on the very next request through a second app 
   t.not(after.headers.etag, beforeTag)
   t.equal(parseFeed(after.body).events[0]!.summary, 'Tên mới')
   t.equal(after.headers.etag, (await first.app.inject({ method: 'GET', url: path })).headers.etag, 'and the same bytes as the first')
+})
+
+t.test('when the LISTEN connection comes back, caches revalidate: a change missed meanwhile is served on the next poll', { skip: onPostgres ? false : 'needs PostgreSQL (a LISTEN connection to lose): run with DATABASE_URL' }, async (t) => {
+  const { app, database } = await build(t, { config: { FEED_REVALIDATE_MS: '3600000' } })
+  const h = await seedHierarchy(app)
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15', 8) })
+  const path = `/feeds/councils/${h.wardA.id}.ics`
+  const before = await app.inject({ method: 'GET', url: path })
+  t.equal((await app.inject({ method: 'GET', url: path, headers: { 'if-none-match': String(before.headers.etag) } })).statusCode, 304, 'cached for an hour')
+
+  const server = postgres(database.url!, { max: 1, onnotice: () => {} })
+  t.teardown(() => server.end())
+  // A change whose announcement this process never hears (written without NOTIFY), then the LISTEN connection is lost.
+  await server`update hearings set title = 'Tên đổi khi mất kết nối', revision = revision + 1 where id = ${hearing.id}`
+  const revalidated = once(app.feeds.events, 'invalidated')
+  const killed = await server`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen%'`
+  t.equal(killed.length, 1, 'the LISTEN connection was terminated')
+  await revalidated
+  const after = await app.inject({ method: 'GET', url: path, headers: { 'if-none-match': String(before.headers.etag) } })
+  t.equal(after.statusCode, 200, 'the next poll after the reconnect serves the change')
+  t.equal(parseFeed(after.body).events[0]!.summary, 'Tên đổi khi mất kết nối')
 })

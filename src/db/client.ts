@@ -23,8 +23,12 @@ export interface Database {
   migrate(): Promise<void>
   /** Answers when the database answers a query; throws otherwise. */
   ping(): Promise<void>
-  /** Calls back on every NOTIFY on the channel, after the notifying transaction commits; returns unlisten. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
+  /**
+   * Calls back on every NOTIFY on the channel, after the notifying transaction commits; returns unlisten.
+   * `onListen` is called each time listening starts, also after a lost connection comes back (when
+   * notifications may have been missed).
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -69,8 +73,8 @@ export function createPostgres (url: string, max = 10): Database {
     url,
     migrate: () => migratePostgresUrl(url),
     async ping () { await db.execute(sql`select 1`) },
-    async listen (channel, onNotify) {
-      const { unlisten } = await client.listen(channel, onNotify)
+    async listen (channel, onNotify, onListen) {
+      const { unlisten } = await client.listen(channel, onNotify, onListen)
       return unlisten
     },
     async close () { await client.end({ timeout: 5 }) }
@@ -85,8 +89,10 @@ export function wrapPglite (client: PGlite, afterClose: () => void = () => {}): 
     engine: 'pglite',
     migrate: () => migratePgliteDb(db),
     async ping () { await db.execute(sql`select 1`) },
-    async listen (channel, onNotify) {
+    async listen (channel, onNotify, onListen) {
+      // One process, one connection, in the same process: it cannot be lost without the process.
       const unlisten = await client.listen(channel, onNotify)
+      onListen?.()
       return async () => { if (!client.closed) await unlisten() }
     },
     async close () {

@@ -44,7 +44,16 @@ export default fp(async (app) => {
     db: app.db, principal, now: app.now(), requestId: request.id, officeHours: app.officeHours, announce
   }))
   // This process's own NOTIFYs come back too; hearing a change twice only costs a revalidation.
-  const unlisten = await app.database.listen(CHANGES_CHANNEL, (payload) => changes.announce(parseChanges(payload)))
+  // When a lost LISTEN connection comes back, what was announced meanwhile is unknown: treat it as
+  // a change of everything, so caches ask the database again at once.
+  let listening = false
+  const unlisten = await app.database.listen(CHANGES_CHANNEL, (payload) => changes.announce(parseChanges(payload)), () => {
+    if (listening) {
+      app.log.warn('the change notifications connection came back; caches revalidate')
+      changes.announce([{ entity: '*', entityId: '', action: 'reconnect', councilId: null }])
+    }
+    listening = true
+  })
   app.addHook('onClose', async () => {
     try { await unlisten() } catch { /* the connection is already closed: nothing to stop */ }
   })
