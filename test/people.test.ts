@@ -73,7 +73,10 @@ t.test('people and memberships', async (t) => {
     const wardB = await tokenFor(app, 'secretariat', h.wardB.id)
     const person = await call(app, { method: 'POST', url: '/v1/people', headers: secretariat.headers, payload: { fullName: 'Cao Thị Yến', kind: 'official' } })
     t.equal((await call(app, { method: 'GET', url: `/v1/people/${person.body.id}`, headers: wardB.headers })).status, 404)
-    await call(app, { method: 'POST', url: `/v1/councils/${h.wardB.id}/members`, headers: wardB.headers, payload: { personId: person.body.id, role: 'delegate', startsOn: '2026-03-15' } })
+    const itself = await call(app, { method: 'POST', url: `/v1/councils/${h.wardB.id}/members`, headers: wardB.headers, payload: { personId: person.body.id, role: 'delegate', startsOn: '2026-03-15' } })
+    t.equal(itself.status, 422, 'ward B cannot make someone it may not see its member (that would take over their record)')
+    // An administrator, who sees everyone, records the membership.
+    t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardB.id}/members`, headers: admin, payload: { personId: person.body.id, role: 'delegate', startsOn: '2026-03-15' } })).status, 201)
     t.equal((await call(app, { method: 'GET', url: `/v1/people/${person.body.id}`, headers: wardB.headers })).status, 200)
     const filtered = await call(app, { method: 'GET', url: `/v1/people?councilId=${h.wardB.id}`, headers: wardB.headers })
     t.ok(filtered.body.items.some((p: { id: string }) => p.id === person.body.id))

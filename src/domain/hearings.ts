@@ -44,12 +44,11 @@ export function timeBoundsProblem (times: { startsAt: Date, endsAt: Date }, now:
 }
 
 /**
- * The 409 text for an explainer who is busy then. The other hearing is named only when it belongs
- * to the council being written to: another council's hearing may be restricted, and even its
- * title is not this caller's to read.
+ * The 409 text for an explainer who is busy then. The other hearing is named only when the caller
+ * may see it: another council's restricted hearing is not this caller's to read, not even its title.
  */
-export function explainerConflictMessage (conflict: { fullName: string, title: string, id: string, councilId: string }, councilId: string): string {
-  return conflict.councilId === councilId
+export function explainerConflictMessage (conflict: { fullName: string, title: string, id: string }, visible: boolean): string {
+  return visible
     ? `${conflict.fullName} already explains at another hearing at that time: "${conflict.title}" (${conflict.id}).`
     : `${conflict.fullName} already explains at another council's hearing at that time; choose another time or another explainer.`
 }

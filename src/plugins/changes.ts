@@ -23,7 +23,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     changes: Changes
     /** The context a service writes in, for this request: the app's clock, the caller, the request id. */
-    writeContext(request: FastifyRequest, principal: Principal): WriteContext & { officeHours: OfficeHours }
+    writeContext(request: FastifyRequest, principal: Principal): WriteContext & { principal: Principal, officeHours: OfficeHours }
   }
 }
 

@@ -25,6 +25,12 @@ export async function canSeeHearing (db: Db, principal: Principal | undefined, h
   return { visible: inScope || (hearing.visibility === 'public' && hearing.status !== 'draft'), inScope }
 }
 
+/** Whether the caller may see the hearing with this id (a conflict may name it only then). */
+export async function canSeeHearingId (db: Db, principal: Principal, id: string): Promise<boolean> {
+  const hearing = await findHearing(db, id)
+  return hearing !== undefined && (await canSeeHearing(db, principal, hearing)).visible
+}
+
 /** The hearing if the caller may see it; otherwise a 404, so restricted hearings do not leak. */
 export async function visibleHearing (db: Db, principal: Principal | undefined, id: string) {
   const hearing = await findHearing(db, id)

@@ -6,7 +6,9 @@ import {
   explainerIds, findCouncilConflict, findExplainerConflict, insertHearing, lockHearing, recordTransition,
   syncParticipantTimes, updateHearingRow, type Hearing, type NewHearing
 } from '../db/queries/hearings.js'
+import type { Principal } from '../domain/access.js'
 import type { OfficeHours, ScheduleWarning } from '../domain/calendar.js'
+import { canSeeHearingId } from '../policy/index.js'
 import {
   ConflictError, InvalidError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnprocessableError, withDetails
 } from '../domain/errors.js'
@@ -18,13 +20,15 @@ import { warningsFor } from './calendar.js'
 import { write, type Writer, type WriteContext } from './write.js'
 
 export interface HearingContext extends WriteContext {
+  /** Who writes, in full: a conflict names another hearing only if this caller may see it. */
+  principal: Principal
   officeHours: OfficeHours
 }
 
 interface Attempt { councilId: string, hearingId?: string, startsAt: Date, endsAt: Date }
 
 /** A 409 that names the hearing in the way: the council's own, or one of an explainer's. */
-async function conflictError (db: Db, attempt: Attempt, explainers: string[]) {
+async function conflictError (db: Db, principal: Principal, attempt: Attempt, explainers: string[]) {
   const council = await findCouncilConflict(db, attempt.councilId, attempt.startsAt, attempt.endsAt, attempt.hearingId)
   if (council) {
     return withDetails(new ConflictError(`The council already has a hearing at that time: "${council.title}" (${council.id}). Choose another time.`),
@@ -32,9 +36,9 @@ async function conflictError (db: Db, attempt: Attempt, explainers: string[]) {
   }
   const explainer = await findExplainerConflict(db, explainers, attempt.startsAt, attempt.endsAt, attempt.hearingId)
   if (explainer) {
-    const own = explainer.councilId === attempt.councilId
-    return withDetails(new ConflictError(explainerConflictMessage(explainer, attempt.councilId)),
-      { ...(own ? { conflictingHearingId: explainer.id } : {}), personId: explainer.personId })
+    const visible = await canSeeHearingId(db, principal, explainer.id)
+    return withDetails(new ConflictError(explainerConflictMessage(explainer, visible)),
+      { ...(visible ? { conflictingHearingId: explainer.id } : {}), personId: explainer.personId })
   }
   return undefined
 }
@@ -50,7 +54,7 @@ async function occupying<T> (ctx: HearingContext, attempt: () => Attempt | undef
     const tried = attempt()
     if (!tried || !isExclusionViolation(error)) throw error
     const explainers = tried.hearingId ? await explainerIds(ctx.db, tried.hearingId) : []
-    throw (await conflictError(ctx.db, tried, explainers)) ?? new ConflictError('That time conflicts with another hearing; choose another time.')
+    throw (await conflictError(ctx.db, ctx.principal, tried, explainers)) ?? new ConflictError('That time conflicts with another hearing; choose another time.')
   }
 }
 
@@ -88,8 +92,8 @@ async function checkSchedule (ctx: HearingContext, tx: Db, council: Council, sta
   return warnings
 }
 
-async function precheck (tx: Db, attempt: Attempt, explainers: string[]) {
-  const conflict = await conflictError(tx, attempt, explainers)
+async function precheck (tx: Db, principal: Principal, attempt: Attempt, explainers: string[]) {
+  const conflict = await conflictError(tx, principal, attempt, explainers)
   if (conflict) throw conflict
 }
 
@@ -145,7 +149,7 @@ export async function createHearing (ctx: HearingContext, input: CreateHearing &
     if (times) {
       if (status === 'scheduled') warnings = await checkSchedule(ctx, tx, council, times.startsAt, times.endsAt)
       else checkCouncilExists(council, times.startsAt)
-      if (blocksCalendar(status)) await precheck(tx, { councilId: council.id, ...times }, [])
+      if (blocksCalendar(status)) await precheck(tx, ctx.principal, { councilId: council.id, ...times }, [])
     }
     const hearing = await insertHearing(tx, {
       ...(input.id ? { id: input.id } : {}),
@@ -215,7 +219,7 @@ export async function updateHearing (
         action = 'reschedule'
         attempt = { councilId: before.councilId, hearingId: before.id, ...times }
         warnings = await checkSchedule(ctx, tx, council, times.startsAt, times.endsAt)
-        await precheck(tx, attempt, await explainerIds(tx, before.id))
+        await precheck(tx, ctx.principal, attempt, await explainerIds(tx, before.id))
       } else {
         checkCouncilExists(council, times.startsAt)
       }
@@ -260,7 +264,7 @@ export async function applyAction (
       const council = (await findCouncil(tx, before.councilId))!
       attempt = { councilId: before.councilId, hearingId: before.id, ...times }
       warnings = await checkSchedule(ctx, tx, council, times.startsAt, times.endsAt)
-      await precheck(tx, attempt, await explainerIds(tx, before.id))
+      await precheck(tx, ctx.principal, attempt, await explainerIds(tx, before.id))
       changes = { ...changes, ...times }
     } else if (action === 'postpone') {
       changes = { ...changes, startsAt: null, endsAt: null }

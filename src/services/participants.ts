@@ -8,6 +8,8 @@ import { ConflictError, InvalidError, NotFoundError, withDetails } from '../doma
 import { blocksCalendar, explainerConflictMessage } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import { write, type WriteContext } from './write.js'
+import type { Principal } from '../domain/access.js'
+import { canSeeHearingId } from '../policy/index.js'
 
 async function lockOpenHearing (tx: Db, hearingId: string): Promise<Hearing> {
   const hearing = await lockHearing(tx, hearingId)
@@ -17,7 +19,7 @@ async function lockOpenHearing (tx: Db, hearingId: string): Promise<Hearing> {
 }
 
 /** Invites a person; returns the invitation link's secret once. An explainer may not be double-booked. */
-export async function addParticipant (ctx: WriteContext, hearingId: string, input: { personId: string, role: 'explainer' | 'attendee' | 'guest' }) {
+export async function addParticipant (ctx: WriteContext & { principal: Principal }, hearingId: string, input: { personId: string, role: 'explainer' | 'attendee' | 'guest' }) {
   const secret = generateSecret()
   try {
     return await write(ctx, async ({ tx, now, record }) => {
@@ -26,8 +28,8 @@ export async function addParticipant (ctx: WriteContext, hearingId: string, inpu
       if (blocking) {
         const conflict = await findExplainerConflict(tx, [input.personId], hearing.startsAt!, hearing.endsAt!, hearing.id)
         if (conflict) {
-          throw withDetails(new ConflictError(explainerConflictMessage(conflict, hearing.councilId)),
-            conflict.councilId === hearing.councilId ? { conflictingHearingId: conflict.id } : {})
+          const visible = await canSeeHearingId(tx, ctx.principal, conflict.id)
+          throw withDetails(new ConflictError(explainerConflictMessage(conflict, visible)), visible ? { conflictingHearingId: conflict.id } : {})
         }
       }
       const id = await insertParticipant(tx, {
