@@ -141,7 +141,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
         : error.message)
     },
     bodyLimit: config.BODY_LIMIT,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: config.TRUST_PROXY ?? false,
     pluginTimeout: 60_000,
     requestIdHeader: false,
     // Unique across processes and restarts, and cheap: a random prefix per process and a counter.

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from '@sinclair/typebox'
 import { parseOfficeHours } from './domain/calendar.js'
@@ -20,7 +21,7 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  TRUST_PROXY: Type.Optional(Type.String({ maxLength: 2000, description: 'The reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDR ranges (or loopback, linklocal, uniquelocal); unset or false: none' })),
   FEED_REVALIDATE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 1000 }),
   FEED_REFRESH_MINUTES: Type.Integer({ minimum: 5, maximum: 10_080, default: 60 }),
   FEED_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
@@ -42,6 +43,26 @@ export function publicBaseUrl (config: Pick<Config, 'PUBLIC_BASE_URL' | 'HOST'>,
   return `http://${host}:${port}`
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+/**
+ * TRUST_PROXY as the list of proxies to believe. `true` (believe anyone's X-Forwarded-For) is refused:
+ * a client could then pick its address, get past the failure limit and get others blocked.
+ */
+function trustedProxies (value: string | undefined): string | undefined {
+  if (value === undefined || value === 'false') return undefined
+  if (value === 'true') throw new Error('TRUST_PROXY=true would believe any client\'s X-Forwarded-For: list your proxies\' addresses instead, e.g. TRUST_PROXY=127.0.0.1 or 10.0.0.0/8')
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean)
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/')
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address!) === 6 ? 128 : 32))
+    if (!PROXY_NAMES.includes(entry) && (rest.length > 0 || isIP(address!) === 0 || !validBits)) {
+      throw new Error(`TRUST_PROXY: "${entry}" is not an IP address, a CIDR range or one of ${PROXY_NAMES.join(', ')}`)
+    }
+  }
+  return entries.length > 0 ? entries.join(',') : undefined
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
@@ -57,6 +78,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     } catch (error) {
       throw new Error(`OFFICE_HOURS ${(error as Error).message}`)
     }
+    config.TRUST_PROXY = trustedProxies(config.TRUST_PROXY)
     return Object.fromEntries(
       Object.keys(ConfigSchema.properties).filter((key) => key in config).map((key) => [key, config[key as keyof Config]])
     ) as Config

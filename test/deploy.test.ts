@@ -76,7 +76,7 @@ t.test('what the HTTP parser or the router refuses is problem+json too', async (
 })
 
 t.test('the content security policy asks browsers to upgrade to https only when the service is reached over https', async (t) => {
-  const { app } = await build(t, { config: { TRUST_PROXY: 'true' } })
+  const { app } = await build(t, { config: { TRUST_PROXY: '127.0.0.1' } })
   const plain = await app.inject({ url: '/dashboard/coverage?councilId=00000000-0000-4000-8000-000000000000' })
   t.notMatch(String(plain.headers['content-security-policy']), /upgrade-insecure-requests/)
   t.match(String(plain.headers['content-security-policy']), /default-src 'self'/, 'the strict policy is kept')

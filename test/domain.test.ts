@@ -64,7 +64,7 @@ t.test('failed-authentication limiter', async (t) => {
   t.equal(limiter.retryAfter('a'), 30)
   limiter.fail('b')
   limiter.fail('c')
-  t.equal(limiter.retryAfter('a'), 0, 'the oldest client is forgotten when the table is full')
+  t.equal(limiter.retryAfter('a'), 30, 'a full table forgets a client that is not blocked, never a blocked one')
   now = 200_000
   t.equal(limiter.retryAfter('b'), 0, 'windows expire')
   limiter.fail('b')
@@ -90,10 +90,14 @@ t.test('data directory lock', async (t) => {
 })
 
 t.test('configuration', async (t) => {
-  const config = loadConfig({ PORT: '8080', DATABASE_URL: '', ADMIN_TOKEN: 'x'.repeat(32), TRUST_PROXY: 'true', HOME: '/root' })
+  const config = loadConfig({ PORT: '8080', DATABASE_URL: '', ADMIN_TOKEN: 'x'.repeat(32), TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', HOME: '/root' })
   t.equal(config.PORT, 8080)
   t.equal(config.DATABASE_URL, undefined, 'an empty variable is unset')
-  t.equal(config.TRUST_PROXY, true)
+  t.equal(config.TRUST_PROXY, '127.0.0.1,10.0.0.0/8', 'the proxies to believe')
+  t.equal(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY, undefined, 'false: none')
+  t.throws(() => loadConfig({ TRUST_PROXY: 'true' }), { message: /TRUST_PROXY=true would believe any client/ })
+  t.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' }), { message: /TRUST_PROXY/ })
+  t.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example' }), { message: /TRUST_PROXY/ })
   t.equal(config.DATA_DIR, './data')
   t.notOk('HOME' in config, 'only known settings')
   t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'giaitrinh.vn' }), { message: /PUBLIC_BASE_URL/ })

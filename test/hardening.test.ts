@@ -1,5 +1,7 @@
 import t from 'tap'
-import { ADMIN_TOKEN, admin, build, call, seedHierarchy, tokenFor } from './helper.js'
+import { ADMIN_TOKEN, admin, build, call, onPostgres, seedHierarchy, tokenFor } from './helper.js'
+import { AuthFailureLimiter } from '../src/domain/auth-failures.js'
+import { createPostgres } from '../src/db/client.js'
 import { createHearing, createPerson, slotAt } from './hearings-helper.js'
 
 // Regression tests for findings of the outside attack (issue "Hold under attack and faults"), items 1–5.
@@ -146,4 +148,61 @@ t.test('text is stored exactly as sent or refused: an unpaired surrogate and a l
   const leap = await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: h.wardA.id, title: 'Phiên', status: 'scheduled', startsAt: '2026-12-31T23:59:60Z', endsAt: '2027-01-01T02:00:00Z' } })
   t.equal(leap.status, 400)
   t.match(leap.body.detail, /leap second/, 'not "endsAt must be after startsAt"')
+})
+
+t.test('a valid calendar or invitation link is served although dead links failed from the same address', async (t) => {
+  const { app } = await build(t, { config: { AUTH_FAILURES_PER_MINUTE: '3' } })
+  const h = await seedHierarchy(app)
+  const person = await createPerson(app, h.wardA.id, 'Vũ Thị Hoa')
+  const link = await call(app, { method: 'POST', url: `/v1/people/${person.id}/feed-link`, headers: admin })
+  const valid = new URL(link.body.url as string).pathname
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-16') })
+  const invited = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  const dead = (i: number) => `/feeds/people/gt_${String(i).padStart(43, 'x')}.ics`
+  const statuses = []
+  for (let i = 0; i < 5; i++) statuses.push((await app.inject({ url: dead(i) })).statusCode)
+  t.same(statuses, [404, 404, 404, 429, 429], 'dead links from one address are limited')
+  t.equal((await app.inject({ url: valid })).statusCode, 200, 'the valid link still works from that address (a calendar service polls many links from one)')
+  t.equal((await app.inject({ url: `/v1/invitations/${invited.body.invitationToken as string}` })).statusCode, 200, 'so does an invitation link')
+  t.equal((await call(app, { method: 'POST', url: `/v1/invitations/${invited.body.invitationToken as string}/response`, payload: { response: 'accepted' } })).status, 200, 'and its answer')
+  t.equal((await app.inject({ url: '/v1/invitations/gt_dead' })).statusCode, 429, 'while dead ones stay refused')
+})
+
+t.test('TRUST_PROXY names the proxies to believe: anyone else\'s X-Forwarded-For is ignored', async (t) => {
+  const guess = (app: Awaited<ReturnType<typeof build>>['app'], forwardedFor: string) =>
+    app.inject({ url: '/v1/people', headers: { authorization: 'Bearer gt_wrong', 'x-forwarded-for': forwardedFor } })
+  const untrusted = (await build(t, { config: { AUTH_FAILURES_PER_MINUTE: '3', TRUST_PROXY: '10.9.9.9' } })).app
+  const statuses = []
+  for (let i = 0; i < 5; i++) statuses.push((await guess(untrusted, `198.51.100.${i}`)).statusCode)
+  t.same(statuses, [401, 401, 401, 429, 429], 'a fresh X-Forwarded-For per guess does not get past the limit')
+
+  const behindProxy = (await build(t, { config: { AUTH_FAILURES_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' } })).app
+  const client = []
+  for (let i = 0; i < 4; i++) client.push((await guess(behindProxy, '198.51.100.7')).statusCode)
+  t.same(client, [401, 401, 401, 429], 'behind the named proxy, the client\'s own address is limited')
+  t.equal((await guess(behindProxy, '198.51.100.8')).statusCode, 401, 'and another client behind the same proxy is not')
+})
+
+t.test('a flood of other addresses cannot make the limiter forget a blocked one', async (t) => {
+  let now = 0
+  const limiter = new AuthFailureLimiter(3, () => now, 60_000, 5)
+  for (let i = 0; i < 3; i++) limiter.fail('blocked')
+  t.ok(limiter.retryAfter('blocked') > 0)
+  for (let i = 0; i < 10_000; i++) limiter.fail(`other-${i}`)
+  t.ok(limiter.retryAfter('blocked') > 0, 'still blocked after 10,000 other addresses failed once')
+  now = 61_000
+  t.equal(limiter.retryAfter('blocked'), 0, 'until its minute is over')
+})
+
+t.test('replicas on PostgreSQL share the failure count', { skip: onPostgres ? false : 'needs PostgreSQL (two instances on one database): run with DATABASE_URL' }, async (t) => {
+  const first = await build(t, { config: { AUTH_FAILURES_PER_MINUTE: '4' } })
+  const secondDatabase = createPostgres(first.database.url!, 2)
+  t.teardown(() => secondDatabase.close())
+  const second = await build(t, { config: { AUTH_FAILURES_PER_MINUTE: '4' }, database: secondDatabase })
+  const guess = (app: typeof first.app) => app.inject({ url: '/v1/people', headers: { authorization: 'Bearer gt_wrong' } })
+  t.same([(await guess(first.app)).statusCode, (await guess(first.app)).statusCode], [401, 401])
+  t.same([(await guess(second.app)).statusCode, (await guess(second.app)).statusCode], [401, 401], 'four failures, two on each replica')
+  t.equal((await guess(second.app)).statusCode, 429, 'the second, whose own two failures brought the total to 4, is blocked')
+  t.equal((await guess(first.app)).statusCode, 401, 'the first, which alone counted 2, learns it with its next failure')
+  t.equal((await guess(first.app)).statusCode, 429, 'and is blocked too')
 })

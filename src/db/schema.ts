@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  pgTable, pgEnum, uuid, text, date, timestamp, jsonb, bigserial, index, uniqueIndex, check, foreignKey, boolean, integer, unique, numeric
+  pgTable, pgEnum, uuid, text, date, timestamp, jsonb, bigserial, index, uniqueIndex, check, foreignKey, boolean, integer, unique, numeric, primaryKey
 } from 'drizzle-orm/pg-core'
 
 export const councilLevel = pgEnum('council_level', ['province', 'city', 'district', 'ward', 'commune', 'special_zone'])
@@ -213,6 +213,16 @@ export const calendarDays = pgTable('calendar_days', {
   name: text('name').notNull(),
   ...timestamps
 })
+
+/**
+ * Failed authentications per client address and minute, shared by every replica on PostgreSQL, so
+ * that spreading guesses over replicas gains nothing. Rows older than a few minutes are pruned.
+ */
+export const authFailures = pgTable('auth_failures', {
+  address: text('address').notNull(),
+  windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull(),
+  failures: integer('failures').notNull()
+}, (table) => [primaryKey({ columns: [table.address, table.windowStart] })])
 
 /**
  * Secret links to a person's private calendar feed. Only the hash is kept. Rotation gives the old

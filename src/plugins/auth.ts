@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, RequestPayload } from 'fastify'
 import createError from '@fastify/error'
 import { findLiveToken } from '../db/queries/tokens.js'
+import { countAuthFailure, pruneAuthFailures } from '../db/queries/auth-failures.js'
 import { councilAncestry } from '../db/queries/councils.js'
 import { canReadPrivate, canWrite, type Principal } from '../domain/access.js'
 import { AuthFailureLimiter } from '../domain/auth-failures.js'
@@ -30,10 +31,14 @@ declare module 'fastify' {
     requireWrite(request: FastifyRequest, councilId: string): Promise<Principal>
     requireAdmin(request: FastifyRequest): Principal
     /**
-     * For secrets in URLs (invitation links, feeds): throws 429 while the client is blocked,
-     * and counts a miss against it. Call with found=false when the secret matched nothing.
+     * For secrets in URLs (invitation links, feeds), after looking the secret up. A secret that
+     * matched is always served: other links failing from the same address (a calendar service's
+     * shared address) never refuse a valid one. A miss is a 429 while the client is blocked, and is
+     * otherwise counted against it (the caller then answers 404).
      */
-    guardSecret(request: FastifyRequest, found: boolean): void
+    guardSecret(request: FastifyRequest, found: boolean): Promise<void>
+    /** 429 while the client is blocked (before checking a secret typed by a person: the dashboard's sign-in). */
+    refuseBlocked(request: FastifyRequest): void
     /** The principal of a bearer secret, or undefined (the dashboard's sign-in). */
     principalOf(secret: string): Promise<Principal | undefined>
     /** The onRequest hook that resolves "Authorization: Bearer" (or the dashboard's cookie) to request.principal. */
@@ -55,6 +60,20 @@ export interface AuthPluginOptions {
 export default fp<AuthPluginOptions>(async (app, options) => {
   const limiter = new AuthFailureLimiter(options.failuresPerMinute, () => options.now().getTime())
   app.decorateRequest('principal', undefined)
+  const shared = app.database.engine === 'postgres'
+  let prunedMinute = 0
+
+  /** Counts a failure here and, on PostgreSQL, with every replica: spreading guesses over replicas gains nothing. */
+  async function recordFailure (client: string): Promise<void> {
+    limiter.fail(client)
+    if (!shared) return
+    const minute = Math.floor(options.now().getTime() / 60_000)
+    limiter.observe(client, await countAuthFailure(app.db, client, new Date(minute * 60_000)))
+    if (minute !== prunedMinute) {
+      prunedMinute = minute
+      await pruneAuthFailures(app.db, new Date((minute - 5) * 60_000))
+    }
+  }
 
   // Added as onRequest hook by the contexts that need a caller (the API, the dashboard); calendar
   // feeds, polled by thousands of apps, do without it. Callback style: no promise without a token.
@@ -64,23 +83,23 @@ export default fp<AuthPluginOptions>(async (app, options) => {
       // The dashboard's pages carry the token in an HttpOnly cookie instead; a stale one just signs out.
       const session = request.url.startsWith('/dashboard/') ? request.cookies?.[SESSION_COOKIE] : undefined
       if (!session || limiter.retryAfter(request.ip) > 0) return done()
-      authenticate(`Bearer ${session}`).then((principal) => {
+      authenticate(`Bearer ${session}`).then(async (principal) => {
         if (principal) request.principal = principal
-        else limiter.fail(request.ip)
+        else await recordFailure(request.ip)
         done()
-      }, done)
+      }).catch(done)
       return
     }
     const blockedFor = limiter.retryAfter(request.ip)
     if (blockedFor > 0) return done(new TooManyFailuresError(blockedFor))
-    authenticate(header).then((principal) => {
+    authenticate(header).then(async (principal) => {
       if (!principal) {
-        limiter.fail(request.ip)
+        await recordFailure(request.ip)
         return done(new UnauthorizedError('The bearer token is not valid: it is unknown, revoked or expired. Ask an administrator for a new one.'))
       }
       request.principal = principal
       done()
-    }, done)
+    }).catch(done)
   })
 
   async function authenticate (header: string): Promise<Principal | undefined> {
@@ -126,10 +145,15 @@ export default fp<AuthPluginOptions>(async (app, options) => {
     return ancestry
   }
 
-  app.decorate('guardSecret', (request: FastifyRequest, found: boolean) => {
+  const refuseBlocked = (request: FastifyRequest) => {
     const blockedFor = limiter.retryAfter(request.ip)
     if (blockedFor > 0) throw new TooManyFailuresError(blockedFor)
-    if (!found) limiter.fail(request.ip)
+  }
+  app.decorate('refuseBlocked', refuseBlocked)
+  app.decorate('guardSecret', async (request: FastifyRequest, found: boolean) => {
+    if (found) return
+    refuseBlocked(request)
+    await recordFailure(request.ip)
   })
   app.decorate('principalOf', (secret: string) => authenticate(`Bearer ${secret}`))
   app.decorate('requirePrincipal', requirePrincipal)

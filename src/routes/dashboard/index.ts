@@ -64,9 +64,9 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), next: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })
     }
   }, async (request, reply) => {
-    app.guardSecret(request, true)
+    app.refuseBlocked(request)
     const principal = await app.principalOf(request.body.token.trim())
-    app.guardSecret(request, Boolean(principal))
+    await app.guardSecret(request, Boolean(principal))
     if (!principal) {
       return reply.code(401).type('text/html; charset=utf-8').send(signInPage('vi', safeNext(request.body.next), true))
     }

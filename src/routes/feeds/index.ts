@@ -92,7 +92,6 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 404, 429) }
     }
   }, async (request, reply) => {
-    app.guardSecret(request, true)
     const secretHash = hashSecret(request.params.token)
     const { key, window: span } = window(request.query, ZONE)
     const cacheKey = `person:${secretHash}:${key}:${request.query.lang ?? ''}`
@@ -115,7 +114,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       })
     } catch (error) {
-      if ((error as { code?: string }).code === 'GT_NOT_FOUND') app.guardSecret(request, false)
+      if ((error as { code?: string }).code === 'GT_NOT_FOUND') await app.guardSecret(request, false)
       throw error
     }
     app.feedPolls.remember(request.url, cacheKey, 'private')

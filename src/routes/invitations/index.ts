@@ -44,7 +44,7 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const found = await invitation(request.params.token)
-    app.guardSecret(request, Boolean(found))
+    await app.guardSecret(request, Boolean(found))
     if (!found) throw notFound()
     reply.header('cache-control', 'private, no-store')
     return found
@@ -59,9 +59,8 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: InvitationSchema, ...problems(400, 404, 409, 429) }
     }
   }, async (request, reply) => {
-    app.guardSecret(request, true)
     const answered = await answerInvitation({ db: app.db, now: app.now(), requestId: request.id, announce: (changes) => app.changes.announce(changes) }, request.params.token, request.body)
-    app.guardSecret(request, Boolean(answered))
+    await app.guardSecret(request, Boolean(answered))
     if (!answered) throw notFound()
     reply.header('cache-control', 'private, no-store')
     return (await invitation(request.params.token))!
