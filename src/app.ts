@@ -28,10 +28,11 @@ import feedTokenRoutes from './routes/feeds/tokens.js'
 import hearingCalendarRoutes from './routes/feeds/hearing.js'
 import feedsPlugin from './plugins/feeds.js'
 import changesPlugin from './plugins/changes.js'
+import idempotencyPlugin from './plugins/idempotency.js'
 import coverageRoutes from './routes/coverage/index.js'
 import dashboardRoutes from './routes/dashboard/index.js'
 import cookie from '@fastify/cookie'
-import { ProblemRef, sharedSchemas } from './schemas/common.js'
+import { IdempotencyKeyHeader, ProblemRef, sharedSchemas } from './schemas/common.js'
 import { councilSchemas } from './schemas/councils.js'
 import { peopleSchemas } from './schemas/people.js'
 import { tokenSchemas } from './schemas/tokens.js'
@@ -185,6 +186,13 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     const add = (status: number) => { schema.response![status] ??= ProblemRef }
     if (schema.body) { add(413); add(415) }
     if (schema.security) add(429)
+    if (route.method === 'POST' && schema.security) {
+      add(409)
+      add(503)
+      const headers = (schema as { headers?: { type?: string, properties?: Record<string, unknown> } }).headers ??= { type: 'object', properties: {} }
+      headers.properties ??= {}
+      headers.properties['idempotency-key'] ??= IdempotencyKeyHeader
+    }
   })
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
@@ -215,6 +223,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(cookie)
     api.addHook('onRequest', app.authenticateRequest)
     api.addHook('preParsing', app.refuseAnonymousWrite)
+    await api.register(idempotencyPlugin)
     await api.register(openapiPages)
     await api.register(healthRoutes)
     await api.register(councilRoutes, { prefix: '/v1/councils' })

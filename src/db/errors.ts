@@ -11,3 +11,20 @@ export function databaseCode (error: unknown): string | undefined {
 export function isExclusionViolation (error: unknown): boolean {
   return databaseCode(error) === '23P01'
 }
+
+/** Driver and socket codes (postgres.js, Node) of a connection that is gone or cannot be made. */
+const CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'])
+
+/**
+ * The database could not be reached or dropped the connection (SQLSTATE class 08, or 57P01–57P03:
+ * shut down, crashed, starting): the request may succeed if sent again, so it is a 503, not a 500.
+ */
+export function isDatabaseUnavailable (error: unknown): boolean {
+  const code = databaseCode(error)
+  if (code && (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code))) return true
+  for (let current = error as { code?: unknown, cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
+    if (typeof current.code === 'string' && CONNECTION_CODES.has(current.code)) return true
+    current = current.cause as typeof current
+  }
+  return false
+}

@@ -215,6 +215,25 @@ export const calendarDays = pgTable('calendar_days', {
 })
 
 /**
+ * Writes sent with an Idempotency-Key: the key is stored in the write's own transaction, so a retry
+ * of a write that committed (its answer lost with the connection) is recognised and not applied
+ * twice. The answer is kept once sent, to be replayed as it was.
+ */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  /** Whose key: the token's id, or the principal's label (ADMIN_TOKEN). */
+  scope: text('scope').notNull(),
+  key: text('key').notNull(),
+  /** SHA-256 of method, URL and body: the same key with another request is refused. */
+  requestHash: text('request_hash').notNull(),
+  entity: text('entity'),
+  entityId: text('entity_id'),
+  status: integer('status'),
+  response: text('response'),
+  headers: jsonb('headers').$type<Record<string, string>>(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull()
+}, (table) => [primaryKey({ columns: [table.scope, table.key] })])
+
+/**
  * Failed authentications per client address and minute, shared by every replica on PostgreSQL, so
  * that spreading guesses over replicas gains nothing. Rows older than a few minutes are pruned.
  */

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
-import { databaseCode } from '../db/errors.js'
+import { databaseCode, isDatabaseUnavailable } from '../db/errors.js'
 import { PATTERN_MESSAGES } from '../schemas/common.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
@@ -64,6 +64,12 @@ export default fp(async (app) => {
       status = 400
       errors = fieldErrors(error)
       detail = `The request is not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`
+    } else if (isDatabaseUnavailable(error)) {
+      status = 503
+      reply.header('retry-after', '5')
+      request.log.warn({ err: error }, 'database unavailable')
+      detail = 'The database cannot be reached just now; send the request again in a few seconds. ' +
+        'To retry a write safely, send it with the same Idempotency-Key header: it is then applied once.'
     } else if (pgCode && DATABASE_PROBLEMS[pgCode]) {
       const known = DATABASE_PROBLEMS[pgCode]
       status = known.status

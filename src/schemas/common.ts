@@ -60,6 +60,12 @@ export function problems<const C extends number[]> (...codes: C) {
   return Object.fromEntries(codes.map((code) => [code, ProblemRef])) as Record<C[number], typeof ProblemRef>
 }
 
+/** On every POST with a token: a retry with the same key is applied once (see plugins/idempotency.ts). */
+export const IdempotencyKeyHeader = Type.String({
+  pattern: '^[\\x21-\\x7e]{1,200}$',
+  description: 'A key of your choosing (e.g. a UUID) to retry this write safely: the same key with the same request is applied once, and its answer replayed'
+})
+
 /** OpenAPI security of routes that need a bearer token. */
 export const secured = [{ bearer: [] as string[] }]
 

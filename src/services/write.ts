@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { insertAuditRow } from '../db/queries/audit.js'
+import { insertIdempotencyKey } from '../db/queries/idempotency.js'
+import { databaseCode } from '../db/errors.js'
+import { ConflictError } from '../domain/errors.js'
 import type { Principal } from '../domain/access.js'
 
 /** Every committed write is announced on this channel: caches (calendar feeds) of every replica listen to it. */
@@ -24,6 +27,8 @@ export interface WriteContext {
   requestId?: string | undefined
   /** Called after commit with what the write changed (this process's caches); other replicas hear NOTIFY. */
   announce?: ((changes: Change[]) => void) | undefined
+  /** The client's Idempotency-Key: stored with the write, so that a retry is not applied twice. */
+  idempotency?: { scope: string, key: string, requestHash: string } | undefined
 }
 
 export interface AuditedChange extends Change {
@@ -56,6 +61,15 @@ export async function write<T> (ctx: WriteContext, work: (writer: Writer) => Pro
       }
     }
     const value = await work(writer)
+    if (ctx.idempotency) {
+      const [first] = changes
+      try {
+        await insertIdempotencyKey(tx, { ...ctx.idempotency, entity: first?.entity ?? null, entityId: first?.entityId ?? null, createdAt: ctx.now })
+      } catch (error) {
+        if (databaseCode(error) !== '23505') throw error
+        throw new ConflictError(`A request with Idempotency-Key "${ctx.idempotency.key}" was applied at the same moment; read the result instead of sending it again.`)
+      }
+    }
     if (changes.length > 0) {
       const payload = JSON.stringify(changes.map(({ entity, entityId, councilId }) => ({ entity, entityId, councilId }))).slice(0, 7900)
       await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${payload})`)

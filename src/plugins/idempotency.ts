@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto'
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { findIdempotencyKey, pruneIdempotencyKeys, storeIdempotentResponse } from '../db/queries/idempotency.js'
+import { ConflictError, InvalidError, UnprocessableError, withDetails } from '../domain/errors.js'
+import type { WriteContext } from '../services/write.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The Idempotency-Key of this write, when the client sent one and it is new. */
+    idempotency: WriteContext['idempotency']
+  }
+}
+
+const KEY = /^[\x21-\x7e]{1,200}$/
+/** How long a key is remembered: a client retries within minutes; a day leaves room for a long outage. */
+const KEPT_MS = 24 * 3_600_000
+const REPLAYED_HEADERS = ['location', 'etag', 'cache-control', 'content-type']
+
+/**
+ * Idempotency-Key on POST (the IETF httpapi draft): a client that did not get an answer (a dropped
+ * connection, a 503) sends the same request with the same key, and the write is applied once. The
+ * key is stored in the write's transaction (services/write.ts); here the retry is recognised and
+ * answered with the first answer, or, when that answer was lost too, with a 409 naming the result.
+ */
+export default fp(async (app) => {
+  app.decorateRequest('idempotency', undefined)
+  let prunedHour = 0
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = request.headers['idempotency-key']
+    if (request.method !== 'POST' || key === undefined || !request.principal) return
+    if (typeof key !== 'string' || !KEY.test(key)) {
+      throw new InvalidError('Idempotency-Key must be 1 to 200 printable ASCII characters, e.g. a UUID.')
+    }
+    const scope = request.principal.tokenId ?? request.principal.label
+    const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex')
+    const previous = await findIdempotencyKey(app.db, scope, key)
+    if (!previous) {
+      request.idempotency = { scope, key, requestHash }
+      return
+    }
+    if (previous.requestHash !== requestHash) {
+      throw new UnprocessableError(`Idempotency-Key "${key}" was used for another request; use a new key for a new request.`)
+    }
+    if (previous.status !== null && previous.response !== null) {
+      for (const [name, value] of Object.entries(previous.headers ?? {})) reply.header(name, value)
+      return reply.code(previous.status).header('idempotent-replayed', 'true').send(previous.response)
+    }
+    throw withDetails(new ConflictError(`This request (Idempotency-Key "${key}") was already applied${previous.entity ? `: its result is ${previous.entity} ${previous.entityId}` : ''}. Read it instead of sending the request again.`),
+      { entity: previous.entity, entityId: previous.entityId })
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const idempotency = request.idempotency
+    if (!idempotency || reply.statusCode >= 300 || typeof payload !== 'string') return payload
+    const headers: Record<string, string> = {}
+    for (const name of REPLAYED_HEADERS) {
+      const value = reply.getHeader(name)
+      if (value !== undefined) headers[name] = String(value)
+    }
+    try {
+      await storeIdempotentResponse(app.db, idempotency.scope, idempotency.key, { status: reply.statusCode, body: payload, headers })
+      const hour = Math.floor(app.now().getTime() / 3_600_000)
+      if (hour !== prunedHour) {
+        prunedHour = hour
+        await pruneIdempotencyKeys(app.db, new Date(app.now().getTime() - KEPT_MS))
+      }
+    } catch (error) {
+      // The write is committed and its key stored; only the replay of this answer is lost (a retry gets a 409 naming the result).
+      request.log.warn({ err: error }, 'could not keep the answer of an idempotent request')
+    }
+    return payload
+  })
+}, { name: 'idempotency', dependencies: ['database', 'auth'] })
