@@ -199,7 +199,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(databasePlugin, { config, database: deps.database })
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
   await app.register(changesPlugin)
-  await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS })
+  await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS, maxBytes: config.FEED_CACHE_MB * 1024 * 1024 })
   answerPoll = (request, response) => app.feedPolls.answer(request, response)
   app.addHook('preClose', (done) => {
     answerPoll = undefined

@@ -25,6 +25,7 @@ export const ConfigSchema = Type.Object({
   FEED_REVALIDATE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 1000 }),
   FEED_REFRESH_MINUTES: Type.Integer({ minimum: 5, maximum: 10_080, default: 60 }),
   FEED_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+  FEED_CACHE_MB: Type.Integer({ minimum: 1, maximum: 4096, default: 64, description: 'Memory for built calendar feeds and events; the least recently used go first' }),
   FEED_TOKEN_GRACE_HOURS: Type.Integer({ minimum: 0, maximum: 8760, default: 72 }),
   FEED_ORGANIZER_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   OFFICE_HOURS: Type.String({ default: '08:00-12:00,13:00-17:00', description: 'Office hours in the council\'s zone, comma-separated ranges' })

@@ -206,3 +206,25 @@ t.test('replicas on PostgreSQL share the failure count', { skip: onPostgres ? fa
   t.equal((await guess(first.app)).statusCode, 401, 'the first, which alone counted 2, learns it with its next failure')
   t.equal((await guess(first.app)).statusCode, 429, 'and is blocked too')
 })
+
+t.test('feed events are built once and shared by every window; the feed cache is bounded in bytes', async (t) => {
+  const { app } = await build(t, { config: { FEED_CACHE_MB: '1' } })
+  const h = await seedHierarchy(app)
+  for (let day = 1; day <= 20; day++) {
+    await createHearing(app, { councilId: h.wardA.id, title: `Phiên giải trình số ${day} ${'về trật tự đô thị '.repeat(20)}`, status: 'scheduled', ...slotAt(`2027-02-${String(day).padStart(2, '0')}`) })
+  }
+  const feed = (query: string) => app.inject({ url: `/feeds/councils/${h.wardA.id}.ics?${query}` })
+  t.equal((await feed('from=2026-12-01')).statusCode, 200)
+  const built = app.feeds.stats.eventsBuilt
+  t.equal(built, 20, 'the first request builds each event')
+  for (const query of ['from=2026-11-30', 'from=2026-12-02&to=2027-03-01', 'from=2026-12-03', 'from=2026-12-04&to=2027-12-31']) {
+    const response = await feed(query)
+    t.equal(response.statusCode, 200)
+    t.equal((response.body.match(/BEGIN:VEVENT/g) ?? []).length, 20)
+  }
+  t.equal(app.feeds.stats.eventsBuilt, built, 'other windows of the same feed build no event again')
+
+  for (let i = 0; i < 60; i++) await feed(`from=2026-${String(1 + (i % 11)).padStart(2, '0')}-${String(1 + Math.floor(i / 11)).padStart(2, '0')}`)
+  t.ok(app.feeds.heldBytes <= 1024 * 1024, `held ${app.feeds.heldBytes} bytes of at most 1 MiB, after 60 windows`)
+  t.equal((await feed('from=2026-12-01')).statusCode, 200, 'and feeds are still served')
+})

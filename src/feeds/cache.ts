@@ -24,9 +24,11 @@ export interface Feed {
   events: number
 }
 
+interface BuiltEvent { stamp: string, text: string, updatedAt: Date }
+
 interface Entry extends Feed {
-  /** Each event's stamp and text, so that a change rebuilds only the events it touched. */
-  built: Map<string, { stamp: string, text: string, updatedAt: Date }>
+  /** The events' keys in the shared store, with the stamps they were built at. */
+  built: Map<string, { key: string, stamp: string, updatedAt: Date }>
   stamps: string
   epoch: number
   validatedAt: number
@@ -38,8 +40,13 @@ export interface FeedCacheOptions {
   revalidateMs: number
   maxEntries: number
   maxEvents: number
+  /** What built feeds and events may hold, in bytes (UTF-16, as strings are kept); least recently used go first. */
+  maxBytes?: number
   clock: () => number
 }
+
+/** Events built in a row before the event loop gets a turn: a large first build does not stall the service. */
+const BUILD_SLICE = 100
 
 /**
  * Built feeds, kept per feed and per event. Three things keep it from serving a stale feed:
@@ -55,6 +62,13 @@ export class FeedCache {
   private epoch = 0
   private readonly entries = new Map<string, Entry>()
   private readonly inflight = new Map<string, Promise<Entry>>()
+  /**
+   * Built events, shared by every feed that shows them: an event's text does not depend on the
+   * window or the query that asked for it, only on its stamp and how it is written (language,
+   * links, attendees, viewer). A new window of a feed is assembled from these, not built again.
+   */
+  private readonly builtEvents = new Map<string, BuiltEvent>()
+  private bytes = 0
   /** Emits 'invalidated' when a change is announced (tests wait on it instead of sleeping). */
   readonly events = new EventEmitter()
   stats = { hits: 0, revalidations: 0, eventsBuilt: 0 }
@@ -117,21 +131,35 @@ export class FeedCache {
       this.store(key, refreshed)
       return refreshed
     }
-    const stale = stamps.filter((s) => previous?.built.get(s.id)?.stamp !== s.stamp).map((s) => s.id)
-    const fresh = await feedEvents(this.db, stale, spec.withAttendees)
-    const built = new Map<string, { stamp: string, text: string, updatedAt: Date }>()
+    const variant = `${spec.withAttendees ? 'a' : 'p'}|${spec.viewerId ?? ''}|${spec.options.lang}|${spec.options.baseUrl}|${spec.options.organizerEmail}`
+    const keyOf = (id: string) => `${id}|${variant}`
+    const stale = stamps.filter((s) => this.builtEvents.get(keyOf(s.id))?.stamp !== s.stamp).map((s) => s.id)
+    const fresh = stale.length > 0 ? await feedEvents(this.db, stale, spec.withAttendees) : new Map()
+    const built = new Map<string, { key: string, stamp: string, updatedAt: Date }>()
+    const texts: string[] = []
+    let sinceYield = 0
     for (const { id, stamp } of stamps) {
-      const kept = previous?.built.get(id)
-      if (kept && kept.stamp === stamp) {
-        built.set(id, kept)
-        continue
+      const eventKey = keyOf(id)
+      let event = this.builtEvents.get(eventKey)
+      if (!event || event.stamp !== stamp) {
+        const source = fresh.get(id)
+        if (!source) continue
+        this.stats.eventsBuilt++
+        event = { stamp, text: renderEvent({ ...source, viewerId: spec.viewerId }, spec.options), updatedAt: source.updatedAt }
+        this.keepEvent(eventKey, event)
+        if (++sinceYield >= BUILD_SLICE) {
+          sinceYield = 0
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+      } else {
+        // Used again: the least recently used go first when the cache is full.
+        this.builtEvents.delete(eventKey)
+        this.builtEvents.set(eventKey, event)
       }
-      const event = fresh.get(id)
-      if (!event) continue
-      this.stats.eventsBuilt++
-      built.set(id, { stamp, text: renderEvent({ ...event, viewerId: spec.viewerId }, spec.options), updatedAt: event.updatedAt })
+      built.set(id, { key: eventKey, stamp, updatedAt: event.updatedAt })
+      texts.push(event.text)
     }
-    const body = renderCalendar(spec.name, [...built.values()].map((event) => event.text), spec.options)
+    const body = renderCalendar(spec.name, texts, spec.options)
     const times = [...built.values()].map((event) => event.updatedAt.getTime())
     const entry: Entry = {
       body,
@@ -148,12 +176,36 @@ export class FeedCache {
     return entry
   }
 
+  /** What the cache holds now, in bytes: the feeds' bodies and the built events' texts. */
+  get heldBytes (): number {
+    return this.bytes
+  }
+
+  private keepEvent (key: string, event: BuiltEvent): void {
+    const previous = this.builtEvents.get(key)
+    if (previous) this.bytes -= previous.text.length * 2
+    this.builtEvents.delete(key)
+    this.builtEvents.set(key, event)
+    this.bytes += event.text.length * 2
+  }
+
   private store (key: string, entry: Entry): void {
+    const previous = this.entries.get(key)
+    if (previous) this.bytes -= previous.body.length * 2
     this.entries.delete(key)
     this.entries.set(key, entry)
-    if (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value
-      if (oldest !== undefined) this.entries.delete(oldest)
+    this.bytes += entry.body.length * 2
+    const maxBytes = this.options.maxBytes ?? Infinity
+    // Whole feeds go first (they are assembled again cheaply from their events), then events.
+    while ((this.entries.size > this.options.maxEntries || this.bytes > maxBytes) && this.entries.size > 1) {
+      const [oldestKey, oldest] = this.entries.entries().next().value!
+      this.entries.delete(oldestKey)
+      this.bytes -= oldest.body.length * 2
+    }
+    while (this.bytes > maxBytes && this.builtEvents.size > 0) {
+      const [oldestKey, oldest] = this.builtEvents.entries().next().value!
+      this.builtEvents.delete(oldestKey)
+      this.bytes -= oldest.text.length * 2
     }
   }
 }
