@@ -46,7 +46,7 @@ export interface FeedCacheOptions {
 }
 
 /** Events built in a row before the event loop gets a turn: a large first build does not stall the service. */
-const BUILD_SLICE = 100
+const BUILD_SLICE = 25
 
 /**
  * Built feeds, kept per feed and per event. Three things keep it from serving a stale feed:
