@@ -263,3 +263,17 @@ t.test('building a feed of 2,000 events does not stall the service', async (t) =
   t.comment(`built in ${elapsed.toFixed(0)} ms; event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`)
   t.ok(loop.percentile(99) < 200e6, 'the event loop gets a turn throughout the build (p99 delay under 200 ms)')
 })
+
+t.test('only the council that registered a person manages their calendar link, not one that counts them as a member', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const wardA = await tokenFor(app, 'secretariat', h.wardA.id)
+  const wardB = await tokenFor(app, 'secretariat', h.wardB.id)
+  const person = await createPerson(app, h.wardB.id, 'Mai Văn Khánh')
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: admin, payload: { personId: person.id, role: 'delegate', startsOn: '2026-01-01' } })).status, 201)
+  t.equal((await call(app, { method: 'GET', url: `/v1/people/${person.id}`, headers: wardA.headers })).status, 200, 'ward A sees its member')
+  const taken = await call(app, { method: 'POST', url: `/v1/people/${person.id}/feed-link`, headers: wardA.headers })
+  t.equal(taken.status, 403, 'but cannot replace their calendar link (which would show ward B\'s restricted hearings, and cut their own link short)')
+  t.equal((await call(app, { method: 'DELETE', url: `/v1/people/${person.id}/feed-link`, headers: wardA.headers })).status, 403, 'nor revoke it')
+  t.equal((await call(app, { method: 'POST', url: `/v1/people/${person.id}/feed-link`, headers: wardB.headers })).status, 201, 'the registering ward can')
+})

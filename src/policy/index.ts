@@ -85,6 +85,18 @@ export async function manageablePerson (db: Db, principal: Principal, id: string
 }
 
 /**
+ * A person whose private calendar link the caller manages: an administrator, or the secretariat of
+ * the council that registered them. A council that only counts them as a member may not: a new link
+ * cuts the person's own one to its grace period, and their feed shows every council's hearings they
+ * are invited to, restricted ones included.
+ */
+export async function feedLinkPerson (db: Db, principal: Principal, id: string): Promise<Person> {
+  const { person } = await readablePerson(db, principal, id)
+  if (principal.role === 'admin' || (person.ownerCouncilId !== null && canWrite(principal, person.ownerCouncilId))) return person
+  throw new ForbiddenError('Only the secretariat of the council that registered this person, or an administrator, manages their calendar link.')
+}
+
+/**
  * Who reads a coverage report: the parent's admins, secretariat and supervisors (of it or an
  * ancestor) read all of it; anyone reads it where the council made coverage public; a child's
  * secretariat reads its own line.

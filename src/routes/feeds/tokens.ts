@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { liveFeedTokens } from '../../db/queries/feeds.js'
-import { manageablePerson } from '../../policy/index.js'
+import { feedLinkPerson } from '../../policy/index.js'
 import { revokeFeedLinks, rotateFeedLink } from '../../services/feed-links.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import { FeedLinkSchema, FeedLinkStatusSchema } from '../../schemas/feeds.js'
@@ -14,8 +14,7 @@ import { FeedLinkSchema, FeedLinkStatusSchema } from '../../schemas/feeds.js'
 const feedTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function manageable (request: Parameters<typeof app.requirePrincipal>[0], personId: string) {
     const principal = app.requirePrincipal(request)
-    const person = await manageablePerson(app.db, principal, personId,
-      'Only the secretariat of a council this person belongs to, or an administrator, manages their calendar link.')
+    const person = await feedLinkPerson(app.db, principal, personId)
     return { principal, person }
   }
 
