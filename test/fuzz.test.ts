@@ -17,7 +17,8 @@ type Schema = Record<string, any>
 interface Operation { method: string, path: string, parameters?: Array<{ in: string, name: string, schema: Schema, required?: boolean }>, requestBody?: { content: Record<string, { schema: Schema }> }, responses: Record<string, { content?: Record<string, { schema: Schema }> }> }
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128)
-const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 30)
+/** Requests per operation and kind of caller. */
+const RUNS_PER_CALLER = Number(process.env.FUZZ_RUNS ?? 8)
 
 t.test('fuzzing every operation of openapi.json as every kind of caller: no 5xx, problem+json errors, documented responses, a responsive event loop', async (t) => {
   const document = JSON.parse(await readFile(openApiPath, 'utf8')) as { paths: Record<string, Record<string, Operation>>, components: { schemas: Record<string, Schema> } }
@@ -110,30 +111,31 @@ t.test('fuzzing every operation of openapi.json as every kind of caller: no 5xx,
   for (const [template, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       const parameters = operation.parameters ?? []
-      const request = fc.record({
-        caller: fc.constantFrom(...Object.keys(callers)),
-        path: fc.record(Object.fromEntries(parameters.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(p.name)]))),
-        query: fc.record(Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, arbitrary(p.schema)])), { requiredKeys: [] }),
-        headers: fc.record(Object.fromEntries(parameters.filter((p) => p.in === 'header').map((p) => [p.name, fc.oneof(fc.string({ maxLength: 30 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), fc.constant('*'))])), { requiredKeys: [] }),
-        body: operation.requestBody ? arbitrary(operation.requestBody.content['application/json']!.schema) : fc.constant(undefined)
-      })
-      await fc.assert(fc.asyncProperty(request, async ({ caller, path, query, headers, body }) => {
-        requests++
-        const url = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(path[name])))
-        const search = new URLSearchParams()
-        for (const [key, value] of Object.entries(query)) search.append(key, stringify(value))
-        const response = await send(method.toUpperCase(), `${url}${search.size ? `?${search}` : ''}`, { ...callers[caller], ...headers as Record<string, string> }, body)
-        const label = `${method.toUpperCase()} ${url} as ${caller} → ${response.status}`
-        const type = response.type
-        if (response.status >= 500) failures.push(`${label}: ${response.text.slice(0, 300)}`)
-        else if (response.status >= 400 && !type.startsWith('application/problem+json')) failures.push(`${label}: not problem+json (${type})`)
-        else if (response.status < 300 && type.startsWith('application/json')) {
-          const documented = operation.responses[String(response.status)]?.content?.['application/json']?.schema
-          if (!documented) failures.push(`${label}: status not documented`)
-          else if (!ajv.validate(documented, JSON.parse(response.text))) failures.push(`${label}: ${ajv.errorsText(ajv.errors)}`)
-        }
-        return true
-      }), { numRuns: RUNS_PER_OPERATION, seed: SEED, endOnFailure: true })
+      for (const caller of Object.keys(callers)) {
+        const request = fc.record({
+          path: fc.record(Object.fromEntries(parameters.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(p.name)]))),
+          query: fc.record(Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, arbitrary(p.schema)])), { requiredKeys: [] }),
+          headers: fc.record(Object.fromEntries(parameters.filter((p) => p.in === 'header').map((p) => [p.name, fc.oneof(fc.string({ maxLength: 30 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), fc.constant('*'))])), { requiredKeys: [] }),
+          body: operation.requestBody ? arbitrary(operation.requestBody.content['application/json']!.schema) : fc.constant(undefined)
+        })
+        await fc.assert(fc.asyncProperty(request, async ({ path, query, headers, body }) => {
+          requests++
+          const url = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(path[name])))
+          const search = new URLSearchParams()
+          for (const [key, value] of Object.entries(query)) search.append(key, stringify(value))
+          const response = await send(method.toUpperCase(), `${url}${search.size ? `?${search}` : ''}`, { ...callers[caller], ...headers as Record<string, string> }, body)
+          const label = `${method.toUpperCase()} ${url} as ${caller} → ${response.status}`
+          const type = response.type
+          if (response.status >= 500) failures.push(`${label}: ${response.text.slice(0, 300)}`)
+          else if (response.status >= 400 && !type.startsWith('application/problem+json')) failures.push(`${label}: not problem+json (${type})`)
+          else if (response.status < 300 && type.startsWith('application/json')) {
+            const documented = operation.responses[String(response.status)]?.content?.['application/json']?.schema
+            if (!documented) failures.push(`${label}: status not documented`)
+            else if (!ajv.validate(documented, JSON.parse(response.text))) failures.push(`${label}: ${ajv.errorsText(ajv.errors)}`)
+          }
+          return true
+        }), { numRuns: RUNS_PER_CALLER, seed: SEED, endOnFailure: true })
+      }
     }
   }
   probing.on = false
@@ -143,7 +145,7 @@ t.test('fuzzing every operation of openapi.json as every kind of caller: no 5xx,
   healthz.sort((a, b) => a - b)
   const p99 = healthz[Math.floor(healthz.length * 0.99)] ?? 0
   t.comment(`seed ${SEED}: ${requests} requests; service's event-loop delay p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms; /healthz p99 ${p99.toFixed(1)} ms over ${healthz.length} probes`)
-  t.ok(requests >= Object.values(document.paths).flatMap((m) => Object.keys(m)).length * RUNS_PER_OPERATION, 'every operation was fuzzed')
+  t.ok(requests >= Object.values(document.paths).flatMap((m) => Object.keys(m)).length * Object.keys(callers).length * RUNS_PER_CALLER, 'every operation was fuzzed as every kind of caller')
   t.same(failures.slice(0, 20), [], 'no 5xx, every error problem+json, every JSON success as documented')
   t.ok(loop.p99 < 200, 'the service\'s event-loop delay p99 is under 200 ms')
   t.ok(healthz.length > 10 && p99 < 200, '/healthz answered within 200 ms (p99) throughout')
