@@ -1,4 +1,4 @@
-import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus, type ICalCalendar } from 'ical-generator'
+import ical, { foldLines, ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus, type ICalCalendar } from 'ical-generator'
 import type { Lang } from '../schemas/common.js'
 
 /** Everything one VEVENT shows; nothing here is read from the clock, so the same data gives the same bytes. */
@@ -110,6 +110,31 @@ export function hearingUrl (id: string, baseUrl: string): string {
   return `${baseUrl.replace(/\/$/, '')}/v1/hearings/${id}`
 }
 
+/**
+ * A parameter value (CN) as RFC 6868 encodes it: RFC 5545 has no backslash escapes in parameters,
+ * so a double quote is ^', a caret ^^, a line break ^n. (ical-generator writes \", which breaks whole
+ * feeds in python-vobject and lets a name like `x":mailto:evil@…` rewrite another attendee.)
+ */
+export function paramText (value: string): string {
+  return value.replaceAll('^', '^^').replaceAll('"', "^'").replace(/\r?\n/g, '^n')
+}
+
+/** A property value of type TEXT (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks escaped. */
+export function propertyText (value: string): string {
+  return value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n')
+}
+
+/**
+ * ical-generator also doubles backslashes inside quoted parameters, where RFC 5545 reads them as
+ * they are: put them back, then fold again (a line may have become shorter).
+ */
+function literalParams (text: string): string {
+  if (!text.includes('\\')) return text
+  const unfolded = text.replace(/\r\n[ \t]/g, '')
+  const fixed = unfolded.replace(/;CN="([^"]*)"/g, (_, value: string) => `;CN="${value.replaceAll('\\\\', '\\')}"`)
+  return fixed === unfolded ? text : foldLines(fixed)
+}
+
 function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOptions): void {
   const vevent = calendar.createEvent({
     id: `${event.id}@giaitrinh`,
@@ -122,11 +147,11 @@ function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOption
     location: event.location,
     url: hearingUrl(event.id, options.baseUrl),
     status: STATUS[event.status],
-    organizer: { name: TEXT[options.lang].organizer(event.council.name), email: options.organizerEmail }
+    organizer: { name: paramText(TEXT[options.lang].organizer(event.council.name)), email: options.organizerEmail }
   })
   for (const attendee of event.attendees ?? []) {
     vevent.createAttendee({
-      name: attendee.fullName,
+      name: paramText(attendee.fullName),
       // A person without an address still needs a calendar address: a reserved, undeliverable one.
       email: attendee.email ?? `${attendee.personId}@giaitrinh.invalid`,
       role: ROLE[attendee.role],
@@ -140,14 +165,15 @@ function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOption
 export function renderEvent (event: FeedEvent, options: FeedOptions): string {
   const calendar = ical()
   addEvent(calendar, event, options)
-  const text = calendar.toString()
+  const text = literalParams(calendar.toString())
   return text.slice(text.indexOf('BEGIN:VEVENT'), text.lastIndexOf('END:VEVENT') + 'END:VEVENT\r\n'.length)
 }
 
 /** The VCALENDAR around the events: name, zone hint, refresh interval. */
 function calendarFrame (name: string, options: FeedOptions): ICalCalendar {
   return ical({
-    name,
+    // NAME and X-WR-CALNAME are TEXT, which ical-generator writes as given.
+    name: propertyText(name),
     prodId: { company: 'giaitrinh', product: 'hearings', language: options.lang.toUpperCase() },
     ttl: options.ttlSeconds
   })
@@ -156,7 +182,8 @@ function calendarFrame (name: string, options: FeedOptions): ICalCalendar {
 export function renderCalendar (name: string, events: readonly string[], options: FeedOptions): string {
   const frame = calendarFrame(name, options).toString()
   const end = frame.lastIndexOf('END:VCALENDAR')
-  return frame.slice(0, end) + events.join('') + frame.slice(end)
+  // Every content line ends with CRLF, the last one too (RFC 5545 3.1).
+  return `${frame.slice(0, end)}${events.join('')}${frame.slice(end)}\r\n`
 }
 
 export function calendarName (kind: 'council' | 'person', name: string, lang: Lang): string {
@@ -167,5 +194,5 @@ export function calendarName (kind: 'council' | 'person', name: string, lang: La
 export function renderFullCalendar (name: string, events: readonly FeedEvent[], options: FeedOptions): string {
   const calendar = calendarFrame(name, options)
   for (const event of events) addEvent(calendar, event, options)
-  return calendar.toString()
+  return `${literalParams(calendar.toString())}\r\n`
 }

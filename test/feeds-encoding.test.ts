@@ -1,0 +1,42 @@
+import t from 'tap'
+import ICAL from 'ical.js'
+import { admin, build, call, seedHierarchy } from './helper.js'
+import { createHearing, slotAt } from './hearings-helper.js'
+import { parseFeed } from './feeds-helper.js'
+
+// Issue "What clients read must be right", feed defects 1 and 2: names with quotes, semicolons,
+// commas and backslashes, as ical.js reads them back.
+t.test('names with quotes, backslashes and separators come back exactly, and cannot rewrite another attendee', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const councilName = 'HĐND Phường Láng, Ô Chợ Dừa; "Đống Đa" \\ mới'
+  t.equal((await call(app, { method: 'PATCH', url: `/v1/councils/${h.wardA.id}`, headers: admin, payload: { name: councilName } })).status, 200)
+  const names = ['Lê "Minh" Hoàng; Ban Pháp chế', 'Mallory":mailto:evil@attacker.example;X="', 'Evil "Name";ROLE=CHAIR', 'Trần Thị ^Mũ^ \\ Gạch, 👩‍⚖️']
+  const people = []
+  for (const [i, fullName] of names.entries()) {
+    const person = await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName, kind: 'official', email: `p${i}@catlinh.example`, ownerCouncilId: h.wardA.id } })
+    t.equal(person.status, 201)
+    people.push(person.body as { id: string })
+  }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-17') })
+  for (const [i, person] of people.entries()) {
+    await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: i === 0 ? 'explainer' : 'attendee' } })
+  }
+  const link = await call(app, { method: 'POST', url: `/v1/people/${people[0]!.id}/feed-link`, headers: admin })
+  const response = await app.inject({ url: new URL(link.body.url as string).pathname })
+  t.equal(response.statusCode, 200)
+  t.ok(response.body.endsWith('END:VCALENDAR\r\n'), 'the last line ends with CRLF too')
+  t.notMatch(response.body, /CN="[^"\r\n]*\\"/, 'no backslash-escaped quote in a parameter')
+  const feed = parseFeed(response.body)
+  const event = feed.events[0]!
+  t.same(event.attendees.map((a) => a.cn).sort(), [...names].sort(), 'every name comes back exactly')
+  t.same(event.attendees.map((a) => a.value.toLowerCase()).sort(), names.map((_, i) => `mailto:p${i}@catlinh.example`).sort(), 'and every address is its own')
+  t.same(event.attendees.map((a) => a.role).sort(), ['OPT-PARTICIPANT', 'OPT-PARTICIPANT', 'OPT-PARTICIPANT', 'REQ-PARTICIPANT'].sort(), 'no name changed a role')
+  t.match(event.organizer.cn, councilName, 'the council\'s name, in the organizer, exactly')
+
+  const councilFeed = await app.inject({ url: `/feeds/councils/${h.wardA.id}.ics` })
+  t.doesNotThrow(() => ICAL.parse(councilFeed.body), 'the council feed parses')
+  const unfolded = councilFeed.body.replace(/\r\n[ \t]/g, '')
+  t.match(unfolded, /\r\nX-WR-CALNAME:[^\r\n]*Láng\\, Ô Chợ Dừa\\; "Đống Đa" \\\\ mới/, 'escaped as TEXT')
+  t.match(unfolded, /\r\nNAME:[^\r\n]*Láng\\, Ô Chợ Dừa\\;/, 'NAME too')
+})
