@@ -93,7 +93,7 @@ try {
   }
 
   // Rebuild after one change, in this process, against a full ical-generator build of the same feed.
-  const cache = new FeedCache(db, { revalidateMs: 0, maxEntries: 10, maxEvents: 2000, clock: () => Date.now() })
+  const cache = new FeedCache(db, { revalidateMs: 0, maxEntries: 10, clock: () => Date.now() })
   const options: FeedOptions = { lang: 'vi', baseUrl: 'https://giaitrinh.example', organizerEmail: 'noreply@giaitrinh.example', ttlSeconds: 3600 }
   const councilIds = [district!.id, ...wards.map((w) => w.id)]
   const spec = async () => ({

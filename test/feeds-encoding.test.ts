@@ -40,3 +40,18 @@ t.test('names with quotes, backslashes and separators come back exactly, and can
   t.match(unfolded, /\r\nX-WR-CALNAME:[^\r\n]*Láng\\, Ô Chợ Dừa\\; "Đống Đa" \\\\ mới/, 'escaped as TEXT')
   t.match(unfolded, /\r\nNAME:[^\r\n]*Láng\\, Ô Chợ Dừa\\;/, 'NAME too')
 })
+
+t.test('feed links keep working with parameters that messengers append, and take descendants=1', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-17') })
+  const plain = await app.inject({ url: `/feeds/councils/${h.district.id}.ics?descendants=true` })
+  t.equal(plain.statusCode, 200)
+  const tracked = await app.inject({ url: `/feeds/councils/${h.district.id}.ics?descendants=1&utm_source=zalo&fbclid=x` })
+  t.equal(tracked.statusCode, 200, 'utm_source and friends are ignored, not refused')
+  t.equal(tracked.body, plain.body, 'the same feed')
+  t.equal((tracked.body.match(/BEGIN:VEVENT/g) ?? []).length, 1, 'descendants=1 includes the ward\'s hearing')
+  const without = await app.inject({ url: `/feeds/councils/${h.district.id}.ics?descendants=0` })
+  t.equal((without.body.match(/BEGIN:VEVENT/g) ?? []).length, 0, 'descendants=0 does not')
+  t.equal((await app.inject({ url: `/feeds/councils/${h.district.id}.ics?descendants=maybe` })).statusCode, 400, 'a value that is not a yes or a no is still refused')
+})

@@ -39,7 +39,6 @@ export interface FeedCacheOptions {
   /** How long an entry is served without asking the database, when no change was announced. */
   revalidateMs: number
   maxEntries: number
-  maxEvents: number
   /** What built feeds and events may hold, in bytes (UTF-16, as strings are kept); least recently used go first. */
   maxBytes?: number
   clock: () => number
@@ -124,7 +123,8 @@ export class FeedCache {
       throw error
     }
     const servableUntil = spec.servableUntil?.getTime() ?? Infinity
-    const stamps = (await feedStamps(this.db, spec.scope, spec.window)).slice(0, this.options.maxEvents)
+    // Every event of the window: the window (at most 5 years each way) is the bound, not a count.
+    const stamps = await feedStamps(this.db, spec.scope, spec.window)
     const signature = `${spec.name}\n${stamps.map((s) => `${s.id}=${s.stamp}`).join(',')}`
     if (previous && previous.stamps === signature) {
       const refreshed = { ...previous, epoch, validatedAt, servableUntil }

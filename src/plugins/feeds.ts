@@ -16,7 +16,7 @@ declare module 'fastify' {
  * And the polls it answers before Fastify (app.ts's server hands them over).
  */
 export default fp<{ revalidateMs: number, maxBytes: number }>(async (app, { revalidateMs, maxBytes }) => {
-  const feeds = new FeedCache(app.db, { revalidateMs, maxEntries: 5000, maxEvents: 2000, maxBytes, clock: () => app.now().getTime() })
+  const feeds = new FeedCache(app.db, { revalidateMs, maxEntries: 5000, maxBytes, clock: () => app.now().getTime() })
   app.decorate('feeds', feeds)
   // Polls answered at the HTTP server (see FeedPolls) get the same debug line as those Fastify serves.
   app.decorate('feedPolls', new FeedPolls(feeds, () => app.now(), (request) => {

@@ -5,12 +5,14 @@ export const FeedQuerySchema = Type.Object({
   from: Type.Optional(Type.Union([IsoDate], { description: 'First day shown; default 6 months back, at most 5 years back' })),
   to: Type.Optional(Type.Union([IsoDate], { description: 'Day after the last shown; default: everything ahead, at most 5 years ahead' })),
   lang: Type.Optional(LangParam('Language of the text; Vietnamese by default (personal feeds: the person\'s language)'))
-}, { additionalProperties: false })
+// Feed links travel through messengers and mail that append their own parameters (?utm_source=zalo):
+// a calendar app given such a link must still get the feed, so other parameters are ignored here.
+}, { additionalProperties: true })
 
 export const CouncilFeedQuerySchema = Type.Object({
   ...FeedQuerySchema.properties,
-  descendants: Type.Optional(Type.Boolean({ description: 'Include the public hearings of every descendant council' }))
-}, { additionalProperties: false })
+  descendants: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('1'), Type.Literal('0')], { description: 'Include the public hearings of every descendant council (true or 1)' }))
+}, { additionalProperties: true })
 
 export const CouncilFeedParams = Type.Object({ councilId: Uuid }, { additionalProperties: false })
 export const PersonFeedParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })

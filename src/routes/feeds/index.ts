@@ -64,7 +64,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { councilId } = request.params
     const lang = request.query.lang ?? 'vi'
-    const descendants = request.query.descendants ?? false
+    const descendants = request.query.descendants === true || request.query.descendants === '1'
     // Windows are counted in Hà Nội's zone, where every council is; the events carry UTC times.
     const { key, window: span } = window(request.query, ZONE)
     const cacheKey = `council:${councilId}:${descendants}:${key}:${lang}`
