@@ -1,8 +1,17 @@
+type Cause = { code?: unknown, cause?: unknown }
+
+/** The error and what it wraps (drizzle's and the drivers' wrappers), a few levels deep. */
+function * causes (error: unknown): Generator<Cause> {
+  for (let current = error as Cause | undefined, depth = 0; current && depth < 4; depth++) {
+    yield current
+    current = current.cause as Cause | undefined
+  }
+}
+
 /** The PostgreSQL error code (SQLSTATE) under a driver's or drizzle's wrapper, if any. */
 export function databaseCode (error: unknown): string | undefined {
-  for (let current = error as { code?: unknown, cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
+  for (const current of causes(error)) {
     if (typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code) && 'severity' in current) return current.code
-    current = current.cause as typeof current
   }
   return undefined
 }
@@ -22,9 +31,8 @@ const CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', '
 export function isDatabaseUnavailable (error: unknown): boolean {
   const code = databaseCode(error)
   if (code && (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code))) return true
-  for (let current = error as { code?: unknown, cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
+  for (const current of causes(error)) {
     if (typeof current.code === 'string' && CONNECTION_CODES.has(current.code)) return true
-    current = current.cause as typeof current
   }
   return false
 }

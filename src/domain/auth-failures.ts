@@ -26,15 +26,16 @@ export class AuthFailureLimiter {
     return window.failures >= this.maxFailures ? Math.ceil((window.resetsAt - now) / 1000) : 0
   }
 
-  /** Counts a failure; returns the client's failures in its window. */
-  fail (client: string): number {
+  fail (client: string): void {
     const now = this.now()
     const window = this.windows.get(client)
-    if (window && window.resetsAt > now) return ++window.failures
+    if (window && window.resetsAt > now) {
+      window.failures++
+      return
+    }
     this.windows.delete(client)
-    if (this.windows.size >= this.maxClients && !this.makeRoom(now)) return 1
+    if (this.windows.size >= this.maxClients && !this.makeRoom(now)) return
     this.windows.set(client, { failures: 1, resetsAt: now + this.windowMs })
-    return 1
   }
 
   /** What other replicas counted too (a shared counter's total): the window holds at least that many. */

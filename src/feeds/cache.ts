@@ -153,8 +153,7 @@ export class FeedCache {
         }
       } else {
         // Used again: the least recently used go first when the cache is full.
-        this.builtEvents.delete(eventKey)
-        this.builtEvents.set(eventKey, event)
+        this.keepEvent(eventKey, event)
       }
       built.set(id, { key: eventKey, stamp, updatedAt: event.updatedAt })
       texts.push(event.text)
