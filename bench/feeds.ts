@@ -97,7 +97,7 @@ try {
   const options: FeedOptions = { lang: 'vi', baseUrl: 'https://giaitrinh.example', organizerEmail: 'noreply@giaitrinh.example', ttlSeconds: 3600 }
   const councilIds = [district!.id, ...wards.map((w) => w.id)]
   const spec = async () => ({
-    name: 'Phiên giải trình – HĐND Quận Thử Nghiệm',
+    frame: { kind: 'council' as const, name: 'Quận Thử Nghiệm' },
     scope: { kind: 'council' as const, councilIds },
     window: { from: new Date('2021-12-31T17:00:00Z'), to: null, retainSince: new Date('2026-10-01T00:00:00Z') },
     withAttendees: false,
@@ -113,7 +113,7 @@ try {
     const all = await feedEvents(db, (await feedStamps(db, resolved.scope, resolved.window)).map((s) => s.id), false)
     const read = performance.now() - t0
     t0 = performance.now()
-    renderFullCalendar(resolved.name, [...all.values()], options)
+    renderFullCalendar(resolved.frame, [...all.values()], options)
     full.push(performance.now() - t0)
     fullWithRead.push(read + full.at(-1)!)
     const changed = rows.length > 0 ? (await db.select({ id: hearings.id }).from(hearings).where(eq(hearings.councilId, wards[i % 21]!.id)).limit(1))[0]!.id : ''

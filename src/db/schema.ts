@@ -66,6 +66,11 @@ export const people = pgTable('people', {
   ownerCouncilId: uuid('owner_council_id').references(() => councils.id),
   /** Rises with every change: what caches compare (times cannot tell two changes in one clock tick apart). */
   revision: integer('revision').notNull().default(0),
+  /**
+   * When a hearing last left the person's calendar (uninvited, a membership ended or removed): feeds
+   * answer If-Modified-Since from the times of what they show, and a hearing that left shows nothing.
+   */
+  scheduleChangedAt: timestamp('schedule_changed_at', { withTimezone: true, mode: 'date' }),
   ...timestamps
 }, (table) => [
   index('people_owner_council_id_idx').on(table.ownerCouncilId)

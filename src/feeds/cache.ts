@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Db } from '../db/client.js'
-import { feedEvents, feedStamps, type FeedScope, type FeedWindow } from '../db/queries/feeds.js'
-import { renderCalendar, renderEvent, type FeedOptions } from './ical.js'
+import { DateTime } from 'luxon'
+import { feedEvents, feedLeavers, feedScopeModified, feedStamps, type FeedScope, type FeedWindow } from '../db/queries/feeds.js'
+import { FEED_ZONE } from './ical.js'
+import { renderCalendar, renderEvent, type CalendarFrame, type FeedOptions } from './ical.js'
 
 /** What a feed shows, resolved from the request by reading the database (on a miss or revalidation only). */
 export interface FeedSpec {
-  name: string
+  /** Whose calendar: its name and description. */
+  frame: CalendarFrame
   scope: FeedScope
   window: FeedWindow
   withAttendees: boolean
@@ -42,6 +45,29 @@ export interface FeedCacheOptions {
   /** What built feeds and events may hold, in bytes (UTF-16, as strings are kept); least recently used go first. */
   maxBytes?: number
   clock: () => number
+}
+
+/**
+ * When the last hearing that left the window by the passing of days left it (the window moves at
+ * midnight in the council's zone): in ms, 0 for none.
+ */
+export function leftWindowAt (leavers: { startedBefore: Date | null, retiredBefore: Date | null }, window: FeedWindow): number {
+  let at = 0
+  const months = window.drift?.months
+  if (leavers.startedBefore && months !== undefined) {
+    // The first midnight whose window starts after the hearing (month lengths vary: step by days).
+    const start = DateTime.fromJSDate(leavers.startedBefore, { zone: FEED_ZONE })
+    const startsAfter = (midnight: DateTime) => midnight.minus({ months }).startOf('day') > start
+    let midnight = start.startOf('day').plus({ months })
+    while (!startsAfter(midnight)) midnight = midnight.plus({ days: 1 })
+    while (startsAfter(midnight.minus({ days: 1 }))) midnight = midnight.minus({ days: 1 })
+    at = midnight.toMillis()
+  }
+  if (leavers.retiredBefore && window.drift) {
+    const left = DateTime.fromJSDate(leavers.retiredBefore, { zone: FEED_ZONE }).startOf('day').plus({ days: window.drift.retentionDays + 1 })
+    at = Math.max(at, left.toMillis())
+  }
+  return at
 }
 
 /** Events built in a row before the event loop gets a turn: a large first build does not stall the service. */
@@ -125,7 +151,7 @@ export class FeedCache {
     const servableUntil = spec.servableUntil?.getTime() ?? Infinity
     // Every event of the window: the window (at most 5 years each way) is the bound, not a count.
     const stamps = await feedStamps(this.db, spec.scope, spec.window)
-    const signature = `${spec.name}\n${stamps.map((s) => `${s.id}=${s.stamp}`).join(',')}`
+    const signature = `${spec.frame.kind}:${spec.frame.name}\n${stamps.map((s) => `${s.id}=${s.stamp}`).join(',')}`
     if (previous && previous.stamps === signature) {
       const refreshed = { ...previous, epoch, validatedAt, servableUntil }
       this.store(key, refreshed)
@@ -134,7 +160,7 @@ export class FeedCache {
     const variant = `${spec.withAttendees ? 'a' : 'p'}|${spec.viewerId ?? ''}|${spec.options.lang}|${spec.options.baseUrl}|${spec.options.organizerEmail}`
     const keyOf = (id: string) => `${id}|${variant}`
     const stale = stamps.filter((s) => this.builtEvents.get(keyOf(s.id))?.stamp !== s.stamp).map((s) => s.id)
-    const fresh = stale.length > 0 ? await feedEvents(this.db, stale, spec.withAttendees) : new Map()
+    const fresh = stale.length > 0 ? await feedEvents(this.db, stale, spec.withAttendees, spec.viewerId) : new Map()
     const built = new Map<string, { key: string, stamp: string, updatedAt: Date }>()
     const texts: string[] = []
     let sinceYield = 0
@@ -145,7 +171,7 @@ export class FeedCache {
         const source = fresh.get(id)
         if (!source) continue
         this.stats.eventsBuilt++
-        event = { stamp, text: renderEvent({ ...source, viewerId: spec.viewerId }, spec.options), updatedAt: source.updatedAt }
+        event = { stamp, text: renderEvent({ ...source, viewerId: spec.viewerId }, spec.options), updatedAt: source.modifiedAt }
         this.keepEvent(eventKey, event)
         if (++sinceYield >= BUILD_SLICE) {
           sinceYield = 0
@@ -158,12 +184,14 @@ export class FeedCache {
       built.set(id, { key: eventKey, stamp, updatedAt: event.updatedAt })
       texts.push(event.text)
     }
-    const body = renderCalendar(spec.name, texts, spec.options)
-    const times = [...built.values()].map((event) => event.updatedAt.getTime())
+    const body = renderCalendar(spec.frame, texts, spec.options)
+    const [scopeModified, leavers] = await Promise.all([feedScopeModified(this.db, spec.scope), feedLeavers(this.db, spec.scope, spec.window)])
+    let lastModified = Math.max(scopeModified?.getTime() ?? 0, leftWindowAt(leavers, spec.window))
+    for (const event of built.values()) lastModified = Math.max(lastModified, event.updatedAt.getTime())
     const entry: Entry = {
       body,
       etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
-      lastModified: times.length ? new Date(Math.max(...times)) : undefined,
+      lastModified: lastModified > 0 ? new Date(lastModified) : undefined,
       events: built.size,
       built,
       stamps: signature,

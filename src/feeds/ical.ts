@@ -1,5 +1,20 @@
-import ical, { foldLines, ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus, type ICalCalendar } from 'ical-generator'
+import { createHash } from 'node:crypto'
+import ical, { foldLines, ICalEventClass, ICalEventStatus, type ICalCalendar } from 'ical-generator'
 import type { Lang } from '../schemas/common.js'
+
+export type MembershipRole = 'chair' | 'vice_chair' | 'standing_member' | 'delegate' | 'secretary'
+export type Answer = 'pending' | 'accepted' | 'declined' | 'delegated'
+
+export interface FeedAttendee {
+  participantId: string
+  personId: string
+  fullName: string
+  email: string | null
+  role: 'explainer' | 'attendee' | 'guest'
+  response: Answer
+  substituteName: string | null
+  substitutePosition: string | null
+}
 
 /** Everything one VEVENT shows; nothing here is read from the clock, so the same data gives the same bytes. */
 export interface FeedEvent {
@@ -8,14 +23,22 @@ export interface FeedEvent {
   description: string
   location: string | null
   status: 'draft' | 'scheduled' | 'postponed' | 'held' | 'cancelled'
+  visibility: 'public' | 'restricted'
   startsAt: Date
   endsAt: Date
   sequence: number
-  updatedAt: Date
+  createdAt: Date
+  /** The last change to anything the event shows: the hearing, its council, its invitations, the people invited. */
+  modifiedAt: Date
+  /** Why it was cancelled or postponed, when it is. */
+  reason: string | null
+  outcome: { summary: string, delegatesPresent: number | null, conclusionText: string | null, conclusionIssuedOn: string | null } | null
   council: { name: string, timezone: string }
-  explainers: Array<{ fullName: string, position: string | null, organization: string | null }>
+  explainers: Array<{ fullName: string, position: string | null, organization: string | null, response: Answer, substituteName: string | null, substitutePosition: string | null }>
   /** Private feeds only: every invitation, and whose feed it is. */
-  attendees?: Array<{ personId: string, fullName: string, email: string | null, role: 'explainer' | 'attendee' | 'guest', response: 'pending' | 'accepted' | 'declined' | 'delegated', substituteName: string | null, substitutePosition: string | null }>
+  attendees?: FeedAttendee[]
+  /** A personal feed's hearing of a council the person is a member of: their role there. */
+  membership?: MembershipRole | null
   viewerId?: string
 }
 
@@ -29,14 +52,24 @@ const TEXT = {
     explainers: 'Người giải trình',
     details: 'Chi tiết',
     postponedNote: 'Phiên giải trình đã hoãn; thời gian mới sẽ được thông báo.',
+    cancelReason: 'Lý do hủy',
+    postponeReason: 'Lý do hoãn',
+    outcome: 'Kết quả',
+    delegatesPresent: 'Số đại biểu dự',
+    conclusion: 'Thông báo kết luận',
+    issuedOn: (date: string) => `ban hành ngày ${date.split('-').reverse().join('/')}`,
+    insteadOf: (name: string) => `dự thay ${name}`,
     yourRole: 'Vai trò của bạn',
     yourAnswer: 'Trả lời của bạn',
     substitute: 'Người dự thay',
     roles: { explainer: 'Người giải trình', attendee: 'Đại biểu dự', guest: 'Khách mời' },
     answers: { pending: 'Chưa trả lời', accepted: 'Nhận lời', declined: 'Từ chối', delegated: 'Cử người dự thay' },
+    member: (role: MembershipRole, council: string) => `${MEMBER_ROLES.vi[role]} HĐND ${council} (phiên của HĐND mà bạn là thành viên)`,
     organizer: (name: string) => `HĐND ${name}`,
     calendar: (name: string) => `Phiên giải trình – HĐND ${name}`,
-    personal: (name: string) => `Phiên giải trình của ${name}`
+    personal: (name: string) => `Phiên giải trình của ${name}`,
+    councilDescription: (name: string) => `Các phiên giải trình công khai của HĐND ${name}. Lịch tự cập nhật; đường dẫn "Chi tiết" trong mỗi phiên mở trang của phiên đó.`,
+    personalDescription: (name: string) => `Các phiên giải trình ${name} được mời và các phiên của HĐND mà ${name} là thành viên. Đường dẫn của lịch này là riêng: xin đừng chia sẻ.`
   },
   en: {
     cancelled: 'CANCELLED',
@@ -47,15 +80,30 @@ const TEXT = {
     explainers: 'Explaining',
     details: 'Details',
     postponedNote: 'The hearing is postponed; a new time will be announced.',
+    cancelReason: 'Reason for cancellation',
+    postponeReason: 'Reason for postponement',
+    outcome: 'Outcome',
+    delegatesPresent: 'Delegates present',
+    conclusion: 'Conclusion notice',
+    issuedOn: (date: string) => `issued on ${date}`,
+    insteadOf: (name: string) => `instead of ${name}`,
     yourRole: 'Your role',
     yourAnswer: 'Your answer',
     substitute: 'Substitute',
     roles: { explainer: 'Explainer', attendee: 'Attendee', guest: 'Guest' },
     answers: { pending: 'Not answered', accepted: 'Accepted', declined: 'Declined', delegated: 'Delegated' },
+    member: (role: MembershipRole, council: string) => `${MEMBER_ROLES.en[role]} of the People's Council of ${council} (a hearing of a council you are a member of)`,
     organizer: (name: string) => `People's Council of ${name}`,
     calendar: (name: string) => `Accountability hearings – People's Council of ${name}`,
-    personal: (name: string) => `Accountability hearings of ${name}`
+    personal: (name: string) => `Accountability hearings of ${name}`,
+    councilDescription: (name: string) => `The public accountability hearings of the People's Council of ${name}. Updated automatically; each hearing's "Details" link opens its page.`,
+    personalDescription: (name: string) => `The accountability hearings ${name} is invited to, and those of the councils ${name} is a member of. This calendar's link is private: please do not share it.`
   }
+} as const
+
+const MEMBER_ROLES = {
+  vi: { chair: 'Chủ tịch', vice_chair: 'Phó Chủ tịch', standing_member: 'Ủy viên Thường trực', delegate: 'Đại biểu', secretary: 'Thư ký' },
+  en: { chair: 'Chair', vice_chair: 'Vice-chair', standing_member: 'Standing member', delegate: 'Delegate', secretary: 'Secretary' }
 } as const
 
 export interface FeedOptions {
@@ -73,16 +121,26 @@ const STATUS: Record<FeedEvent['status'], ICalEventStatus> = {
   held: ICalEventStatus.CONFIRMED,
   cancelled: ICalEventStatus.CANCELLED
 }
-const ROLE = { explainer: ICalAttendeeRole.REQ, attendee: ICalAttendeeRole.OPT, guest: ICalAttendeeRole.NON } as const
-const PARTSTAT = {
-  pending: ICalAttendeeStatus.NEEDSACTION,
-  accepted: ICalAttendeeStatus.ACCEPTED,
-  declined: ICalAttendeeStatus.DECLINED,
-  delegated: ICalAttendeeStatus.DELEGATED
-} as const
+const ROLE = { explainer: 'REQ-PARTICIPANT', attendee: 'OPT-PARTICIPANT', guest: 'NON-PARTICIPANT' } as const
+const PARTSTAT = { pending: 'NEEDS-ACTION', accepted: 'ACCEPTED', declined: 'DECLINED', delegated: 'DELEGATED' } as const
+
+/** The zone every council is in; feeds say so (X-WR-TIMEZONE) for clients that show floating times. */
+export const FEED_ZONE = 'Asia/Ho_Chi_Minh'
 
 function person (p: { fullName: string, position: string | null, organization: string | null }): string {
   return [p.fullName, p.position, p.organization].filter(Boolean).join(' – ')
+}
+
+/** Who explains, as the public reads it: not those who declined; a substitute in place of who delegated. */
+function explaining (event: FeedEvent, lang: Lang): string[] {
+  const t = TEXT[lang]
+  return event.explainers.flatMap((p) => {
+    if (p.response === 'declined') return []
+    if (p.response === 'delegated' && p.substituteName) {
+      return [`${[p.substituteName, p.substitutePosition].filter(Boolean).join(' – ')} (${t.insteadOf(p.fullName)})`]
+    }
+    return [person(p)]
+  })
 }
 
 function summary (event: FeedEvent, lang: Lang): string {
@@ -95,12 +153,25 @@ function description (event: FeedEvent, options: FeedOptions): string {
   const t = TEXT[options.lang]
   const lines = [`${t.council}: ${t.organizer(event.council.name)}`]
   if (event.status === 'postponed') lines.push(t.postponedNote)
+  if (event.reason && event.status === 'postponed') lines.push(`${t.postponeReason}: ${event.reason}`)
+  if (event.reason && event.status === 'cancelled') lines.push(`${t.cancelReason}: ${event.reason}`)
   if (event.description) lines.push(`${t.topic}: ${event.description}`)
-  if (event.explainers.length) lines.push(`${t.explainers}: ${event.explainers.map(person).join('; ')}`)
+  const explainers = explaining(event, options.lang)
+  if (explainers.length) lines.push(`${t.explainers}: ${explainers.join('; ')}`)
+  if (event.outcome) {
+    lines.push(`${t.outcome}: ${event.outcome.summary}`)
+    if (event.outcome.delegatesPresent !== null) lines.push(`${t.delegatesPresent}: ${event.outcome.delegatesPresent}`)
+    if (event.outcome.conclusionText) {
+      const issued = event.outcome.conclusionIssuedOn ? ` (${t.issuedOn(event.outcome.conclusionIssuedOn)})` : ''
+      lines.push(`${t.conclusion}${issued}: ${event.outcome.conclusionText}`)
+    }
+  }
   const own = event.attendees?.find((a) => a.personId === event.viewerId)
   if (own) {
     lines.push(`${t.yourRole}: ${t.roles[own.role]}`, `${t.yourAnswer}: ${t.answers[own.response]}`)
     if (own.response === 'delegated' && own.substituteName) lines.push(`${t.substitute}: ${own.substituteName} – ${own.substitutePosition ?? ''}`)
+  } else if (event.membership) {
+    lines.push(`${t.yourRole}: ${t.member(event.membership, event.council.name)}`)
   }
   lines.push(`${t.details}: ${hearingUrl(event.id, options.baseUrl)}`)
   return lines.join('\n')
@@ -125,21 +196,57 @@ export function propertyText (value: string): string {
 }
 
 /**
- * ical-generator also doubles backslashes inside quoted parameters, where RFC 5545 reads them as
- * they are: put them back, then fold again (a line may have become shorter).
+ * One content line with parameters, folded. Written here rather than by ical-generator, which
+ * backslash-escapes quotes in parameters (see paramText) and writes every address as MAILTO:.
+ * Parameter values are always quoted; they cannot hold a quote (RFC 6868) or a control character.
  */
-function literalParams (text: string): string {
-  if (!text.includes('\\')) return text
-  const unfolded = text.replace(/\r\n[ \t]/g, '')
-  const fixed = unfolded.replace(/;CN="([^"]*)"/g, (_, value: string) => `;CN="${value.replaceAll('\\\\', '\\')}"`)
-  return fixed === unfolded ? text : foldLines(fixed)
+function contentLine (name: string, params: Array<[string, string]>, value: string): string {
+  const clean = (v: string) => paramText(v).replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '') // eslint-disable-line no-control-regex
+  return foldLines(`${name}${params.map(([key, v]) => `;${key}="${clean(v)}"`).join('')}:${value}`) + '\r\n'
 }
 
-function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOptions): void {
-  const vevent = calendar.createEvent({
+/**
+ * A calendar address. The viewer's own is their e-mail when they have one; everyone else's (and a
+ * viewer without e-mail) is the invitation's id as a URN: a personal feed does not hand out other
+ * people's addresses, and no address is invented.
+ */
+function attendeeAddress (attendee: FeedAttendee, viewerId: string | undefined): string {
+  return attendee.personId === viewerId && attendee.email ? `mailto:${attendee.email}` : `urn:uuid:${attendee.participantId}`
+}
+
+/** A stable id for the substitute named in a delegation, derived from the invitation's. */
+export function substituteAddress (participantId: string): string {
+  const hex = createHash('sha256').update(`substitute:${participantId}`).digest('hex')
+  // A name-based UUID's layout (version 5 bits, RFC 4122 variant).
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+function attendeeLines (event: FeedEvent): string {
+  let text = ''
+  for (const attendee of event.attendees ?? []) {
+    const params: Array<[string, string]> = [['CN', attendee.fullName], ['ROLE', ROLE[attendee.role]], ['PARTSTAT', PARTSTAT[attendee.response]]]
+    const substitute = attendee.response === 'delegated' && attendee.substituteName ? substituteAddress(attendee.participantId) : null
+    if (substitute) params.push(['DELEGATED-TO', substitute])
+    params.push(['X-GIAITRINH-ROLE', attendee.role])
+    text += contentLine('ATTENDEE', params, attendeeAddress(attendee, event.viewerId))
+    if (substitute) {
+      const name = [attendee.substituteName!, attendee.substitutePosition].filter(Boolean).join(' – ')
+      text += contentLine('ATTENDEE', [
+        ['CN', name], ['ROLE', ROLE[attendee.role]], ['PARTSTAT', 'ACCEPTED'], ['DELEGATED-FROM', attendeeAddress(attendee, event.viewerId)], ['X-GIAITRINH-ROLE', attendee.role]
+      ], substitute)
+    }
+  }
+  return text
+}
+
+function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOptions, withClass: boolean): void {
+  calendar.createEvent({
     id: `${event.id}@giaitrinh`,
     sequence: event.sequence,
-    stamp: event.updatedAt,
+    // In a published feed (no METHOD) DTSTAMP is when the event's information last changed.
+    stamp: event.modifiedAt,
+    lastModified: event.modifiedAt,
+    created: event.createdAt,
     start: event.startsAt,
     end: event.endsAt,
     summary: summary(event, options.lang),
@@ -147,52 +254,49 @@ function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOption
     location: event.location,
     url: hearingUrl(event.id, options.baseUrl),
     status: STATUS[event.status],
-    organizer: { name: paramText(TEXT[options.lang].organizer(event.council.name)), email: options.organizerEmail }
+    ...(withClass ? { class: event.visibility === 'restricted' ? ICalEventClass.CONFIDENTIAL : ICalEventClass.PUBLIC } : {}),
+    x: [['X-GIAITRINH-ORGANIZER', '']]
   })
-  for (const attendee of event.attendees ?? []) {
-    vevent.createAttendee({
-      name: paramText(attendee.fullName),
-      // A person without an address still needs a calendar address: a reserved, undeliverable one.
-      email: attendee.email ?? `${attendee.personId}@giaitrinh.invalid`,
-      role: ROLE[attendee.role],
-      status: PARTSTAT[attendee.response],
-      x: [['X-GIAITRINH-ROLE', attendee.role]]
-    })
-  }
 }
 
-/** One VEVENT as text (folded, CRLF), built by ical-generator; feeds concatenate these. */
+/** One VEVENT as text (folded, CRLF): ical-generator's, with the lines that carry names written here. */
 export function renderEvent (event: FeedEvent, options: FeedOptions): string {
   const calendar = ical()
-  addEvent(calendar, event, options)
-  const text = literalParams(calendar.toString())
-  return text.slice(text.indexOf('BEGIN:VEVENT'), text.lastIndexOf('END:VEVENT') + 'END:VEVENT\r\n'.length)
+  addEvent(calendar, event, options, event.attendees !== undefined)
+  const text = calendar.toString()
+  const vevent = text.slice(text.indexOf('BEGIN:VEVENT'), text.lastIndexOf('END:VEVENT'))
+  const organizer = contentLine('ORGANIZER', [['CN', TEXT[options.lang].organizer(event.council.name)]], `mailto:${options.organizerEmail}`)
+  return vevent.replace('X-GIAITRINH-ORGANIZER:\r\n', organizer) + attendeeLines(event) + 'END:VEVENT\r\n'
 }
 
-/** The VCALENDAR around the events: name, zone hint, refresh interval. */
-function calendarFrame (name: string, options: FeedOptions): ICalCalendar {
+export interface CalendarFrame {
+  kind: 'council' | 'person'
+  /** The council's or the person's name. */
+  name: string
+}
+
+/** The VCALENDAR around the events: name, description, zone hint, refresh interval. */
+function calendarFrame (frame: CalendarFrame, options: FeedOptions): ICalCalendar {
+  const t = TEXT[options.lang]
   return ical({
-    // NAME and X-WR-CALNAME are TEXT, which ical-generator writes as given.
-    name: propertyText(name),
+    // NAME, X-WR-CALNAME and X-WR-CALDESC are TEXT, which ical-generator writes as given.
+    name: propertyText(frame.kind === 'council' ? t.calendar(frame.name) : t.personal(frame.name)),
+    description: propertyText(frame.kind === 'council' ? t.councilDescription(frame.name) : t.personalDescription(frame.name)),
     prodId: { company: 'giaitrinh', product: 'hearings', language: options.lang.toUpperCase() },
-    ttl: options.ttlSeconds
+    ttl: options.ttlSeconds,
+    // A hint only: every time in the feed is UTC.
+    x: [['X-WR-TIMEZONE', FEED_ZONE]]
   })
 }
 
-export function renderCalendar (name: string, events: readonly string[], options: FeedOptions): string {
-  const frame = calendarFrame(name, options).toString()
-  const end = frame.lastIndexOf('END:VCALENDAR')
+export function renderCalendar (frame: CalendarFrame, events: readonly string[], options: FeedOptions): string {
+  const text = calendarFrame(frame, options).toString()
+  const end = text.lastIndexOf('END:VCALENDAR')
   // Every content line ends with CRLF, the last one too (RFC 5545 3.1).
-  return `${frame.slice(0, end)}${events.join('')}${frame.slice(end)}\r\n`
-}
-
-export function calendarName (kind: 'council' | 'person', name: string, lang: Lang): string {
-  return kind === 'council' ? TEXT[lang].calendar(name) : TEXT[lang].personal(name)
+  return `${text.slice(0, end)}${events.join('')}${text.slice(end)}\r\n`
 }
 
 /** A full build with ical-generator of every event in one calendar: the benchmark's baseline. */
-export function renderFullCalendar (name: string, events: readonly FeedEvent[], options: FeedOptions): string {
-  const calendar = calendarFrame(name, options)
-  for (const event of events) addEvent(calendar, event, options)
-  return `${literalParams(calendar.toString())}\r\n`
+export function renderFullCalendar (frame: CalendarFrame, events: readonly FeedEvent[], options: FeedOptions): string {
+  return renderCalendar(frame, events.map((event) => renderEvent(event, options)), options)
 }

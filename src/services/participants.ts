@@ -7,6 +7,7 @@ import {
 import { ConflictError, InvalidError, NotFoundError, withDetails } from '../domain/errors.js'
 import { blocksCalendar, explainerConflictMessage } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
+import { markScheduleChanged } from '../db/queries/people.js'
 import { write, type WriteContext } from './write.js'
 import type { Principal } from '../domain/access.js'
 import { canSeeHearingId } from '../policy/index.js'
@@ -60,6 +61,7 @@ export async function removeParticipant (ctx: WriteContext, hearingId: string, p
     const before = await findParticipant(tx, hearingId, participantId)
     if (!before) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
     await deleteParticipantRow(tx, participantId)
+    await markScheduleChanged(tx, before.personId, now)
     await touchHearing(tx, hearingId, now)
     await record({ action: 'uninvite', entity: 'participant', entityId: participantId, councilId: hearing.councilId, before })
   })

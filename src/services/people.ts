@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js'
 import { findCouncil } from '../db/queries/councils.js'
 import {
-  deleteMembershipRow, findMembership, findPerson, insertMembership, insertPerson, updateMembershipRow, updatePersonRow,
+  deleteMembershipRow, findMembership, findPerson, insertMembership, markScheduleChanged, insertPerson, updateMembershipRow, updatePersonRow,
   type MembershipView, type Person
 } from '../db/queries/people.js'
 import { InvalidError, NotFoundError, UnprocessableError } from '../domain/errors.js'
@@ -45,6 +45,8 @@ export async function addMember (ctx: WriteContext, councilId: string, input: Cr
   return write(ctx, async ({ tx, now, record }) => {
     if (!(await findPerson(tx, input.personId))) throw new UnprocessableError(`personId ${input.personId} does not name an existing person.`)
     const id = await insertMembership(tx, { ...input, endsOn, councilId, createdAt: now, updatedAt: now })
+    // The council's hearings join the person's feed (some may be older than any change to them).
+    await markScheduleChanged(tx, input.personId, now)
     const created = (await findMembership(tx, councilId, id))!
     await record({ action: 'create', entity: 'membership', entityId: id, councilId, after: created })
     return created
@@ -56,6 +58,7 @@ export async function updateMember (ctx: WriteContext, councilId: string, member
     const before = await existingMembership(tx, councilId, membershipId)
     checkRange(changes.startsOn ?? before.startsOn, changes.endsOn === undefined ? before.endsOn : changes.endsOn)
     await updateMembershipRow(tx, membershipId, changes, now)
+    await markScheduleChanged(tx, before.personId, now)
     const after = (await findMembership(tx, councilId, membershipId))!
     await record({ action: 'update', entity: 'membership', entityId: membershipId, councilId, before, after })
     return after
@@ -63,9 +66,10 @@ export async function updateMember (ctx: WriteContext, councilId: string, member
 }
 
 export async function removeMember (ctx: WriteContext, councilId: string, membershipId: string): Promise<void> {
-  await write(ctx, async ({ tx, record }) => {
+  await write(ctx, async ({ tx, now, record }) => {
     const before = await existingMembership(tx, councilId, membershipId)
     await deleteMembershipRow(tx, membershipId)
+    await markScheduleChanged(tx, before.personId, now)
     await record({ action: 'delete', entity: 'membership', entityId: membershipId, councilId, before })
   })
 }

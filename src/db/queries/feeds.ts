@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { councils, feedTokens, hearingParticipants, hearingTransitions, hearings, people } from '../schema.js'
+import { councils, feedTokens, hearingParticipants, hearingTransitions, hearings, memberships, people } from '../schema.js'
 import { liveAt } from './tokens.js'
-import type { FeedEvent } from '../../feeds/ical.js'
+import { FEED_ZONE, type FeedEvent } from '../../feeds/ical.js'
 
 /** Which hearings a feed shows. */
 export type FeedScope =
@@ -15,6 +15,19 @@ export interface FeedWindow {
   to: Date | null
   /** Cancelled and postponed hearings stay this long after the change, so every client learns of it. */
   retainSince: Date
+  /**
+   * How the window moves with the days, for Last-Modified: `from` is that many months before today
+   * (absent when the client fixed it), `retainSince` that many days.
+   */
+  drift?: { months?: number | undefined, retentionDays: number }
+}
+
+/** The day a hearing counts on for membership: its start, or when it was postponed (no time then). */
+const hearingDay = sql`(coalesce(${hearings.startsAt}, ${hearings.updatedAt}) at time zone ${FEED_ZONE})::date`
+
+/** The person's role in the hearing's council on the hearing's day, if they are a member then. */
+function membershipRole (personId: string) {
+  return sql<string | null>`(select min(${memberships.role}::text) from ${memberships} where ${memberships.personId} = ${personId} and ${memberships.councilId} = ${hearings.councilId} and ${memberships.startsOn} <= ${hearingDay} and (${memberships.endsOn} is null or ${memberships.endsOn} >= ${hearingDay}))`
 }
 
 function scopeCondition (scope: FeedScope): SQL {
@@ -22,7 +35,11 @@ function scopeCondition (scope: FeedScope): SQL {
     case 'council':
       return and(inArray(hearings.councilId, scope.councilIds), eq(hearings.visibility, 'public'), ne(hearings.status, 'draft'))!
     case 'person':
-      return sql`exists (select 1 from ${hearingParticipants} where ${hearingParticipants.hearingId} = ${hearings.id} and ${hearingParticipants.personId} = ${scope.personId})`
+      // Invited, or a member of the council on the hearing's day (its drafts stay with the secretariat).
+      return or(
+        sql`exists (select 1 from ${hearingParticipants} where ${hearingParticipants.hearingId} = ${hearings.id} and ${hearingParticipants.personId} = ${scope.personId})`,
+        and(ne(hearings.status, 'draft'), sql`${membershipRole(scope.personId)} is not null`)
+      )!
     case 'hearing':
       return eq(hearings.id, scope.hearingId)
   }
@@ -41,7 +58,8 @@ function windowCondition (window: FeedWindow): SQL {
 
 /**
  * What a feed would show, as (id, stamp) pairs in feed order: the stamp changes whenever anything an
- * event shows changes (the hearing, its council, the people invited). Small rows; no event is built.
+ * event shows changes (the hearing, its council, the people invited, the viewer's membership). Small
+ * rows; no event is built.
  */
 export async function feedStamps (db: Db, scope: FeedScope, window: FeedWindow): Promise<Array<{ id: string, stamp: string }>> {
   const rows = await db.select({
@@ -50,20 +68,65 @@ export async function feedStamps (db: Db, scope: FeedScope, window: FeedWindow):
     updatedAt: sql<string>`${hearings.updatedAt}::text`,
     councilRevision: councils.revision,
     // A sum of counters that only rise changes whenever any of them does.
-    peopleRevision: sql<string | null>`(select sum(${people.revision})::text from ${hearingParticipants} join ${people} on ${people.id} = ${hearingParticipants.personId} where ${hearingParticipants.hearingId} = ${hearings.id})`
+    peopleRevision: sql<string | null>`(select sum(${people.revision})::text from ${hearingParticipants} join ${people} on ${people.id} = ${hearingParticipants.personId} where ${hearingParticipants.hearingId} = ${hearings.id})`,
+    membership: scope.kind === 'person' ? membershipRole(scope.personId) : sql<null>`null`
   }).from(hearings).innerJoin(councils, eq(councils.id, hearings.councilId))
     .where(and(scopeCondition(scope), windowCondition(window)))
     .orderBy(sql`${hearings.startsAt} asc nulls last`, asc(hearings.id))
-  return rows.map((row) => ({ id: row.id, stamp: `${row.revision}|${row.updatedAt}|${row.councilRevision}|${row.peopleRevision ?? ''}` }))
+  return rows.map((row) => ({ id: row.id, stamp: `${row.revision}|${row.updatedAt}|${row.councilRevision}|${row.peopleRevision ?? ''}|${row.membership ?? ''}` }))
 }
 
-/** Everything the events of these hearings show; a private feed also gets the invitations. */
-export async function feedEvents (db: Db, ids: string[], withAttendees: boolean): Promise<Map<string, FeedEvent>> {
+/**
+ * The latest change to anything that decides what the feed holds, seen or not: every hearing of the
+ * councils (restricted and drafts too: one made restricted leaves the feed), the councils (names),
+ * the person (name, uninvitations, memberships); and the hearings that left the window since, with
+ * the day they left. Last-Modified is the later of this and the events' own times, so it never goes
+ * back when a hearing leaves, and If-Modified-Since never gets a 304 for changed bytes.
+ */
+export async function feedScopeModified (db: Db, scope: FeedScope): Promise<Date | null> {
+  let row: { at: Date | string | null } | undefined
+  switch (scope.kind) {
+    case 'council':
+      [row] = await db.select({
+        at: sql<Date | string | null>`greatest((select max(${hearings.updatedAt}) from ${hearings} where ${inArray(hearings.councilId, scope.councilIds)}), (select max(${councils.updatedAt}) from ${councils} where ${inArray(councils.id, scope.councilIds)}))`
+      }).from(sql`(select 1) as one`)
+      break
+    case 'person':
+      [row] = await db.select({ at: sql<Date | string | null>`greatest(${people.updatedAt}, ${people.scheduleChangedAt})` }).from(people).where(eq(people.id, scope.personId))
+      break
+    case 'hearing':
+      [row] = await db.select({ at: sql<Date | string | null>`greatest(${hearings.updatedAt}, ${councils.updatedAt})` })
+        .from(hearings).innerJoin(councils, eq(councils.id, hearings.councilId)).where(eq(hearings.id, scope.hearingId))
+      break
+  }
+  return row?.at ? new Date(row.at) : null
+}
+
+/** The latest start before the window's start, and the latest change of a cancelled or postponed hearing before its retention: what left the window last. */
+export async function feedLeavers (db: Db, scope: FeedScope, window: FeedWindow): Promise<{ startedBefore: Date | null, retiredBefore: Date | null }> {
+  const [row] = await db.select({
+    startedBefore: sql<Date | string | null>`max(${hearings.startsAt}) filter (where ${hearings.startsAt} < ${window.from})`,
+    retiredBefore: sql<Date | string | null>`max(${hearings.updatedAt}) filter (where ${hearings.status} in ('cancelled', 'postponed') and ${hearings.updatedAt} < ${window.retainSince})`
+  }).from(hearings).where(scopeCondition(scope))
+  return {
+    startedBefore: row?.startedBefore ? new Date(row.startedBefore) : null,
+    retiredBefore: row?.retiredBefore ? new Date(row.retiredBefore) : null
+  }
+}
+
+/** Everything the events of these hearings show; a private feed also gets the invitations, a personal one the viewer's memberships. */
+export async function feedEvents (db: Db, ids: string[], withAttendees: boolean, viewerId?: string): Promise<Map<string, FeedEvent>> {
   if (ids.length === 0) return new Map()
-  const rows = await db.select({ hearing: hearings, councilName: councils.name, timezone: councils.timezone })
-    .from(hearings).innerJoin(councils, eq(councils.id, hearings.councilId)).where(inArray(hearings.id, ids))
+  const rows = await db.select({
+    hearing: hearings,
+    councilName: councils.name,
+    timezone: councils.timezone,
+    councilUpdatedAt: councils.updatedAt,
+    membership: viewerId ? membershipRole(viewerId) : sql<null>`null`
+  }).from(hearings).innerJoin(councils, eq(councils.id, hearings.councilId)).where(inArray(hearings.id, ids))
   const participants = await db.select({
     hearingId: hearingParticipants.hearingId,
+    participantId: hearingParticipants.id,
     personId: hearingParticipants.personId,
     role: hearingParticipants.role,
     response: hearingParticipants.response,
@@ -72,7 +135,8 @@ export async function feedEvents (db: Db, ids: string[], withAttendees: boolean)
     fullName: people.fullName,
     email: people.email,
     position: people.position,
-    organization: people.organization
+    organization: people.organization,
+    updatedAt: sql<Date>`greatest(${hearingParticipants.updatedAt}, ${people.updatedAt})`.mapWith(hearingParticipants.updatedAt)
   }).from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
     .where(inArray(hearingParticipants.hearingId, ids)).orderBy(asc(people.fullName), asc(hearingParticipants.id))
   // A postponed hearing has no time; its event stays where it was, marked tentative.
@@ -85,25 +149,43 @@ export async function feedEvents (db: Db, ids: string[], withAttendees: boolean)
       .where(and(inArray(hearingTransitions.hearingId, postponed), isNotNull(hearingTransitions.startsAt)))
       .orderBy(hearingTransitions.hearingId, desc(hearingTransitions.id))
   const formerTimes = new Map(former.map((row) => [row.hearingId, row]))
+  // Why a cancelled or postponed hearing is so: the reason given with the move into that state.
+  const stopped = rows.filter((row) => row.hearing.status === 'cancelled' || row.hearing.status === 'postponed').map((row) => row.hearing.id)
+  const reasons = stopped.length === 0
+    ? []
+    : await db.selectDistinctOn([hearingTransitions.hearingId], { hearingId: hearingTransitions.hearingId, reason: hearingTransitions.reason })
+      .from(hearingTransitions).innerJoin(hearings, eq(hearings.id, hearingTransitions.hearingId))
+      .where(and(inArray(hearingTransitions.hearingId, stopped), eq(hearingTransitions.toStatus, hearings.status)))
+      .orderBy(hearingTransitions.hearingId, desc(hearingTransitions.id))
+  const reasonOf = new Map(reasons.map((row) => [row.hearingId, row.reason]))
 
   const events = new Map<string, FeedEvent>()
-  for (const { hearing, councilName, timezone } of rows) {
+  for (const { hearing, councilName, timezone, councilUpdatedAt, membership } of rows) {
     const times = hearing.startsAt ? { startsAt: hearing.startsAt, endsAt: hearing.endsAt! } : formerTimes.get(hearing.id)
     if (!times?.startsAt || !times.endsAt) continue
     const invited = participants.filter((p) => p.hearingId === hearing.id)
+    const modified = Math.max(hearing.updatedAt.getTime(), councilUpdatedAt.getTime(), ...invited.map((p) => p.updatedAt.getTime()))
     events.set(hearing.id, {
       id: hearing.id,
       title: hearing.title,
       description: hearing.description,
       location: hearing.location,
       status: hearing.status,
+      visibility: hearing.visibility,
       startsAt: times.startsAt,
       endsAt: times.endsAt,
       sequence: hearing.sequence,
-      updatedAt: hearing.updatedAt,
+      createdAt: hearing.createdAt,
+      modifiedAt: new Date(modified),
+      reason: reasonOf.get(hearing.id) ?? null,
+      outcome: hearing.outcome ?? null,
       council: { name: councilName, timezone },
-      explainers: invited.filter((p) => p.role === 'explainer').map(({ fullName, position, organization }) => ({ fullName, position, organization })),
-      ...(withAttendees ? { attendees: invited.map(({ hearingId: _h, position: _p, organization: _o, ...attendee }) => attendee) } : {})
+      explainers: invited.filter((p) => p.role === 'explainer')
+        .map(({ fullName, position, organization, response, substituteName, substitutePosition }) => ({ fullName, position, organization, response, substituteName, substitutePosition })),
+      ...(withAttendees
+        ? { attendees: invited.map(({ participantId, personId, fullName, email, role, response, substituteName, substitutePosition }) => ({ participantId, personId, fullName, email, role, response, substituteName, substitutePosition })) }
+        : {}),
+      membership: membership as FeedEvent['membership']
     })
   }
   return events

@@ -105,3 +105,8 @@ export async function updateMembershipRow (tx: Db, id: string, values: Partial<t
 export async function deleteMembershipRow (tx: Db, id: string): Promise<void> {
   await tx.delete(memberships).where(eq(memberships.id, id))
 }
+
+/** A hearing may have joined or left the person's calendar without a change to the hearing itself. */
+export async function markScheduleChanged (tx: Db, personId: string, now: Date): Promise<void> {
+  await tx.update(people).set({ scheduleChangedAt: now }).where(eq(people.id, personId))
+}

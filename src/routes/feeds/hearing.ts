@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { findCouncil } from '../../db/queries/councils.js'
-import { calendarName } from '../../feeds/ical.js'
 import { IdParams, problems } from '../../schemas/common.js'
 import { CalendarResponse, FeedQuerySchema, NotModified } from '../../schemas/feeds.js'
 import { visibleHearing } from '../../policy/index.js'
@@ -22,7 +21,7 @@ const hearingCalendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const council = (await findCouncil(app.db, hearing.councilId))!
     const lang = request.query.lang ?? 'vi'
     const feed = await app.feeds.get(`hearing:${hearing.id}:${inScope}:${lang}`, async () => ({
-      name: calendarName('council', council.name, lang),
+      frame: { kind: 'council', name: council.name },
       scope: { kind: 'hearing', hearingId: hearing.id },
       window: { from: new Date(0), to: null, retainSince: new Date(0) },
       withAttendees: inScope,

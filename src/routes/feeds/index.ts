@@ -5,13 +5,14 @@ import { findFeedTokenPerson } from '../../db/queries/feeds.js'
 import { InvalidError, NotFoundError } from '../../domain/errors.js'
 import { hashSecret } from '../../domain/tokens.js'
 import type { Feed, FeedSpec } from '../../feeds/cache.js'
-import { calendarName } from '../../feeds/ical.js'
 import { problems } from '../../schemas/common.js'
 import { CalendarResponse, CouncilFeedParams, CouncilFeedQuerySchema, FeedQuerySchema, NotModified, PersonFeedParams } from '../../schemas/feeds.js'
 import { feedOptions, send } from './http.js'
 
 const ZONE = 'Asia/Ho_Chi_Minh'
 const MAX_YEARS = 5
+/** A feed starts this many months back unless the client says otherwise. */
+const BACK_MONTHS = 6
 
 const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app
@@ -41,7 +42,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   function computeWindow (query: { from?: string | undefined, to?: string | undefined }, zone: string) {
     const now = DateTime.fromJSDate(app.now(), { zone })
-    const from = query.from ? DateTime.fromISO(query.from, { zone }) : now.minus({ months: 6 }).startOf('day')
+    const from = query.from ? DateTime.fromISO(query.from, { zone }) : now.minus({ months: BACK_MONTHS }).startOf('day')
     const to = query.to ? DateTime.fromISO(query.to, { zone }) : null
     if (from < now.minus({ years: MAX_YEARS }).startOf('day') || (to && to > now.plus({ years: MAX_YEARS }))) {
       throw new InvalidError(`A feed covers at most ${MAX_YEARS} years back and ${MAX_YEARS} years ahead; narrow from/to.`)
@@ -49,7 +50,12 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (to && to <= from) throw new InvalidError('to must be after from.')
     return {
       key: `${from.toISODate()}:${to?.toISODate() ?? ''}`,
-      window: { from: from.toJSDate(), to: to?.toJSDate() ?? null, retainSince: now.minus({ days: config.FEED_RETENTION_DAYS }).startOf('day').toJSDate() }
+      window: {
+        from: from.toJSDate(),
+        to: to?.toJSDate() ?? null,
+        retainSince: now.minus({ days: config.FEED_RETENTION_DAYS }).startOf('day').toJSDate(),
+        drift: { months: query.from ? undefined : BACK_MONTHS, retentionDays: config.FEED_RETENTION_DAYS }
+      }
     }
   }
 
@@ -72,7 +78,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const council = await findCouncil(app.db, councilId)
       if (!council) throw new NotFoundError(`No council with id ${councilId}.`)
       return {
-        name: calendarName('council', council.name, lang),
+        frame: { kind: 'council', name: council.name },
         scope: { kind: 'council', councilIds: descendants ? await descendantIds(app.db, councilId) : [councilId] },
         window: span,
         withAttendees: false,
@@ -104,7 +110,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!person) throw new NotFoundError('This calendar link is not valid: it may have been replaced or revoked. Ask the council\'s office for a new one.')
         const lang = request.query.lang ?? person.locale
         return {
-          name: calendarName('person', person.fullName, lang),
+          frame: { kind: 'person', name: person.fullName },
           scope: { kind: 'person', personId: person.personId },
           window: span,
           withAttendees: true,
