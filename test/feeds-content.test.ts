@@ -1,11 +1,11 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import ICAL from 'ical.js'
 import { admin, build, call, seedHierarchy } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
 
 // Issue "What clients read must be right", feed defects 6 and 8–12, over real HTTP.
 
-async function serve (t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function serve (t: Test) {
   const built = await build(t)
   const base = await built.app.listen({ port: 0, host: '127.0.0.1' })
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers })
@@ -151,7 +151,7 @@ t.test('personal feeds: no other invitee\'s address, delegation in full, CLASS, 
   t.equal(attendees.find((a) => a.cn === 'Nguyễn Thị Lan')!.value.toLowerCase(), 'mailto:lan@catlinh.example', 'the viewer\'s own address')
   t.notMatch(text, /binh@|giaitrinh\.invalid/i, 'no other invitee\'s address, none invented')
   const delegator = attendees.find((a) => a.cn === 'Trần Văn Bình')!
-  const substitute = attendees.find((a) => a.cn === 'Phạm "Thu" Hà – Phó Chủ tịch UBND')!
+  const substitute = attendees.find((a) => a.cn === 'Phạm “Thu” Hà – Phó Chủ tịch UBND')!
   t.ok(substitute, 'the substitute is an attendee')
   t.equal(delegator.partstat, 'DELEGATED')
   t.equal(String(delegator.delegatedTo), substitute.value, 'DELEGATED-TO names the substitute')

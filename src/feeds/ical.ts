@@ -182,12 +182,19 @@ export function hearingUrl (id: string, baseUrl: string): string {
 }
 
 /**
- * A parameter value (CN) as RFC 6868 encodes it: RFC 5545 has no backslash escapes in parameters,
- * so a double quote is ^', a caret ^^, a line break ^n. (ical-generator writes \", which breaks whole
- * feeds in python-vobject and lets a name like `x":mailto:evil@…` rewrite another attendee.)
+ * A parameter value (CN) that every reader gives back. RFC 5545 has no escapes in parameter values;
+ * RFC 6868 adds ^' for a double quote, but python-icalendar, python-vobject and node-ical predate it
+ * and show ^' as it is. A double quote is therefore written as a typographic one (“ opening, ”
+ * closing), which every reader shows alike and which reads as the same mark; a caret is doubled only
+ * where RFC 6868 readers would otherwise take it for an escape (^n, ^^, ^'), and a line break is ^n.
+ * (ical-generator writes \", which broke whole feeds in python-vobject and let a name like
+ * `x":mailto:evil@…` rewrite another attendee.)
  */
 export function paramText (value: string): string {
-  return value.replaceAll('^', '^^').replaceAll('"', "^'").replace(/\r?\n/g, '^n')
+  return value
+    .replace(/\^(?=[n^'])/g, '^^')
+    .replace(/(^|[\s([{])"/g, '$1“').replaceAll('"', '”')
+    .replace(/\r?\n/g, '^n')
 }
 
 /** A property value of type TEXT (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks escaped. */
