@@ -3,9 +3,12 @@ import type { FeedCache, Feed } from './cache.js'
 
 export type Visibility = 'public' | 'private'
 
-/** What a feed's 304 carries: only the validator and the caching rules (RFC 9110 §15.4.5). */
-export function notModifiedHeaders (feed: Feed, visibility: Visibility): Record<string, string> {
-  return { etag: feed.etag, 'cache-control': `${visibility}, max-age=0, must-revalidate` }
+/**
+ * What a feed's 304 carries: only the validator, the caching rules and what the representation
+ * varies by (RFC 9110 §15.4.5).
+ */
+export function notModifiedHeaders (feed: Feed, visibility: Visibility, etag = feed.etag): Record<string, string> {
+  return { etag, 'cache-control': `${visibility}, max-age=0, must-revalidate`, vary: 'Accept-Encoding' }
 }
 
 /**
@@ -42,8 +45,9 @@ export class FeedPolls {
     const known = this.served.get(request.url ?? '')
     if (!known || known.minute !== this.minute()) return false
     const feed = this.feeds.fresh(known.key)
-    if (!feed || ifNoneMatch !== feed.etag) return false
-    response.writeHead(304, notModifiedHeaders(feed, known.visibility))
+    // The validator of any of its representations (identity, gzip, br): the client's copy is current.
+    if (!feed || (ifNoneMatch !== feed.etag && ifNoneMatch !== feed.etags.gzip && ifNoneMatch !== feed.etags.br)) return false
+    response.writeHead(304, notModifiedHeaders(feed, known.visibility, ifNoneMatch))
     response.end()
     this.answered++
     this.onAnswer(request)
