@@ -105,8 +105,9 @@ export async function feedScopeModified (db: Db, scope: FeedScope): Promise<Date
 /** The latest start before the window's start, and the latest change of a cancelled or postponed hearing before its retention: what left the window last. */
 export async function feedLeavers (db: Db, scope: FeedScope, window: FeedWindow): Promise<{ startedBefore: Date | null, retiredBefore: Date | null }> {
   const [row] = await db.select({
-    startedBefore: sql<Date | string | null>`max(${hearings.startsAt}) filter (where ${hearings.startsAt} < ${window.from})`,
-    retiredBefore: sql<Date | string | null>`max(${hearings.updatedAt}) filter (where ${hearings.status} in ('cancelled', 'postponed') and ${hearings.updatedAt} < ${window.retainSince})`
+    // Compared through drizzle's operators, which map a Date for every driver (a bare Date in sql`` fails on postgres.js).
+    startedBefore: sql<Date | string | null>`max(${hearings.startsAt}) filter (where ${lt(hearings.startsAt, window.from)})`,
+    retiredBefore: sql<Date | string | null>`max(${hearings.updatedAt}) filter (where ${hearings.status} in ('cancelled', 'postponed') and ${lt(hearings.updatedAt, window.retainSince)})`
   }).from(hearings).where(scopeCondition(scope))
   return {
     startedBefore: row?.startedBefore ? new Date(row.startedBefore) : null,
