@@ -29,11 +29,11 @@ t.test('Đống Đa 2019 (demo): 21 of 21 wards covered, ratio 1.0, met; several
   t.equal(csv.headers['content-type'], 'text/csv; charset=utf-8')
   t.ok(csv.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'UTF-8 with a byte-order mark')
   const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n')
-  t.equal(lines[0], 'Mã,Đơn vị,Trạng thái,Đã tổ chức,Đã lên lịch,Đã hủy,Phiên gần nhất,Phiên sắp tới,Tồn tại một phần kỳ')
+  t.equal(lines[0], 'Mã,Đơn vị,Trạng thái,Đã tổ chức,Đã lên lịch,Quá hạn chưa ghi kết quả,Đã hủy,Phiên gần nhất,Phiên sắp tới,Quá hạn từ,Tồn tại một phần kỳ')
   t.equal(lines.length, 22)
-  for (const unit of report.body.units as Array<{ code: string, name: string, held: number, scheduled: number, cancelled: number }>) {
+  for (const unit of report.body.units as Array<{ code: string, name: string, held: number, scheduled: number, overdue: number, cancelled: number }>) {
     const row = lines.find((line) => line.startsWith(`${unit.code},`))!.split(',')
-    t.same([row[1], Number(row[3]), Number(row[4]), Number(row[5])], [unit.name, unit.held, unit.scheduled, unit.cancelled], `${unit.name}: the CSV has the JSON's numbers`)
+    t.same([row[1], Number(row[3]), Number(row[4]), Number(row[5]), Number(row[6])], [unit.name, unit.held, unit.scheduled, unit.overdue, unit.cancelled], `${unit.name}: the CSV has the JSON's numbers`)
   }
   const english = await app.inject({ method: 'GET', url: `/v1/coverage.csv?councilId=${ids['dong-da']}&year=2019&lang=en`, headers: admin })
   t.match(english.body, /Code,Unit,Status,Held/)

@@ -23,6 +23,7 @@ export interface CalendarFacts {
 export type OfficeHours = ReadonlyArray<readonly [number, number]>
 
 export type ScheduleWarning =
+  | { code: 'in_the_past', message: string, startsAt: string }
   | { code: 'notice_too_short', message: string, requiredDays: number, actualDays: number, dayKind: 'calendar' | 'working', rule: string }
   | { code: 'public_holiday' | 'day_off', message: string, date: string, name: string }
   | { code: 'weekend', message: string, date: string }
@@ -87,7 +88,15 @@ export function scheduleWarnings (input: {
   const day = start.toISODate()!
 
   const rule = ruleOn(input.rules, day)
-  if (rule) {
+  if (start < today) {
+    // Not "notice too short by -81 days": the time has passed, and no notice can be given for it.
+    const when = start.toFormat('yyyy-MM-dd HH:mm')
+    warnings.push({
+      code: 'in_the_past',
+      message: `This time has already passed (${when}, ${input.zone}): nobody can be given notice for it. To record a hearing that took place, create it as held with its outcome; to hold it, choose a time ahead.`,
+      startsAt: start.toISO()!
+    })
+  } else if (rule) {
     const actual = noticeDays(today, start, rule.dayKind, input.facts)
     if (actual < rule.explainerNoticeDays) {
       const unit = rule.dayKind === 'calendar' ? 'calendar days' : 'working days'

@@ -1,3 +1,6 @@
+/** Every council is in Viet Nam: the zone dates given without one are read in, and times are shown in. */
+export const COUNCIL_ZONE = 'Asia/Ho_Chi_Minh'
+
 export const COUNCIL_LEVELS = ['province', 'city', 'district', 'ward', 'commune', 'special_zone'] as const
 export type CouncilLevel = typeof COUNCIL_LEVELS[number]
 

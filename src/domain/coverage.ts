@@ -4,13 +4,16 @@ import { InvalidError } from './errors.js'
  * Coverage of the target that every child council holds at least N hearings in a period. Pure:
  * callers load each child's dates of existence and its hearing counts in the period.
  */
-export type UnitStatus = 'covered' | 'scheduled' | 'uncovered' | 'not_applicable'
+export type UnitStatus = 'covered' | 'scheduled' | 'outcome_missing' | 'uncovered' | 'not_applicable'
 
 export interface UnitFacts {
   activeFrom: string
   activeTo: string | null
   held: number
+  /** Scheduled and still ahead (or under way). */
   scheduled: number
+  /** Scheduled, its end passed, no outcome recorded. */
+  overdue: number
 }
 
 export interface Period { from: string, to: string }
@@ -22,11 +25,15 @@ export function existence (unit: Pick<UnitFacts, 'activeFrom' | 'activeTo'>, per
   return unit.activeFrom <= period.from && ends >= period.to ? 'whole' : 'part'
 }
 
-/** Only held hearings cover; scheduled ones promise to; cancelled ones never count. */
+/**
+ * Only held hearings cover; scheduled ones ahead promise to; one whose time passed without an
+ * outcome is neither: the unit waits for that outcome to be recorded. Cancelled ones never count.
+ */
 export function unitStatus (unit: UnitFacts, period: Period, minimum: number): UnitStatus {
   if (existence(unit, period) === 'none') return 'not_applicable'
   if (unit.held >= minimum) return 'covered'
   if (unit.held + unit.scheduled >= minimum) return 'scheduled'
+  if (unit.held + unit.scheduled + unit.overdue >= minimum) return 'outcome_missing'
   return 'uncovered'
 }
 
@@ -40,8 +47,9 @@ export function totals (statuses: UnitStatus[], helds: number[], target: number)
     const held = helds[i]!
     distribution[held >= 3 ? '3+' : (held as 0 | 1 | 2)]++
   })
-  // A small tolerance: 20 of 21 is 0.952…, never "equal" to a target typed as 0.952.
-  return { applicable, covered, ratio, target, met: ratio !== null && ratio + 1e-9 >= target, distribution }
+  // A small tolerance: 20 of 21 is 0.952…, never "equal" to a target typed as 0.952. With no unit
+  // to count, the target is neither met nor missed: null.
+  return { applicable, covered, ratio, target, met: ratio === null ? null : ratio + 1e-9 >= target, distribution }
 }
 
 /** The period a coverage query asks for: a calendar year, or from and to (both inclusive). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import ical, { foldLines, ICalEventClass, ICalEventStatus, type ICalCalendar } from 'ical-generator'
+import { COUNCIL_ZONE } from '../domain/councils.js'
 import type { Lang } from '../schemas/common.js'
 
 export type MembershipRole = 'chair' | 'vice_chair' | 'standing_member' | 'delegate' | 'secretary'
@@ -125,7 +126,7 @@ const ROLE = { explainer: 'REQ-PARTICIPANT', attendee: 'OPT-PARTICIPANT', guest:
 const PARTSTAT = { pending: 'NEEDS-ACTION', accepted: 'ACCEPTED', declined: 'DECLINED', delegated: 'DELEGATED' } as const
 
 /** The zone every council is in; feeds say so (X-WR-TIMEZONE) for clients that show floating times. */
-export const FEED_ZONE = 'Asia/Ho_Chi_Minh'
+export const FEED_ZONE = COUNCIL_ZONE
 
 function person (p: { fullName: string, position: string | null, organization: string | null }): string {
   return [p.fullName, p.position, p.organization].filter(Boolean).join(' – ')

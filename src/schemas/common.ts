@@ -1,6 +1,14 @@
 import { Type, type TSchema } from '@sinclair/typebox'
 
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' })
+/** A council's id, or its code (e.g. dong-da): codes cannot look like ids, so either names one council. */
+export const CouncilKey = Type.String({
+  pattern: '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z0-9]+(-[a-z0-9]+)*)$',
+  maxLength: 80,
+  description: 'The council\'s id or its code, e.g. dong-da',
+  examples: ['dong-da']
+})
+export const CouncilKeyParams = Type.Object({ id: CouncilKey }, { additionalProperties: false })
 /** The languages of what people read (feeds, pages, CSV): Vietnamese, the default, and English. */
 export type Lang = 'vi' | 'en'
 

@@ -7,7 +7,8 @@ export const CouncilLevelSchema = Type.Unsafe<typeof COUNCIL_LEVELS[number]>({
 })
 
 const Code = Type.String({
-  pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+  // Not shaped like a UUID: councils are addressed by id or by code in the same place.
+  pattern: '^(?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)[a-z0-9]+(-[a-z0-9]+)*$',
   minLength: 2,
   maxLength: 80,
   description: 'Unique slug: lower-case ASCII letters, digits and single hyphens',
@@ -29,7 +30,12 @@ const councilFields = {
   coverageMinHearings: Type.Integer({ description: 'Hearings a child council must hold in the period to count as covered' }),
   coveragePublic: Type.Boolean({ description: 'Coverage numbers may be read without a token' }),
   createdAt: Timestamp,
-  updatedAt: Timestamp
+  updatedAt: Timestamp,
+  feeds: Type.Object({
+    url: Type.String({ description: 'The council\'s public hearings as an iCalendar feed (https)' }),
+    webcalUrl: Type.String({ description: 'The same feed as webcal://, which calendar apps subscribe to directly' }),
+    withDescendantsUrl: Type.String({ description: 'The feed with every descendant council\'s public hearings too' })
+  }, { description: 'Links to subscribe to; no token needed' })
 }
 
 export const CouncilSchema = Type.Object(councilFields, { $id: 'Council', additionalProperties: false })

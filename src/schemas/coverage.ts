@@ -11,10 +11,12 @@ export const CoverageQuerySchema = Type.Object({
 
 const Counts = {
   held: Type.Integer(),
-  scheduled: Type.Integer(),
+  scheduled: Type.Integer({ description: 'Scheduled hearings still ahead (or under way)' }),
+  overdue: Type.Integer({ description: 'Scheduled hearings whose end has passed without an outcome: record what happened (outcome) or cancel them' }),
   cancelled: Type.Integer(),
-  lastHeldAt: Type.Union([Timestamp, Type.Null()]),
-  nextScheduledAt: Type.Union([Timestamp, Type.Null()])
+  lastHeldAt: Type.Union([Timestamp, Type.Null()], { description: 'In the council\'s zone' }),
+  nextScheduledAt: Type.Union([Timestamp, Type.Null()], { description: 'The next hearing ahead, in the council\'s zone' }),
+  overdueSince: Type.Union([Timestamp, Type.Null()], { description: 'Start of the oldest overdue hearing, in the council\'s zone' })
 }
 
 export const CoverageUnitSchema = Type.Object({
@@ -24,7 +26,11 @@ export const CoverageUnitSchema = Type.Object({
   level: Type.String(),
   activeFrom: IsoDate,
   activeTo: Type.Union([IsoDate, Type.Null()]),
-  status: Type.Unsafe<string>({ type: 'string', enum: ['covered', 'scheduled', 'uncovered', 'not_applicable'] }),
+  status: Type.Unsafe<string>({
+    type: 'string',
+    enum: ['covered', 'scheduled', 'outcome_missing', 'uncovered', 'not_applicable'],
+    description: 'covered: held enough; scheduled: with those ahead it will; outcome_missing: only with hearings whose time passed and whose outcome is not recorded; uncovered; not_applicable: the council did not exist in the period'
+  }),
   partOfPeriod: Type.Boolean({ description: 'The council exists for only part of the period (created or ended in it)' }),
   ...Counts
 }, { $id: 'CoverageUnit', additionalProperties: false })
@@ -34,7 +40,7 @@ export const CoverageTotalsSchema = Type.Object({
   covered: Type.Integer(),
   ratio: Type.Union([Type.Number(), Type.Null()], { description: 'covered ÷ applicable; null when none applies' }),
   target: Type.Number(),
-  met: Type.Boolean(),
+  met: Type.Union([Type.Boolean(), Type.Null()], { description: 'null when no unit applies: neither met nor missed' }),
   distribution: Type.Object({ 0: Type.Integer(), 1: Type.Integer(), 2: Type.Integer(), '3+': Type.Integer() }, { description: 'Applicable units by hearings held' })
 }, { $id: 'CoverageTotals', additionalProperties: false })
 
@@ -61,7 +67,7 @@ export const CoverageHistorySchema = Type.Object({
     covered: Type.Integer(),
     ratio: Type.Union([Type.Number(), Type.Null()]),
     target: Type.Number(),
-    met: Type.Boolean(),
+    met: Type.Union([Type.Boolean(), Type.Null()], { description: 'null when no unit applies that year (e.g. before the council existed)' }),
     ownHeld: Type.Integer()
   }))
 }, { $id: 'CoverageHistory', additionalProperties: false })

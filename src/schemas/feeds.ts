@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { IsoDate, LangParam, Timestamp, Uuid } from './common.js'
+import { CouncilKey, IsoDate, LangParam, Timestamp, Uuid } from './common.js'
 
 export const FeedQuerySchema = Type.Object({
   from: Type.Optional(Type.Union([IsoDate], { description: 'First day shown; default 6 months back, at most 5 years back' })),
@@ -14,7 +14,7 @@ export const CouncilFeedQuerySchema = Type.Object({
   descendants: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('1'), Type.Literal('0')], { description: 'Include the public hearings of every descendant council (true or 1)' }))
 }, { additionalProperties: true })
 
-export const CouncilFeedParams = Type.Object({ councilId: Uuid }, { additionalProperties: false })
+export const CouncilFeedParams = Type.Object({ councilId: CouncilKey }, { additionalProperties: false })
 export const PersonFeedParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
 
 export const CalendarResponse = {

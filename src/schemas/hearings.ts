@@ -26,7 +26,7 @@ export const OutcomeSchema = Type.Object({
 }, { $id: 'HearingOutcome', additionalProperties: false })
 
 export const WarningSchema = Type.Object({
-  code: Type.Unsafe<string>({ type: 'string', enum: ['notice_too_short', 'public_holiday', 'day_off', 'weekend', 'outside_office_hours'] }),
+  code: Type.Unsafe<string>({ type: 'string', enum: ['in_the_past', 'notice_too_short', 'public_holiday', 'day_off', 'weekend', 'outside_office_hours'] }),
   message: Type.String(),
   requiredDays: Type.Optional(Type.Integer()),
   actualDays: Type.Optional(Type.Integer()),
@@ -34,7 +34,8 @@ export const WarningSchema = Type.Object({
   rule: Type.Optional(Type.String({ description: 'code of the notice rule applied' })),
   date: Type.Optional(IsoDate),
   name: Type.Optional(Type.String()),
-  officeHours: Type.Optional(Type.String())
+  officeHours: Type.Optional(Type.String()),
+  startsAt: Type.Optional(Type.String({ format: 'date-time', description: 'in_the_past: the time given, in the council\'s zone' }))
 }, { $id: 'ScheduleWarning', additionalProperties: false })
 
 export const ParticipantSchema = Type.Object({
@@ -111,8 +112,8 @@ export const ReasonSchema = Type.Object({ reason: Reason }, { additionalProperti
 export const QueryHearingsSchema = Type.Object({
   councilId: Type.Optional(Uuid),
   descendants: Type.Optional(Type.Boolean({ description: 'With councilId: include every descendant council\'s hearings' })),
-  from: Type.Optional(OffsetDateTime),
-  to: Type.Optional(OffsetDateTime),
+  from: Type.Optional(Type.Union([IsoDate, OffsetDateTime], { description: 'Hearings starting at or after this: a date (from its start, in Hà Nội\'s zone, as feeds, coverage and the calendar take) or a date-time' })),
+  to: Type.Optional(Type.Union([IsoDate, OffsetDateTime], { description: 'Hearings starting before this: a date is the last day included (as coverage and the calendar take it), or a date-time (excluded)' })),
   status: Type.Optional(Type.Array(StatusSchema, { description: 'One or more statuses (repeat the parameter)' })),
   personId: Type.Optional(Uuid),
   ...PageQuery

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { IsoDate, Page, PageQuery, Text, Timestamp, Uuid } from './common.js'
+import { CouncilKey, IsoDate, Page, PageQuery, Text, Timestamp, Uuid } from './common.js'
 
 export const PERSON_KINDS = ['delegate', 'official'] as const
 export const LOCALES = ['vi', 'en'] as const
@@ -81,7 +81,7 @@ export const UpdateMembershipSchema = Type.Partial(Type.Object({
 }), { additionalProperties: false, minProperties: 1 })
 export type UpdateMembership = Static<typeof UpdateMembershipSchema>
 
-export const MembershipParams = Type.Object({ id: Uuid, membershipId: Uuid }, { additionalProperties: false })
+export const MembershipParams = Type.Object({ id: CouncilKey, membershipId: Uuid }, { additionalProperties: false })
 
 export const QueryMembersSchema = Type.Object({
   activeOn: Type.Optional(Type.Union([IsoDate], { description: 'Only memberships in force on this day' })),

@@ -10,16 +10,16 @@ type Child = Awaited<ReturnType<typeof childCouncils>>[number]
  * The coverage report of a parent council's direct children over a period (dates inclusive).
  * `children` may be passed in when one caller reports several periods of the same parent.
  */
-export async function coverageReport (db: Db, parent: Council, period: Period, children?: Child[]) {
+export async function coverageReport (db: Db, parent: Council, period: Period, now: Date, children?: Child[]) {
   const zone = parent.timezone
   const from = DateTime.fromISO(period.from, { zone }).startOf('day').toJSDate()
   const to = DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf('day').toJSDate()
   const unitCouncils = children ?? await childCouncils(db, parent.id)
-  const counts = await hearingCounts(db, [parent.id, ...unitCouncils.map((c) => c.id)], from, to)
+  const counts = await hearingCounts(db, [parent.id, ...unitCouncils.map((c) => c.id)], from, to, now)
   const minimum = parent.coverageMinHearings
   const units = unitCouncils.map((child) => {
     const c = counts.get(child.id)!
-    const status = unitStatus({ ...child, held: c.held, scheduled: c.scheduled }, period, minimum)
+    const status = unitStatus({ ...child, held: c.held, scheduled: c.scheduled, overdue: c.overdue }, period, minimum)
     return {
       councilId: child.id,
       code: child.code,
@@ -31,9 +31,11 @@ export async function coverageReport (db: Db, parent: Council, period: Period, c
       partOfPeriod: existence(child, period) === 'part',
       held: c.held,
       scheduled: c.scheduled,
+      overdue: c.overdue,
       cancelled: c.cancelled,
       lastHeldAt: c.lastHeldAt,
-      nextScheduledAt: c.nextScheduledAt
+      nextScheduledAt: c.nextScheduledAt,
+      overdueSince: c.overdueSince
     }
   })
   const own = counts.get(parent.id)!
@@ -42,7 +44,7 @@ export async function coverageReport (db: Db, parent: Council, period: Period, c
     period,
     minimumHearings: minimum,
     totals: totals(units.map((u) => u.status), units.map((u) => u.held), parent.coverageTarget),
-    own: { held: own.held, scheduled: own.scheduled, cancelled: own.cancelled, lastHeldAt: own.lastHeldAt, nextScheduledAt: own.nextScheduledAt },
+    own,
     units
   }
 }
@@ -50,11 +52,11 @@ export async function coverageReport (db: Db, parent: Council, period: Period, c
 export type CoverageReport = Awaited<ReturnType<typeof coverageReport>>
 
 /** The ratio year by year: the children are read once, then one grouped count per year. */
-export async function coverageHistory (db: Db, parent: Council, fromYear: number, toYear: number) {
+export async function coverageHistory (db: Db, parent: Council, fromYear: number, toYear: number, now: Date) {
   const children = await childCouncils(db, parent.id)
   const items = []
   for (let year = fromYear; year <= toYear; year++) {
-    const report = await coverageReport(db, parent, { from: `${year}-01-01`, to: `${year}-12-31` }, children)
+    const report = await coverageReport(db, parent, { from: `${year}-01-01`, to: `${year}-12-31` }, now, children)
     const { distribution: _distribution, ...totals } = report.totals
     items.push({ year, ...totals, ownHeld: report.own.held })
   }

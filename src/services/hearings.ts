@@ -85,7 +85,7 @@ function checkCouncilExists (council: Council, startsAt: Date) {
 async function checkSchedule (ctx: HearingContext, tx: Db, council: Council, startsAt: Date, endsAt: Date): Promise<ScheduleWarning[]> {
   checkCouncilExists(council, startsAt)
   const warnings = await warningsFor(tx, { startsAt, endsAt, zone: council.timezone, now: ctx.now, officeHours: ctx.officeHours })
-  const notice = warnings.find((w) => w.code === 'notice_too_short')
+  const notice = warnings.find((w) => w.code === 'notice_too_short' || w.code === 'in_the_past')
   if (notice && council.strictNotice) {
     throw withDetails(new UnprocessableError(`${notice.message} ${council.name} requires the full notice period.`), { warnings: [notice] })
   }

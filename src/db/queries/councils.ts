@@ -13,6 +13,14 @@ export async function findCouncil (db: Db, id: string): Promise<Council | undefi
   return council
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The id of the council a key names: an id is taken as it is (without a query), a code is looked up. */
+export async function councilIdOf (db: Db, key: string): Promise<string | undefined> {
+  if (UUID.test(key)) return key
+  return (await findCouncilByCode(db, key))?.id
+}
+
 export async function findCouncilByCode (db: Db, code: string): Promise<Council | undefined> {
   const [council] = await db.select().from(councils).where(eq(councils.code, code))
   return council

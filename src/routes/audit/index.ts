@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { listAudit } from '../../db/queries/audit.js'
+import { COUNCIL_ZONE } from '../../domain/councils.js'
 import { ForbiddenError } from '../../domain/errors.js'
+import { zoned } from '../../views/hearing.js'
 import { problems } from '../../schemas/common.js'
 import { AuditPageSchema, QueryAuditSchema } from '../../schemas/audit.js'
 import { readableCouncilIds } from '../../policy/index.js'
@@ -27,7 +29,8 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       councilIds = [councilId]
     }
     const rows = await listAudit(app.db, { ...filter, councilIds, beforeId: cursor === undefined ? undefined : Number(cursor), limit: limit + 1 })
-    const items = rows.slice(0, limit)
+    // Times as hearings show them: ISO 8601 in the councils' zone (Hà Nội), not UTC.
+    const items = rows.slice(0, limit).map((row) => ({ ...row, at: zoned(row.at, COUNCIL_ZONE) }))
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.id) : null }
   })
 }

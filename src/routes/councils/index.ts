@@ -2,13 +2,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { councilSubtree, findCouncil, listCouncils } from '../../db/queries/councils.js'
 import { NotFoundError } from '../../domain/errors.js'
 import { createCouncil, updateCouncil } from '../../services/councils.js'
-import { IdParams, problems, secured } from '../../schemas/common.js'
+import { CouncilKeyParams, problems, secured } from '../../schemas/common.js'
+import { councilKeyHook } from '../council-key.js'
 import {
   CouncilPageSchema, CouncilRef, CreateCouncilSchema, QueryCouncilsSchema, SubtreeQuerySchema, SubtreeSchema, UpdateCouncilSchema
 } from '../../schemas/councils.js'
 import { decodeCursor, page } from '../cursor.js'
 
 const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // /v1/councils/dong-da works as /v1/councils/<id> does.
+  app.addHook('preHandler', councilKeyHook(app))
+  /** A council as the API shows it: with the links to subscribe to its feed. */
+  const view = <T extends { id: string }>(council: T) => {
+    const url = `${app.publicBaseUrl()}/feeds/councils/${council.id}.ics`
+    return { ...council, feeds: { url, webcalUrl: url.replace(/^https?:/, 'webcal:'), withDescendantsUrl: `${url}?descendants=true` } }
+  }
   app.get('/', {
     schema: {
       tags: ['councils'],
@@ -19,7 +27,8 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { limit = 100, cursor, ...filter } = request.query
     const rows = await listCouncils(app.db, { ...filter, afterCode: decodeCursor(cursor), limit: limit + 1 })
-    return page(rows, limit, (council) => council.code)
+    const result = page(rows, limit, (council) => council.code)
+    return { ...result, items: result.items.map(view) }
   })
 
   app.post('/', {
@@ -32,20 +41,20 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const council = await createCouncil(app.writeContext(request, app.requireAdmin(request)), request.body)
-    return reply.code(201).header('location', `/v1/councils/${council.id}`).send(council)
+    return reply.code(201).header('location', `/v1/councils/${council.id}`).send(view(council))
   })
 
   app.get('/:id', {
     schema: {
       tags: ['councils'],
       summary: 'Read a council (public)',
-      params: IdParams,
+      params: CouncilKeyParams,
       response: { 200: CouncilRef, ...problems(400, 404) }
     }
   }, async (request) => {
     const council = await findCouncil(app.db, request.params.id)
     if (!council) throw new NotFoundError(`No council with id ${request.params.id}.`)
-    return council
+    return view(council)
   })
 
   app.patch('/:id', {
@@ -53,26 +62,26 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['councils'],
       summary: 'Change a council (admin)',
       security: secured,
-      params: IdParams,
+      params: CouncilKeyParams,
       body: UpdateCouncilSchema,
       response: { 200: CouncilRef, ...problems(400, 401, 403, 404, 409, 422) }
     }
   }, async (request) => {
-    return updateCouncil(app.writeContext(request, app.requireAdmin(request)), request.params.id, request.body)
+    return view(await updateCouncil(app.writeContext(request, app.requireAdmin(request)), request.params.id, request.body))
   })
 
   app.get('/:id/subtree', {
     schema: {
       tags: ['councils'],
       summary: 'A council and all its descendants, breadth first (public)',
-      params: IdParams,
+      params: CouncilKeyParams,
       querystring: SubtreeQuerySchema,
       response: { 200: SubtreeSchema, ...problems(400, 404) }
     }
   }, async (request) => {
     const items = await councilSubtree(app.db, request.params.id, request.query.activeOn)
     if (items.length === 0) throw new NotFoundError(`No council with id ${request.params.id}.`)
-    return { items }
+    return { items: items.map(view) }
   })
 }
 

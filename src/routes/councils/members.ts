@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox'
 import { listMemberships } from '../../db/queries/people.js'
 import { attachablePerson } from '../../policy/index.js'
 import { addMember, removeMember, updateMember } from '../../services/people.js'
-import { IdParams, problems, secured } from '../../schemas/common.js'
+import { CouncilKeyParams, problems, secured } from '../../schemas/common.js'
+import { councilKeyHook } from '../council-key.js'
 import {
   CreateMembershipSchema, MembershipListSchema, MembershipParams, MembershipSchema, QueryMembersSchema, UpdateMembershipSchema
 } from '../../schemas/people.js'
@@ -12,12 +13,14 @@ const MembershipRef = Type.Ref(MembershipSchema)
 
 /** Memberships of a council: who sits on it, in which role, between which dates. */
 const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // /v1/councils/dong-da works as /v1/councils/<id> does.
+  app.addHook('preHandler', councilKeyHook(app))
   app.get('/:id/members', {
     schema: {
       tags: ['people'],
       summary: 'List a council\'s members',
       security: secured,
-      params: IdParams,
+      params: CouncilKeyParams,
       querystring: QueryMembersSchema,
       response: { 200: MembershipListSchema, ...problems(400, 401, 403, 404) }
     }
@@ -31,7 +34,7 @@ const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['people'],
       summary: 'Add a member to a council',
       security: secured,
-      params: IdParams,
+      params: CouncilKeyParams,
       body: CreateMembershipSchema,
       response: { 201: MembershipRef, ...problems(400, 401, 403, 404, 422) }
     }

@@ -7,17 +7,18 @@ import { coverageAccess, restrict, type VisibleReport } from '../../policy/index
 import { problems, type Lang } from '../../schemas/common.js'
 import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
 import { coverageHistory, coverageReport } from '../../services/coverage.js'
+import { zoned } from '../../views/hearing.js'
 
 const secured: Array<Record<string, string[]>> = [{ bearer: [] }, {}]
 
 export const STATUS_NAMES = {
-  vi: { covered: 'Đã tổ chức', scheduled: 'Đã lên lịch', uncovered: 'Chưa tổ chức', not_applicable: 'Không áp dụng' },
-  en: { covered: 'Covered', scheduled: 'Scheduled', uncovered: 'Uncovered', not_applicable: 'Not applicable' }
+  vi: { covered: 'Đã tổ chức', scheduled: 'Đã lên lịch', outcome_missing: 'Chưa ghi kết quả', uncovered: 'Chưa tổ chức', not_applicable: 'Không áp dụng' },
+  en: { covered: 'Covered', scheduled: 'Scheduled', outcome_missing: 'Outcome not recorded', uncovered: 'Uncovered', not_applicable: 'Not applicable' }
 } as const
 
 const CSV_HEADERS = {
-  vi: ['Mã', 'Đơn vị', 'Trạng thái', 'Đã tổ chức', 'Đã lên lịch', 'Đã hủy', 'Phiên gần nhất', 'Phiên sắp tới', 'Tồn tại một phần kỳ'],
-  en: ['Code', 'Unit', 'Status', 'Held', 'Scheduled', 'Cancelled', 'Last held', 'Next scheduled', 'Part of period']
+  vi: ['Mã', 'Đơn vị', 'Trạng thái', 'Đã tổ chức', 'Đã lên lịch', 'Quá hạn chưa ghi kết quả', 'Đã hủy', 'Phiên gần nhất', 'Phiên sắp tới', 'Quá hạn từ', 'Tồn tại một phần kỳ'],
+  en: ['Code', 'Unit', 'Status', 'Held', 'Scheduled', 'Overdue without outcome', 'Cancelled', 'Last held', 'Next scheduled', 'Overdue since', 'Part of period']
 }
 
 function csvCell (value: string | number | boolean | null): string {
@@ -29,8 +30,19 @@ function csvCell (value: string | number | boolean | null): string {
 /** CSV that Excel opens with Vietnamese intact: UTF-8 with a byte-order mark, CRLF lines. */
 export function coverageCsv (report: VisibleReport, lang: Lang, zone: string): string {
   const day = (date: Date | null) => date ? DateTime.fromJSDate(date, { zone }).toISODate() : null
-  const rows = report.units.map((u) => [u.code, u.name, STATUS_NAMES[lang][u.status], u.held, u.scheduled, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), u.partOfPeriod ? (lang === 'vi' ? 'Có' : 'Yes') : ''])
+  const rows = report.units.map((u) => [
+    u.code, u.name, STATUS_NAMES[lang][u.status], u.held, u.scheduled, u.overdue, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), day(u.overdueSince),
+    u.partOfPeriod ? (lang === 'vi' ? 'Có' : 'Yes') : ''
+  ])
   return `\uFEFF${[CSV_HEADERS[lang], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
+}
+
+/** The report's times as ISO 8601 in the council's zone (hearings are shown in it), not UTC. */
+function zonedReport (report: VisibleReport, zone: string) {
+  const times = <T extends { lastHeldAt: Date | null, nextScheduledAt: Date | null, overdueSince: Date | null }>(counts: T) => ({
+    ...counts, lastHeldAt: zoned(counts.lastHeldAt, zone), nextScheduledAt: zoned(counts.nextScheduledAt, zone), overdueSince: zoned(counts.overdueSince, zone)
+  })
+  return { ...report, own: report.own && times(report.own), units: report.units.map(times) }
 }
 
 const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -44,7 +56,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { parent, onlyUnit } = await coverageAccess(app.db, request.principal, request.query.councilId)
-    return restrict(await coverageReport(app.db, parent, periodOf(request.query)), onlyUnit)
+    return zonedReport(restrict(await coverageReport(app.db, parent, periodOf(request.query), app.now()), onlyUnit), parent.timezone)
   })
 
   app.get('/coverage.csv', {
@@ -58,7 +70,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { parent, onlyUnit } = await coverageAccess(app.db, request.principal, request.query.councilId)
     const period = periodOf(request.query)
-    const report = restrict(await coverageReport(app.db, parent, period), onlyUnit)
+    const report = restrict(await coverageReport(app.db, parent, period, app.now()), onlyUnit)
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="coverage-${parent.code}-${period.from}-${period.to}.csv"`)
@@ -78,7 +90,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (toYear < fromYear || toYear - fromYear > 30) throw new InvalidError('fromYear must not be after toYear, and the range may span at most 30 years.')
     const { parent, onlyUnit } = await coverageAccess(app.db, request.principal, councilId)
     if (onlyUnit) throw new ForbiddenError('The history covers every unit: it is for the parent council\'s secretariat and supervisors.')
-    return { council: { id: parent.id, name: parent.name }, items: await coverageHistory(app.db, parent, fromYear, toYear) }
+    return { council: { id: parent.id, name: parent.name }, items: await coverageHistory(app.db, parent, fromYear, toYear, app.now()) }
   })
 }
 

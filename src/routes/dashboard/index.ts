@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import formbody from '@fastify/formbody'
 import { DateTime } from 'luxon'
+import { COUNCIL_ZONE } from '../../domain/councils.js'
 import { SESSION_COOKIE } from '../../plugins/auth.js'
 import { LangParam, Uuid } from '../../schemas/common.js'
 import { coverageReport } from '../../services/coverage.js'
@@ -37,7 +38,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const lang = request.query.lang ?? 'vi'
-    const year = request.query.year ?? DateTime.fromJSDate(app.now(), { zone: 'Asia/Ho_Chi_Minh' }).year
+    const year = request.query.year ?? DateTime.fromJSDate(app.now(), { zone: COUNCIL_ZONE }).year
     reply.type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
     let access: Awaited<ReturnType<typeof coverageAccess>>
     try {
@@ -48,7 +49,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (status !== 403) throw error
       return reply.code(403).send(signInPage(lang, request.url, true))
     }
-    const report = restrict(await coverageReport(app.db, access.parent, { from: `${year}-01-01`, to: `${year}-12-31` }), access.onlyUnit)
+    const report = restrict(await coverageReport(app.db, access.parent, { from: `${year}-01-01`, to: `${year}-12-31` }, app.now()), access.onlyUnit)
     return coveragePage(report, lang, year, access.parent.timezone, `councilId=${access.parent.id}`)
   })
 

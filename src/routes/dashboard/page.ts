@@ -33,7 +33,9 @@ const T = {
     signOut: 'Đăng xuất',
     units: 'đơn vị',
     none: 'Không có đơn vị nào tồn tại trong kỳ.',
-    statuses: { covered: 'Đã tổ chức', scheduled: 'Đã lên lịch', uncovered: 'Chưa tổ chức', not_applicable: 'Không áp dụng' }
+    statuses: { covered: 'Đã tổ chức', scheduled: 'Đã lên lịch', outcome_missing: 'Chưa ghi kết quả', uncovered: 'Chưa tổ chức', not_applicable: 'Không áp dụng' },
+    overdue: (date: string) => `quá hạn, chưa ghi kết quả: ${date}`,
+    notApplicable: 'Không áp dụng (không có đơn vị nào trong kỳ)'
   },
   en: {
     title: 'Accountability hearings held',
@@ -65,11 +67,13 @@ const T = {
     signOut: 'Sign out',
     units: 'units',
     none: 'No unit exists during the period.',
-    statuses: { covered: 'Covered', scheduled: 'Scheduled', uncovered: 'Uncovered', not_applicable: 'Not applicable' }
+    statuses: { covered: 'Covered', scheduled: 'Scheduled', outcome_missing: 'Outcome not recorded', uncovered: 'Uncovered', not_applicable: 'Not applicable' },
+    overdue: (date: string) => `overdue, no outcome recorded: ${date}`,
+    notApplicable: 'Not applicable (no unit in the period)'
   }
 } as const
 
-const COLORS = { covered: '#1b7f3b', scheduled: '#b26a00', uncovered: '#b3261e', not_applicable: '#6b6b6b' } as const
+const COLORS = { covered: '#1b7f3b', scheduled: '#b26a00', outcome_missing: '#8a4b00', uncovered: '#b3261e', not_applicable: '#6b6b6b' } as const
 
 export function escapeHtml (text: string | number): string {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -122,12 +126,12 @@ export function coveragePage (report: CoverageReport, lang: Lang, year: number, 
   const totals = report.totals
   const rows = report.units.map((u) => `<tr data-status="${u.status}"><td>${escapeHtml(u.name)}${u.partOfPeriod ? ` <span class="muted">(${t.partial})</span>` : ''}</td>` +
     `<td><span class="badge" style="background:${COLORS[u.status as keyof typeof COLORS]}">${t.statuses[u.status as keyof typeof t.statuses]}</span></td>` +
-    `<td class="n">${u.held}</td><td class="n">${u.scheduled}</td><td class="n">${u.cancelled}</td><td>${day(u.lastHeldAt)}</td><td>${day(u.nextScheduledAt)}</td>` +
+    `<td class="n">${u.held}</td><td class="n">${u.scheduled}</td><td class="n">${u.cancelled}</td><td>${day(u.lastHeldAt)}</td><td>${day(u.nextScheduledAt)}${u.overdueSince ? ` <span class="muted" data-testid="overdue">(${t.overdue(day(u.overdueSince))})</span>` : ''}</td>` +
     `<td><a href="/v1/hearings?councilId=${u.councilId}">${t.hearings}</a> <a href="/feeds/councils/${u.councilId}.ics">${t.feed}</a></td></tr>`).join('')
   const summary = totals
     ? `<section class="card"><div class="figures"><div><div class="big" data-testid="ratio">${totals.covered}/${totals.applicable}</div><div class="muted">${t.units}</div></div>` +
       `<div><div class="big">${totals.ratio === null ? '—' : `${Math.round(totals.ratio * 100)}%`}</div><div class="muted">${t.ratio}</div></div>` +
-      `<div><span class="badge" style="background:${totals.met ? COLORS.covered : COLORS.uncovered}" data-testid="met">${totals.met ? t.met : t.notMet}</span></div></div>` +
+      `<div><span class="badge" style="background:${totals.met === null ? COLORS.not_applicable : totals.met ? COLORS.covered : COLORS.uncovered}" data-testid="met">${totals.met === null ? t.notApplicable : totals.met ? t.met : t.notMet}</span></div></div>` +
       `${totals.applicable ? chart(report, lang) : `<p>${t.none}</p>`}</section>`
     : ''
   const own = report.own ? `<section class="card"><h2>${t.own}</h2><p data-testid="own">${t.held}: ${report.own.held} · ${t.scheduled}: ${report.own.scheduled} · ${t.cancelled}: ${report.own.cancelled}</p></section>` : ''

@@ -2,14 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { DateTime } from 'luxon'
 import { descendantIds, findCouncil } from '../../db/queries/councils.js'
 import { findFeedTokenPerson } from '../../db/queries/feeds.js'
+import { COUNCIL_ZONE as ZONE } from '../../domain/councils.js'
 import { InvalidError, NotFoundError } from '../../domain/errors.js'
 import { hashSecret } from '../../domain/tokens.js'
 import type { Feed, FeedSpec } from '../../feeds/cache.js'
 import { problems } from '../../schemas/common.js'
 import { CalendarResponse, CouncilFeedParams, CouncilFeedQuerySchema, FeedQuerySchema, NotModified, PersonFeedParams } from '../../schemas/feeds.js'
+import { councilKeyHook } from '../council-key.js'
 import { feedOptions, send } from './http.js'
 
-const ZONE = 'Asia/Ho_Chi_Minh'
 const MAX_YEARS = 5
 /** A feed starts this many months back unless the client says otherwise. */
 const BACK_MONTHS = 6
@@ -66,7 +67,9 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: CouncilFeedParams,
       querystring: CouncilFeedQuerySchema,
       response: { 200: CalendarResponse, 304: NotModified, ...problems(400, 404) }
-    }
+    },
+    // A council's code works too (/feeds/councils/dong-da.ics): looked up, then served as by id.
+    preHandler: councilKeyHook(app, 'councilId')
   }, async (request, reply) => {
     const { councilId } = request.params
     const lang = request.query.lang ?? 'vi'

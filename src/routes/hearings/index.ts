@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DateTime } from 'luxon'
 import { descendantIds, findCouncil } from '../../db/queries/councils.js'
 import { councilZones, listHearings, listParticipants, listTransitions, type Hearing } from '../../db/queries/hearings.js'
+import { COUNCIL_ZONE } from '../../domain/councils.js'
 import { InvalidError, NotFoundError } from '../../domain/errors.js'
 import type { HearingAction } from '../../domain/hearings.js'
 import type { ScheduleWarning } from '../../domain/calendar.js'
@@ -42,6 +44,13 @@ function decodeHearingCursor (cursor: string | undefined) {
   return { startsAt: startsAt ? new Date(startsAt) : null, id }
 }
 
+/** A date or a date-time as an instant: a date starts at its midnight in Hà Nội; as an upper bound it includes the whole day. */
+function boundary (value: string, side: 'start' | 'end'): Date {
+  if (value.length > 10) return new Date(value)
+  const day = DateTime.fromISO(value, { zone: COUNCIL_ZONE })
+  return (side === 'start' ? day : day.plus({ days: 1 })).toJSDate()
+}
+
 const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const writeAccess = async (request: FastifyRequest, id: string) => {
     const { hearing } = await visibleHearing(app.db, request.principal, id)
@@ -74,8 +83,8 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       status,
       personId,
       personRoles,
-      from: from ? new Date(from) : undefined,
-      to: to ? new Date(to) : undefined,
+      from: from ? boundary(from, 'start') : undefined,
+      to: to ? boundary(to, 'end') : undefined,
       after: decodeHearingCursor(cursor),
       limit: limit + 1
     })
