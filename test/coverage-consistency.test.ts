@@ -5,7 +5,7 @@ import { demoCouncilIds, seedDemo } from '../src/demo/seed.js'
 
 // Issue "What clients read must be right", coverage contradictions 13–15, and the council's feed links (12).
 
-t.test('a scheduled hearing whose time passed without an outcome is overdue, not upcoming (Văn Miếu 2020, demo)', async (t) => {
+t.test('demo: a scheduled hearing whose time passed without an outcome is overdue, not upcoming (Văn Miếu 2020); no applicable unit is neither met nor missed (Đống Đa 2026)', async (t) => {
   const { app, database } = await build(t)
   await seedDemo(database.db)
   const ids = await demoCouncilIds(database.db)
@@ -23,6 +23,19 @@ t.test('a scheduled hearing whose time passed without an outcome is overdue, not
   t.match(page, /data-status="outcome_missing"/)
   t.match(page, /quá hạn, chưa ghi kết quả: 05\/11\/2020/, 'and the dashboard')
   t.notMatch(page, /<td>05\/11\/2020<\/td>/, 'not as the next hearing')
+
+  // No applicable unit (Đống Đa 2026, its wards ended): neither met nor missed, in the report, the history and the dashboard.
+  const notApplicable = await call(app, { url: `/v1/coverage?councilId=${ids['dong-da']}&year=2026`, headers: admin })
+  t.match(notApplicable.body.totals, { applicable: 0, covered: 0, ratio: null, met: null })
+  const history = await call(app, { url: `/v1/coverage/history?councilId=${ids['dong-da']}&fromYear=2014&toYear=2026`, headers: admin })
+  const byYear = Object.fromEntries(history.body.items.map((i: { year: number, met: boolean | null }) => [i.year, i.met]))
+  t.equal(byYear[2014], null, 'before its wards\' councils existed: not applicable')
+  t.equal(byYear[2019], true)
+  t.equal(byYear[2018], false)
+  t.equal(byYear[2026], null, 'after they ended: not applicable')
+  const naPage = await (await fetch(`${address}/dashboard/coverage?councilId=${ids['dong-da']}&year=2026`, { headers: admin })).text()
+  t.match(naPage, /data-testid="met">Không áp dụng/)
+  t.notMatch(naPage, /Chưa đạt chỉ tiêu/, 'not a red "target not met"')
 })
 
 t.test('coverage counts scheduled hearings ahead and overdue ones apart, at the app\'s clock', async (t) => {
@@ -58,24 +71,6 @@ t.test('scheduling a time that has passed says so plainly; a strict council refu
   const refused = await call(app, { method: 'POST', url: '/v1/hearings', headers: admin, payload: { councilId: h.wardB.id, title: 'Phiên', status: 'scheduled', ...slotAt('2026-09-02') } })
   t.equal(refused.status, 422)
   t.match(refused.body.detail, /already passed/)
-})
-
-t.test('no applicable unit: neither met nor missed, in the report, the history and the dashboard (Đống Đa 2026, demo)', async (t) => {
-  const { app, database } = await build(t)
-  await seedDemo(database.db)
-  const ids = await demoCouncilIds(database.db)
-  const report = await call(app, { url: `/v1/coverage?councilId=${ids['dong-da']}&year=2026`, headers: admin })
-  t.match(report.body.totals, { applicable: 0, covered: 0, ratio: null, met: null })
-  const history = await call(app, { url: `/v1/coverage/history?councilId=${ids['dong-da']}&fromYear=2014&toYear=2026`, headers: admin })
-  const byYear = Object.fromEntries(history.body.items.map((i: { year: number, met: boolean | null }) => [i.year, i.met]))
-  t.equal(byYear[2014], null, 'before its wards\' councils existed: not applicable')
-  t.equal(byYear[2019], true)
-  t.equal(byYear[2018], false)
-  t.equal(byYear[2026], null, 'after they ended: not applicable')
-  const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  const page = await (await fetch(`${address}/dashboard/coverage?councilId=${ids['dong-da']}&year=2026`, { headers: admin })).text()
-  t.match(page, /data-testid="met">Không áp dụng/)
-  t.notMatch(page, /Chưa đạt chỉ tiêu/, 'not a red "target not met"')
 })
 
 t.test('councils by code, in the API and in feeds; the council\'s JSON carries its feed links; the hearing list takes dates', async (t) => {

@@ -63,3 +63,20 @@ t.test('feed links keep working with parameters that messengers append, and take
   t.equal((without.body.match(/BEGIN:VEVENT/g) ?? []).length, 0, 'descendants=0 does not')
   t.equal((await app.inject({ url: `/feeds/councils/${h.district.id}.ics?descendants=maybe` })).statusCode, 400, 'a value that is not a yes or a no is still refused')
 })
+
+t.test('feeds fold lines exactly as ical-generator\'s foldLines does, without its cost', async (t) => {
+  const { foldLines } = await import('ical-generator')
+  const { fold } = await import('../src/feeds/ical.js')
+  const pieces = ['a', 'Ồ', 'ề', 'ữ', '👩‍⚖️', '🏛️', ';', '\\', 'x'.repeat(70), 'Đống Đa ', '€', 'ß']
+  let seed = 20261128
+  const random = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 }
+  for (let n = 0; n < 300; n++) {
+    const lines = Array.from({ length: 1 + Math.floor(random() * 4) }, () => Array.from({ length: Math.floor(random() * 60) }, () => pieces[Math.floor(random() * pieces.length)]).join(''))
+    const text = lines.join('\r\n')
+    if (fold(text) !== foldLines(text)) {
+      t.fail(`differs for ${JSON.stringify(text)}`)
+      return
+    }
+  }
+  t.pass('300 random multi-line texts folded identically')
+})

@@ -37,6 +37,8 @@ export interface Feed {
 }
 
 interface Compressed {
+  /** The body as UTF-8, made once (a large feed is not encoded again for every request). */
+  identity?: Buffer
   pending: Partial<Record<Encoding, Promise<Buffer>>>
   /** Bytes of the compressed bodies made so far, counted in the cache's size while the entry is held. */
   bytes: number
@@ -253,6 +255,17 @@ export class FeedCache {
       }, () => { delete compressed.pending[encoding] })
     }
     return pending
+  }
+
+  /** The feed's body as UTF-8 bytes, encoded once per ETag. */
+  encoded (feed: Feed): Buffer {
+    const compressed = feed.compressed
+    if (!compressed.identity) {
+      compressed.identity = Buffer.from(feed.body)
+      compressed.bytes += compressed.identity.length
+      if (compressed.held) this.bytes += compressed.identity.length
+    }
+    return compressed.identity
   }
 
   /** What the cache holds now, in bytes: the feeds' bodies and the built events' texts. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import ical, { foldLines, ICalEventClass, ICalEventStatus, type ICalCalendar } from 'ical-generator'
+import ical, { ICalEventClass, ICalEventStatus, type ICalCalendar, type ICalEvent } from 'ical-generator'
 import { COUNCIL_ZONE } from '../domain/councils.js'
 import type { Lang } from '../schemas/common.js'
 
@@ -204,13 +204,45 @@ export function propertyText (value: string): string {
 }
 
 /**
- * One content line with parameters, folded. Written here rather than by ical-generator, which
+ * One content line with parameters (unfolded). Written here rather than by ical-generator, which
  * backslash-escapes quotes in parameters (see paramText) and writes every address as MAILTO:.
- * Parameter values are always quoted; they cannot hold a quote (RFC 6868) or a control character.
+ * Parameter values are always quoted; they cannot hold a quote (see paramText) or a control character.
  */
 function contentLine (name: string, params: Array<[string, string]>, value: string): string {
   const clean = (v: string) => paramText(v).replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '') // eslint-disable-line no-control-regex
-  return foldLines(`${name}${params.map(([key, v]) => `;${key}="${clean(v)}"`).join('')}:${value}`) + '\r\n'
+  return `${name}${params.map(([key, v]) => `;${key}="${clean(v)}"`).join('')}:${value}\r\n`
+}
+
+/**
+ * Folds content lines at 75 octets (RFC 5545 3.1), exactly as ical-generator's foldLines does, but
+ * counting UTF-8 octets from the code units: its foldLines makes a TextEncoder for every character,
+ * which was most of the time a feed took to build (0.85 ms of an event's 1.3 ms).
+ */
+export function fold (text: string): string {
+  let out = ''
+  let octets = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 13 && text.charCodeAt(i + 1) === 10) {
+      out += '\r\n'
+      i++
+      octets = 0
+      continue
+    }
+    let size = code < 0x80 ? 1 : code < 0x800 ? 2 : 3
+    let ch = text[i]!
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      ch += text[++i]
+      size = 4
+    }
+    octets += size
+    if (octets > 74) {
+      out += '\r\n '
+      octets = size
+    }
+    out += ch
+  }
+  return out
 }
 
 /**
@@ -247,8 +279,8 @@ function attendeeLines (event: FeedEvent): string {
   return text
 }
 
-function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOptions, withClass: boolean): void {
-  calendar.createEvent({
+function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOptions, withClass: boolean): ICalEvent {
+  return calendar.createEvent({
     id: `${event.id}@giaitrinh`,
     sequence: event.sequence,
     // In a published feed (no METHOD) DTSTAMP is when the event's information last changed.
@@ -263,18 +295,20 @@ function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOption
     url: hearingUrl(event.id, options.baseUrl),
     status: STATUS[event.status],
     ...(withClass ? { class: event.visibility === 'restricted' ? ICalEventClass.CONFIDENTIAL : ICalEventClass.PUBLIC } : {}),
+    // Where the ORGANIZER line written here goes (see contentLine).
     x: [['X-GIAITRINH-ORGANIZER', '']]
   })
 }
 
-/** One VEVENT as text (folded, CRLF): ical-generator's, with the lines that carry names written here. */
+/**
+ * One VEVENT as text (folded, CRLF): ical-generator's event, unfolded, with the lines that carry
+ * names written here, then folded once.
+ */
 export function renderEvent (event: FeedEvent, options: FeedOptions): string {
-  const calendar = ical()
-  addEvent(calendar, event, options, event.attendees !== undefined)
-  const text = calendar.toString()
-  const vevent = text.slice(text.indexOf('BEGIN:VEVENT'), text.lastIndexOf('END:VEVENT'))
+  const text = addEvent(ical(), event, options, event.attendees !== undefined).toString()
   const organizer = contentLine('ORGANIZER', [['CN', TEXT[options.lang].organizer(event.council.name)]], `mailto:${options.organizerEmail}`)
-  return vevent.replace('X-GIAITRINH-ORGANIZER:\r\n', organizer) + attendeeLines(event) + 'END:VEVENT\r\n'
+  const end = text.lastIndexOf('END:VEVENT')
+  return fold(text.slice(0, end).replace('X-GIAITRINH-ORGANIZER:\r\n', organizer) + attendeeLines(event) + 'END:VEVENT') + '\r\n'
 }
 
 export interface CalendarFrame {

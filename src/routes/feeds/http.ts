@@ -50,7 +50,7 @@ export async function send (request: FastifyRequest, reply: FastifyReply, feed: 
     .header('x-content-type-options', 'nosniff')
     .header('content-disposition', `inline; filename="${filename}"`)
     .type('text/calendar; charset=utf-8')
-  if (!encoding) return reply.send(feed.body)
+  if (!encoding) return reply.send(request.server.feeds.encoded(feed))
   const body = await request.server.feeds.compressed(feed, encoding)
   return reply.header('content-encoding', encoding).send(body)
 }
