@@ -128,7 +128,7 @@ t.test('every kind of feed, with hostile names and titles in every state, reads 
     const hearing = await createHearing(app, {
       councilId: h.wardA.id,
       status: state === 'draft' ? 'draft' : 'scheduled',
-      title: `${longTitle.slice(0, 480)} ${state}`,
+      title: `${longTitle.slice(0, 499 - state.length)} ${state}`, // 500 characters, most of them multi-byte
       description: 'Nội dung: "trật tự"; vỉa hè, \\ lòng đường\nDòng hai',
       location: 'Hội trường "A"; tầng 2, \\ số 1',
       ...slotAt(state === 'held' ? '2026-11-26' : `2026-12-${String(14 + i).padStart(2, '0')}`)
