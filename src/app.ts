@@ -21,12 +21,15 @@ import tokenRoutes from './routes/tokens/index.js'
 import auditRoutes from './routes/audit/index.js'
 import hearingRoutes from './routes/hearings/index.js'
 import participantRoutes from './routes/hearings/participants.js'
+import notificationRoutes from './routes/hearings/notifications.js'
+import { notificationSchemas } from './schemas/notifications.js'
 import invitationRoutes from './routes/invitations/index.js'
 import calendarRoutes from './routes/calendar/index.js'
 import feedRoutes from './routes/feeds/index.js'
 import feedTokenRoutes from './routes/feeds/tokens.js'
 import hearingCalendarRoutes from './routes/feeds/hearing.js'
 import feedsPlugin from './plugins/feeds.js'
+import notificationsPlugin from './plugins/notifications.js'
 import changesPlugin from './plugins/changes.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import coverageRoutes from './routes/coverage/index.js'
@@ -173,7 +176,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     const address = app.server.address()
     return publicBaseUrl(config, typeof address === 'object' && address ? address.port : config.PORT)
   })
-  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas]) {
+  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas, ...notificationSchemas]) {
     app.addSchema(schema)
   }
 
@@ -200,6 +203,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
   await app.register(changesPlugin)
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS, maxBytes: config.FEED_CACHE_MB * 1024 * 1024 })
+  await app.register(notificationsPlugin)
   answerPoll = (request, response) => app.feedPolls.answer(request, response)
   app.addHook('preClose', (done) => {
     answerPoll = undefined
@@ -233,6 +237,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(auditRoutes, { prefix: '/v1/audit' })
     await api.register(hearingRoutes, { prefix: '/v1/hearings' })
     await api.register(participantRoutes, { prefix: '/v1/hearings' })
+    await api.register(notificationRoutes, { prefix: '/v1/hearings' })
     await api.register(invitationRoutes, { prefix: '/v1/invitations' })
     await api.register(calendarRoutes, { prefix: '/v1' })
     await api.register(feedTokenRoutes, { prefix: '/v1/people' })

@@ -28,7 +28,12 @@ export const ConfigSchema = Type.Object({
   FEED_CACHE_MB: Type.Integer({ minimum: 1, maximum: 4096, default: 64, description: 'Memory for built calendar feeds and events; the least recently used go first' }),
   FEED_TOKEN_GRACE_HOURS: Type.Integer({ minimum: 0, maximum: 8760, default: 72 }),
   FEED_ORGANIZER_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
-  OFFICE_HOURS: Type.String({ default: '08:00-12:00,13:00-17:00', description: 'Office hours in the council\'s zone, comma-separated ranges' })
+  OFFICE_HOURS: Type.String({ default: '08:00-12:00,13:00-17:00', description: 'Office hours in the council\'s zone, comma-separated ranges' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'Where e-mail goes (nodemailer URL, e.g. smtp://user:pass@mail.example:587); unset: written as .eml files under DATA_DIR/mail' })),
+  MAIL_FROM: Type.Optional(Type.String({ minLength: 3, maxLength: 200, description: 'The From of e-mails; default giaitrinh <noreply@the public host>' })),
+  NOTIFY_WORKER: Type.Unsafe<'on' | 'off'>({ type: 'string', enum: ['on', 'off'], default: 'on', description: 'Deliver notifications in this process (off: run npm run worker instead)' }),
+  NOTIFY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+  NOTIFY_POLL_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5000, description: 'How often the worker looks for due notifications when no write wakes it' })
 }, { additionalProperties: true })
 
 export type Config = Static<typeof ConfigSchema>

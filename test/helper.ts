@@ -52,7 +52,8 @@ export async function testDatabase (t: Test): Promise<Database> {
 }
 
 export function testConfig (overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ADMIN_TOKEN, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://giaitrinh.test', ...overrides })
+  // Notifications are delivered only where a test asks for it (NOTIFY_WORKER=on).
+  return loadConfig({ ADMIN_TOKEN, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://giaitrinh.test', NOTIFY_WORKER: 'off', ...overrides })
 }
 
 export interface Built {

@@ -264,3 +264,47 @@ export const feedTokens = pgTable('feed_tokens', {
   uniqueIndex('feed_tokens_secret_hash_key').on(table.secretHash),
   index('feed_tokens_person_idx').on(table.personId)
 ])
+
+/**
+ * Extra links to an invitation, made when one is sent by e-mail (the link the secretariat was given
+ * keeps working). Only the hash is kept; renewing the invitation removes them all.
+ */
+export const invitationLinks = pgTable('invitation_links', {
+  secretHash: text('secret_hash').primaryKey(),
+  participantId: uuid('participant_id').notNull().references(() => hearingParticipants.id, { onDelete: 'cascade' }),
+  createdAt: timestamps.createdAt
+}, (table) => [index('invitation_links_participant_idx').on(table.participantId)])
+
+/**
+ * The outbox: every notice to a person, planned in the transaction of the change that causes it,
+ * one row per (hearing, sequence, recipient, kind) by its idempotency key, delivered afterwards by
+ * workers that claim rows with FOR UPDATE SKIP LOCKED under a lease.
+ */
+export const notifications = pgTable('notifications', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  hearingId: uuid('hearing_id').notNull().references(() => hearings.id),
+  councilId: uuid('council_id').notNull().references(() => councils.id),
+  personId: uuid('person_id').notNull().references(() => people.id),
+  /** The invitation it is about (null once the person was uninvited). */
+  participantId: uuid('participant_id').references(() => hearingParticipants.id, { onDelete: 'set null' }),
+  kind: text('kind').$type<'invitation' | 'update' | 'postponement' | 'cancellation' | 'removal'>().notNull(),
+  /** The hearing's SEQUENCE the notice is about. */
+  sequence: integer('sequence').notNull(),
+  channel: text('channel').$type<'email'>().notNull(),
+  /** The address at planning time. */
+  recipient: text('recipient').notNull(),
+  idempotencyKey: text('idempotency_key').notNull(),
+  dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
+  status: text('status').$type<'pending' | 'sent' | 'superseded' | 'dead'>().notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+  lastError: text('last_error'),
+  sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  messageId: text('message_id'),
+  ...timestamps
+}, (table) => [
+  uniqueIndex('notifications_idempotency_key').on(table.idempotencyKey),
+  index('notifications_due_idx').on(table.status, table.dueAt),
+  index('notifications_hearing_idx').on(table.hearingId, table.createdAt),
+  check('notifications_status', sql`${table.status} in ('pending', 'sent', 'superseded', 'dead')`)
+])

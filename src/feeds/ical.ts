@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import ical, { ICalEventClass, ICalEventStatus, type ICalCalendar, type ICalEvent } from 'ical-generator'
+import ical, { ICalCalendarMethod, ICalEventClass, ICalEventStatus, type ICalCalendar, type ICalEvent } from 'ical-generator'
 import { COUNCIL_ZONE } from '../domain/councils.js'
 import type { Lang } from '../schemas/common.js'
 
@@ -340,4 +340,18 @@ export function renderCalendar (frame: CalendarFrame, events: readonly string[],
 /** A full build with ical-generator of every event in one calendar: the benchmark's baseline. */
 export function renderFullCalendar (frame: CalendarFrame, events: readonly FeedEvent[], options: FeedOptions): string {
   return renderCalendar(frame, events.map((event) => renderEvent(event, options)), options)
+}
+
+/**
+ * One event as an iTIP message (RFC 5546) for e-mail: METHOD:REQUEST for an invitation or a change,
+ * METHOD:CANCEL for a cancellation or a withdrawn invitation. The event is the feed's (same UID and
+ * SEQUENCE), with the recipient as its one ATTENDEE.
+ */
+export function renderItip (event: FeedEvent, options: FeedOptions, method: 'REQUEST' | 'CANCEL'): string {
+  const text = ical({
+    prodId: { company: 'giaitrinh', product: 'hearings', language: options.lang.toUpperCase() },
+    method: method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL
+  }).toString()
+  const end = text.lastIndexOf('END:VCALENDAR')
+  return `${text.slice(0, end)}${renderEvent(event, options)}${text.slice(end)}\r\n`
 }

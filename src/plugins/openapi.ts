@@ -24,6 +24,7 @@ export default fp(async (app) => {
         { name: 'audit', description: 'Who changed what' },
         { name: 'hearings', description: 'Accountability hearings, their lifecycle and invitations' },
         { name: 'invitations', description: 'What an invited person sees and answers through their link' },
+        { name: 'notifications', description: 'E-mails sent about hearings: invitations, changes, cancellations' },
         { name: 'calendar', description: 'Notice rules, holidays, days off' },
         { name: 'coverage', description: 'The target that every child council holds its hearings' },
         { name: 'feeds', description: 'iCalendar feeds for Google Calendar, Outlook and Apple Calendar' },

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js'
 import { isExclusionViolation } from '../db/errors.js'
 import { findCouncil, type Council } from '../db/queries/councils.js'
 import {
-  explainerIds, findCouncilConflict, findExplainerConflict, insertHearing, lockHearing, recordTransition,
+  explainerIds, findCouncilConflict, findExplainerConflict, insertHearing, lockHearing, recordTransition, resetAnswers,
   syncParticipantTimes, updateHearingRow, type Hearing, type NewHearing
 } from '../db/queries/hearings.js'
 import type { Principal } from '../domain/access.js'
@@ -17,6 +17,7 @@ import {
 } from '../domain/hearings.js'
 import type { CreateHearing, UpdateHearing } from '../schemas/hearings.js'
 import { warningsFor } from './calendar.js'
+import { planNotices, supersedeNotices } from '../notifications/plan.js'
 import { write, type Writer, type WriteContext } from './write.js'
 
 export interface HearingContext extends WriteContext {
@@ -127,8 +128,31 @@ async function saveChange (ctx: HearingContext, { tx, now, record }: Writer, bef
       at: now
     })
   }
+  await planForChange(tx, before, after, significant, now)
   await record({ action, entity: 'hearing', entityId: after.id, councilId: after.councilId, before, after })
   return after
+}
+
+/**
+ * What the invited people are told of a change, planned in its transaction (see notifications/plan):
+ * scheduled, an invitation; a change of time, place or title, an update (answers given for another
+ * time go back to pending: they are asked to confirm again); postponed or cancelled, a notice that says so.
+ */
+async function planForChange (tx: Db, before: Hearing, after: Hearing, significant: boolean, now: Date): Promise<void> {
+  if (after.status === before.status && !significant) return
+  await supersedeNotices(tx, after, now)
+  if (after.status === 'cancelled' && (before.status === 'scheduled' || before.status === 'postponed')) {
+    await planNotices(tx, after, 'cancellation', now)
+  } else if (after.status === 'postponed' && before.status === 'scheduled') {
+    await planNotices(tx, after, 'postponement', now)
+  } else if (after.status === 'scheduled' && before.status !== 'scheduled') {
+    await planNotices(tx, after, 'invitation', now)
+  } else if (after.status === 'scheduled' && significant) {
+    if (after.startsAt?.getTime() !== before.startsAt?.getTime() || after.endsAt?.getTime() !== before.endsAt?.getTime()) {
+      await resetAnswers(tx, after.id, now)
+    }
+    await planNotices(tx, after, 'update', now)
+  }
 }
 
 /** `id` is for the demo's fixed ids only; the API never passes it. */

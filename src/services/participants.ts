@@ -1,13 +1,14 @@
 import type { Db } from '../db/client.js'
 import { isExclusionViolation } from '../db/errors.js'
 import {
-  deleteParticipantRow, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
+  deleteInvitationLinks, deleteParticipantRow, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
 import { ConflictError, InvalidError, NotFoundError, withDetails } from '../domain/errors.js'
 import { blocksCalendar, explainerConflictMessage } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
-import { markScheduleChanged } from '../db/queries/people.js'
+import { findPerson, markScheduleChanged } from '../db/queries/people.js'
+import { planNotices, planRemoval } from '../notifications/plan.js'
 import { write, type WriteContext } from './write.js'
 import type { Principal } from '../domain/access.js'
 import { canSeeHearingId } from '../policy/index.js'
@@ -46,6 +47,8 @@ export async function addParticipant (ctx: WriteContext & { principal: Principal
       })
       const participant = (await findParticipant(tx, hearingId, id))!
       await touchHearing(tx, hearingId, now)
+      // Invited to a scheduled hearing: the invitation goes out (planned here, sent after commit).
+      if (hearing.status === 'scheduled') await planNotices(tx, hearing, 'invitation', now, [id])
       await record({ action: 'invite', entity: 'participant', entityId: id, councilId: hearing.councilId, after: participant })
       return { hearing, participant, secret }
     })
@@ -60,6 +63,9 @@ export async function removeParticipant (ctx: WriteContext, hearingId: string, p
     const hearing = await lockOpenHearing(tx, hearingId)
     const before = await findParticipant(tx, hearingId, participantId)
     if (!before) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
+    if (hearing.status === 'scheduled' || hearing.status === 'postponed') {
+      await planRemoval(tx, hearing, { id: before.id, personId: before.personId, email: (await findPerson(tx, before.personId))?.email ?? null }, now)
+    }
     await deleteParticipantRow(tx, participantId)
     await markScheduleChanged(tx, before.personId, now)
     await touchHearing(tx, hearingId, now)
@@ -75,6 +81,7 @@ export async function renewInvitation (ctx: WriteContext, hearingId: string, par
     const participant = await findParticipant(tx, hearingId, participantId)
     if (!participant) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
     await updateParticipantRow(tx, participantId, { invitationHash: hashSecret(secret) }, now)
+    await deleteInvitationLinks(tx, participantId)
     await record({ action: 'renew_invitation', entity: 'participant', entityId: participantId, councilId: hearing.councilId })
     return { hearing, participant, secret }
   })

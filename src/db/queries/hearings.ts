@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { councils, hearingParticipants, hearingTransitions, hearings, people } from '../schema.js'
+import { councils, hearingParticipants, hearingTransitions, hearings, invitationLinks, people } from '../schema.js'
 
 export type Hearing = typeof hearings.$inferSelect
 export type NewHearing = typeof hearings.$inferInsert
@@ -158,8 +158,22 @@ export async function findParticipant (db: Db, hearingId: string, participantId:
 
 export async function findParticipantByInvitation (db: Db, invitationHash: string) {
   const [participant] = await db.select(participantColumns).from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
-    .where(eq(hearingParticipants.invitationHash, invitationHash))
+    .where(or(
+      eq(hearingParticipants.invitationHash, invitationHash),
+      // A link sent by e-mail (see invitation_links) answers for the same invitation.
+      sql`${hearingParticipants.id} = (select ${invitationLinks.participantId} from ${invitationLinks} where ${invitationLinks.secretHash} = ${invitationHash})`
+    ))
   return participant
+}
+
+/** Another link to an invitation (the one sent by e-mail); the first keeps working. */
+export async function insertInvitationLink (tx: Db, participantId: string, secretHash: string, now: Date): Promise<void> {
+  await tx.insert(invitationLinks).values({ participantId, secretHash, createdAt: now })
+}
+
+/** Renewing an invitation ends every link to it. */
+export async function deleteInvitationLinks (tx: Db, participantId: string): Promise<void> {
+  await tx.delete(invitationLinks).where(eq(invitationLinks.participantId, participantId))
 }
 
 export async function insertParticipant (tx: Db, values: typeof hearingParticipants.$inferInsert): Promise<string> {
@@ -173,6 +187,12 @@ export async function updateParticipantRow (tx: Db, id: string, values: Partial<
 
 export async function deleteParticipantRow (tx: Db, id: string): Promise<void> {
   await tx.delete(hearingParticipants).where(eq(hearingParticipants.id, id))
+}
+
+/** A new time: every answer given for the old one goes back to pending. */
+export async function resetAnswers (tx: Db, hearingId: string, now: Date): Promise<void> {
+  await tx.update(hearingParticipants).set({ response: 'pending', substituteName: null, substitutePosition: null, respondedAt: null, updatedAt: now })
+    .where(and(eq(hearingParticipants.hearingId, hearingId), ne(hearingParticipants.response, 'pending')))
 }
 
 /** A change to a hearing's invitations: a new revision (ETag, feeds), not a new SEQUENCE. */

@@ -1,0 +1,108 @@
+import { DateTime } from 'luxon'
+import type { FeedEvent } from '../feeds/ical.js'
+import { renderItip, type FeedOptions } from '../feeds/ical.js'
+import type { NoticeKind } from './plan.js'
+
+type Lang = 'vi' | 'en'
+
+const TEXT = {
+  vi: {
+    subject: {
+      invitation: (title: string) => `Thư mời dự phiên giải trình: ${title}`,
+      update: (title: string) => `Thay đổi phiên giải trình: ${title}`,
+      postponement: (title: string) => `Hoãn phiên giải trình: ${title}`,
+      cancellation: (title: string) => `Hủy phiên giải trình: ${title}`,
+      removal: (title: string) => `Rút thư mời dự phiên giải trình: ${title}`
+    },
+    greeting: (name: string) => `Kính gửi ${name},`,
+    lead: {
+      invitation: (council: string) => `Thường trực HĐND ${council} trân trọng mời Ông/Bà dự phiên giải trình:`,
+      update: (council: string) => `Thường trực HĐND ${council} thông báo thay đổi phiên giải trình. Xin Ông/Bà xác nhận lại việc tham dự:`,
+      postponement: (council: string) => `Thường trực HĐND ${council} thông báo hoãn phiên giải trình; thời gian mới sẽ được thông báo sau:`,
+      cancellation: (council: string) => `Thường trực HĐND ${council} thông báo hủy phiên giải trình:`,
+      removal: (council: string) => `Thường trực HĐND ${council} thông báo Ông/Bà không còn trong danh sách mời dự phiên giải trình:`
+    },
+    title: 'Nội dung',
+    when: 'Thời gian',
+    where: 'Địa điểm',
+    role: 'Vai trò',
+    reason: 'Lý do',
+    answer: 'Trả lời thư mời (nhận lời, từ chối hoặc cử người dự thay)',
+    roles: { explainer: 'Người giải trình', attendee: 'Đại biểu dự', guest: 'Khách mời' },
+    footer: 'Thư này được gửi tự động từ hệ thống giaitrinh; tệp lịch đính kèm cập nhật lịch của Ông/Bà.',
+    date: (start: DateTime, end: DateTime) => `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')} ngày ${start.toFormat('dd/MM/yyyy')} (giờ Hà Nội)`
+  },
+  en: {
+    subject: {
+      invitation: (title: string) => `Invitation to an accountability hearing: ${title}`,
+      update: (title: string) => `Accountability hearing changed: ${title}`,
+      postponement: (title: string) => `Accountability hearing postponed: ${title}`,
+      cancellation: (title: string) => `Accountability hearing cancelled: ${title}`,
+      removal: (title: string) => `Invitation withdrawn: ${title}`
+    },
+    greeting: (name: string) => `Dear ${name},`,
+    lead: {
+      invitation: (council: string) => `The Standing Committee of the People's Council of ${council} invites you to an accountability hearing:`,
+      update: (council: string) => `The Standing Committee of the People's Council of ${council} has changed this hearing. Please confirm again whether you attend:`,
+      postponement: (council: string) => `The Standing Committee of the People's Council of ${council} has postponed this hearing; a new time will be announced:`,
+      cancellation: (council: string) => `The Standing Committee of the People's Council of ${council} has cancelled this hearing:`,
+      removal: (council: string) => `The Standing Committee of the People's Council of ${council} has withdrawn your invitation to this hearing:`
+    },
+    title: 'Topic',
+    when: 'When',
+    where: 'Where',
+    role: 'Your role',
+    reason: 'Reason',
+    answer: 'Answer the invitation (accept, decline or send a substitute)',
+    roles: { explainer: 'Explainer', attendee: 'Attendee', guest: 'Guest' },
+    footer: 'Sent automatically by giaitrinh; the attached calendar file updates your calendar.',
+    date: (start: DateTime, end: DateTime) => `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')} on ${start.toFormat('d LLLL yyyy', { locale: 'en' })} (Hà Nội time)`
+  }
+} as const
+
+export interface Notice {
+  kind: NoticeKind
+  lang: Lang
+  /** The feed's event of the hearing, with the recipient as its one attendee. */
+  event: FeedEvent
+  recipient: { fullName: string, email: string }
+  role: 'explainer' | 'attendee' | 'guest' | null
+  /** The answer link, for invitations and changes. */
+  answerUrl: string | null
+}
+
+export interface Email {
+  to: { name: string, address: string }
+  subject: string
+  text: string
+  /** nodemailer's calendar part: a text/calendar alternative with its METHOD. */
+  icalEvent: { method: 'REQUEST' | 'CANCEL', filename: string, content: string }
+}
+
+/** The e-mail for one notice, in the person's language, with its iTIP calendar part. */
+export function composeEmail (notice: Notice, options: FeedOptions): Email {
+  const t = TEXT[notice.lang]
+  const { event } = notice
+  const zone = event.council.timezone
+  const lines = [
+    t.greeting(notice.recipient.fullName),
+    '',
+    t.lead[notice.kind](event.council.name),
+    '',
+    `${t.title}: ${event.title}`,
+    `${t.when}: ${t.date(DateTime.fromJSDate(event.startsAt, { zone }), DateTime.fromJSDate(event.endsAt, { zone }))}`
+  ]
+  if (event.location) lines.push(`${t.where}: ${event.location}`)
+  if (notice.role) lines.push(`${t.role}: ${t.roles[notice.role]}`)
+  if (event.reason && (notice.kind === 'cancellation' || notice.kind === 'postponement')) lines.push(`${t.reason}: ${event.reason}`)
+  if (notice.answerUrl) lines.push('', `${t.answer}:`, notice.answerUrl)
+  lines.push('', '—', t.footer)
+  const method = notice.kind === 'cancellation' || notice.kind === 'removal' ? 'CANCEL' : 'REQUEST'
+  const itipEvent: FeedEvent = method === 'CANCEL' ? { ...event, status: 'cancelled' } : event
+  return {
+    to: { name: notice.recipient.fullName, address: notice.recipient.email },
+    subject: t.subject[notice.kind](event.title),
+    text: lines.join('\n'),
+    icalEvent: { method, filename: 'invite.ics', content: renderItip(itipEvent, { ...options, lang: notice.lang }, method) }
+  }
+}

@@ -1,0 +1,206 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm'
+import nodemailer from 'nodemailer'
+import type { Db } from '../db/client.js'
+import { feedEvents } from '../db/queries/feeds.js'
+import { findHearing, insertInvitationLink } from '../db/queries/hearings.js'
+import { findPerson } from '../db/queries/people.js'
+import { hearingParticipants, notifications } from '../db/schema.js'
+import { generateSecret, hashSecret } from '../domain/tokens.js'
+import type { FeedOptions } from '../feeds/ical.js'
+import { composeEmail, type Email } from './mail.js'
+
+export type Notification = typeof notifications.$inferSelect
+
+/** Where e-mail goes: SMTP (nodemailer), or .eml files when no SMTP server is configured. */
+export interface MailTransport {
+  send (email: Email & { from: string }): Promise<{ messageId: string }>
+  close (): void
+}
+
+export function createMailTransport (smtpUrl: string | undefined, dataDir: string): MailTransport {
+  if (smtpUrl) {
+    const transport = nodemailer.createTransport(smtpUrl)
+    return {
+      async send (email) {
+        const info = await transport.sendMail(email)
+        return { messageId: info.messageId }
+      },
+      close: () => transport.close()
+    }
+  }
+  // Without SMTP_URL: each message as an .eml file (RFC 5322, CRLF) that a mail client opens.
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
+  const folder = join(dataDir, 'mail')
+  return {
+    async send (email) {
+      const info = await transport.sendMail(email)
+      await mkdir(folder, { recursive: true })
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9.-]/g, '')}.eml`
+      await writeFile(join(folder, name), info.message as Buffer)
+      return { messageId: info.messageId }
+    },
+    close: () => transport.close()
+  }
+}
+
+export interface WorkerOptions {
+  db: Db
+  now: () => Date
+  transport: MailTransport
+  /** How links and calendar parts are written (base URL, organizer). */
+  feedOptions: () => FeedOptions
+  from: () => string
+  maxAttempts: number
+  pollMs: number
+  /** How long a claimed row is this worker's before another may take it (a worker that died). */
+  leaseMs?: number
+  batch?: number
+  log?: { warn: (object: object, message: string) => void, error: (object: object, message: string) => void }
+  /** For tests: the jitter's randomness. */
+  random?: () => number
+}
+
+/** Delay before attempt `attempts + 1`: exponential from 30 s, at most an hour, with jitter (half to all of it). */
+export function backoffMs (attempts: number, random: () => number = Math.random): number {
+  const full = Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1))
+  return Math.round(full / 2 + (full / 2) * random())
+}
+
+/**
+ * Delivers due notifications. Rows are claimed in a short transaction (FOR UPDATE SKIP LOCKED, a
+ * lease, attempts + 1), then sent with no transaction open, then marked: any number of workers on
+ * PostgreSQL share the outbox, each row going to one of them; a worker that dies mid-send leaves
+ * its rows to be claimed again when their lease ends (so a row in flight at a crash may be sent twice;
+ * nothing is lost).
+ */
+export class NotificationWorker {
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = false
+  stats = { sent: 0, failed: 0, superseded: 0, dead: 0 }
+
+  constructor (private readonly options: WorkerOptions) {}
+
+  start (): void {
+    this.stopped = false
+    this.timer = setInterval(() => this.wake(), this.options.pollMs)
+    this.timer.unref()
+    this.wake()
+  }
+
+  /** Looks for due rows now (a write planned some); runs once more if woken while running. */
+  wake (): void {
+    if (this.stopped) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = this.drain().then(() => undefined, (error: unknown) => {
+      this.options.log?.error({ err: error }, 'notification worker: a round failed; retrying at the next poll')
+    }).finally(() => {
+      this.running = undefined
+      if (this.again && !this.stopped) {
+        this.again = false
+        this.wake()
+      }
+    })
+  }
+
+  /** Waits for the round in progress; sends nothing more. */
+  async stop (): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearInterval(this.timer)
+    await this.running
+  }
+
+  /** Delivers every row due now, batch by batch; returns how many were handled. */
+  async drain (): Promise<number> {
+    let handled = 0
+    for (;;) {
+      const rows = await this.claim()
+      for (const row of rows) await this.deliver(row)
+      handled += rows.length
+      if (rows.length < (this.options.batch ?? 20) || this.stopped) return handled
+    }
+  }
+
+  async claim (): Promise<Notification[]> {
+    const { db } = this.options
+    const now = this.options.now()
+    const due = db.select({ id: notifications.id }).from(notifications)
+      .where(and(eq(notifications.status, 'pending'), lte(notifications.dueAt, now), or(isNull(notifications.leaseUntil), lt(notifications.leaseUntil, now))))
+      .orderBy(asc(notifications.dueAt)).limit(this.options.batch ?? 20)
+      .for('update', { skipLocked: true })
+    return db.update(notifications)
+      .set({ leaseUntil: new Date(now.getTime() + (this.options.leaseMs ?? 120_000)), updatedAt: now })
+      .where(inArray(notifications.id, due))
+      .returning()
+  }
+
+  private async deliver (row: Notification): Promise<void> {
+    const { db } = this.options
+    const hearing = await findHearing(db, row.hearingId)
+    const stale = !hearing ||
+      (hearing.status === 'cancelled' && row.kind !== 'cancellation') ||
+      (['invitation', 'update', 'postponement'].includes(row.kind) && (hearing.sequence !== row.sequence || row.participantId === null))
+    if (stale) {
+      await this.mark(row, { status: 'superseded' })
+      this.stats.superseded++
+      return
+    }
+    try {
+      const email = await this.compose(row)
+      const { messageId } = await this.options.transport.send({ ...email, from: this.options.from() })
+      await this.mark(row, { status: 'sent', sentAt: this.options.now(), messageId, lastError: null, attempts: row.attempts + 1 })
+      this.stats.sent++
+    } catch (error) {
+      const attempts = row.attempts + 1
+      const message = String((error as Error).message ?? error).slice(0, 1000)
+      if (attempts >= this.options.maxAttempts) {
+        await this.mark(row, { status: 'dead', lastError: message, attempts })
+        this.stats.dead++
+        this.options.log?.error({ notificationId: row.id, attempts, err: message }, 'notification dead after its last attempt')
+      } else {
+        const dueAt = new Date(this.options.now().getTime() + backoffMs(attempts, this.options.random))
+        await this.mark(row, { status: 'pending', lastError: message, attempts, dueAt })
+        this.stats.failed++
+        this.options.log?.warn({ notificationId: row.id, attempts, dueAt, err: message }, 'notification not delivered; will retry')
+      }
+    }
+  }
+
+  private async compose (row: Notification): Promise<Email> {
+    const { db } = this.options
+    const person = (await findPerson(db, row.personId))!
+    const participant = row.participantId
+      ? (await db.select().from(hearingParticipants).where(eq(hearingParticipants.id, row.participantId)))[0]
+      : undefined
+    const event = (await feedEvents(db, [row.hearingId], true, row.personId)).get(row.hearingId)
+    if (!event) throw new Error(`hearing ${row.hearingId} has no time to tell of`)
+    const attendee = event.attendees?.find((a) => a.personId === row.personId) ?? {
+      participantId: row.id, personId: row.personId, fullName: person.fullName, email: row.recipient, role: 'attendee' as const, response: 'pending' as const, substituteName: null, substitutePosition: null
+    }
+    let answerUrl: string | null = null
+    if (participant && (row.kind === 'invitation' || row.kind === 'update')) {
+      // A link of its own for this e-mail; the one the secretariat was given keeps working.
+      const secret = generateSecret()
+      await insertInvitationLink(db, participant.id, hashSecret(secret), this.options.now())
+      answerUrl = `${this.options.feedOptions().baseUrl}/v1/invitations/${secret}`
+    }
+    return composeEmail({
+      kind: row.kind,
+      lang: person.locale === 'en' ? 'en' : 'vi',
+      event: { ...event, attendees: [{ ...attendee, email: row.recipient }], viewerId: row.personId },
+      recipient: { fullName: person.fullName, email: row.recipient },
+      role: participant?.role ?? null,
+      answerUrl
+    }, this.options.feedOptions())
+  }
+
+  private async mark (row: Notification, values: Partial<typeof notifications.$inferInsert>): Promise<void> {
+    await this.options.db.update(notifications).set({ ...values, leaseUntil: null, updatedAt: this.options.now() }).where(eq(notifications.id, row.id))
+  }
+}

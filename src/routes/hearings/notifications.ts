@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { asc, eq } from 'drizzle-orm'
+import { councilZones } from '../../db/queries/hearings.js'
+import { notifications, people } from '../../db/schema.js'
+import { visibleHearing } from '../../policy/index.js'
+import { IdParams, problems, secured } from '../../schemas/common.js'
+import { NotificationListSchema, NotificationParams, NotificationSchema } from '../../schemas/notifications.js'
+import { resendNotification } from '../../services/notifications.js'
+import { zoned } from '../../views/hearing.js'
+
+type Row = typeof notifications.$inferSelect & { fullName: string }
+
+/** What was sent about a hearing, to whom, when, with what result; and sending one again. */
+const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const view = (row: Row, zone: string) => ({
+    id: row.id,
+    kind: row.kind,
+    channel: row.channel,
+    personId: row.personId,
+    fullName: row.fullName,
+    recipient: row.recipient,
+    sequence: row.sequence,
+    status: row.status,
+    attempts: row.attempts,
+    dueAt: zoned(row.dueAt, zone),
+    sentAt: zoned(row.sentAt, zone),
+    lastError: row.lastError,
+    createdAt: zoned(row.createdAt, zone)
+  })
+
+  app.get('/:id/notifications', {
+    schema: {
+      tags: ['notifications'],
+      summary: 'What was sent about the hearing, to whom, when, with what result (within the council\'s scope)',
+      security: secured,
+      params: IdParams,
+      response: { 200: Type.Ref(NotificationListSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => {
+    const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
+    await app.requireRead(request, hearing.councilId)
+    const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
+    const rows = await app.db.select({ notification: notifications, fullName: people.fullName })
+      .from(notifications).innerJoin(people, eq(people.id, notifications.personId))
+      .where(eq(notifications.hearingId, hearing.id)).orderBy(asc(notifications.createdAt), asc(notifications.id))
+    return { items: rows.map((row) => view({ ...row.notification, fullName: row.fullName }, zone)) }
+  })
+
+  app.post('/:id/notifications/:notificationId/resend', {
+    schema: {
+      tags: ['notifications'],
+      summary: 'Send a notice again (a dead one after the address was corrected, or one that never arrived)',
+      security: secured,
+      params: NotificationParams,
+      response: { 200: Type.Ref(NotificationSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => {
+    const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
+    const principal = await app.requireWrite(request, hearing.councilId)
+    const row = await resendNotification(app.writeContext(request, principal), hearing.id, request.params.notificationId)
+    const [person] = await app.db.select({ fullName: people.fullName }).from(people).where(eq(people.id, row.personId))
+    const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
+    return view({ ...row, fullName: person!.fullName }, zone)
+  })
+}
+
+export default notificationRoutes

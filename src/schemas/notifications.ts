@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox'
+import { Uuid } from './common.js'
+
+const ZonedTime = Type.String({ format: 'date-time', description: 'In the council\'s zone' })
+
+export const NotificationSchema = Type.Object({
+  id: Uuid,
+  kind: Type.Unsafe<string>({ type: 'string', enum: ['invitation', 'update', 'postponement', 'cancellation', 'removal'] }),
+  channel: Type.Unsafe<string>({ type: 'string', enum: ['email'] }),
+  personId: Uuid,
+  fullName: Type.String(),
+  recipient: Type.String({ description: 'The address it was sent to' }),
+  sequence: Type.Integer({ description: 'The hearing\'s SEQUENCE it is about' }),
+  status: Type.Unsafe<string>({
+    type: 'string',
+    enum: ['pending', 'sent', 'superseded', 'dead'],
+    description: 'pending: to be sent (or retried at dueAt); sent; superseded: about a time or state that no longer holds, not sent; dead: every attempt failed (lastError says why)'
+  }),
+  attempts: Type.Integer(),
+  dueAt: ZonedTime,
+  sentAt: Type.Union([ZonedTime, Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: ZonedTime
+}, { $id: 'Notification', additionalProperties: false })
+
+export const NotificationListSchema = Type.Object({ items: Type.Array(Type.Ref(NotificationSchema)) }, { $id: 'NotificationList' })
+export const NotificationParams = Type.Object({ id: Uuid, notificationId: Uuid }, { additionalProperties: false })
+export const notificationSchemas = [NotificationSchema, NotificationListSchema]

@@ -1,0 +1,219 @@
+import t, { type Test } from 'tap'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import ICAL from 'ical.js'
+import { simpleParser, type ParsedMail } from 'mailparser'
+import { SMTPServer } from 'smtp-server'
+import { admin, build, call, seedHierarchy } from './helper.js'
+import { createHearing, slotAt } from './hearings-helper.js'
+
+// Issue "Reminders and notices reach people", the part built so far: invitations, changes,
+// postponements, cancellations and withdrawn invitations by e-mail through the outbox, to a real
+// SMTP server (smtp-server), parsed as a mail client would (mailparser, ical.js).
+
+interface Sink { port: number, mails: ParsedMail[], refuse: Set<string>, close: () => Promise<void> }
+
+async function smtpSink (t: Test): Promise<Sink> {
+  const mails: ParsedMail[] = []
+  const refuse = new Set<string>()
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo (address, _session, callback) {
+      if (refuse.has(address.address)) return callback(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 }))
+      callback()
+    },
+    onData (stream, _session, callback) {
+      simpleParser(stream).then((mail) => { mails.push(mail); callback() }, callback)
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.server.address() as { port: number }).port
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()))
+  t.teardown(close)
+  return { port, mails, refuse, close }
+}
+
+async function until (what: string, check: () => boolean, ms = 10_000) {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+function calendarOf (mail: ParsedMail) {
+  const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'))
+  if (!part) throw new Error(`no calendar part in "${mail.subject}"`)
+  const calendar = new ICAL.Component(ICAL.parse(part.content.toString('utf8')))
+  const vevent = calendar.getFirstSubcomponent('vevent')!
+  return {
+    method: String(calendar.getFirstPropertyValue('method')),
+    uid: String(vevent.getFirstPropertyValue('uid')),
+    sequence: Number(vevent.getFirstPropertyValue('sequence')),
+    status: String(vevent.getFirstPropertyValue('status')),
+    attendees: vevent.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase())
+  }
+}
+
+const to = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0]!.address
+
+t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the feed\'s UID and SEQUENCE, the recipient as ATTENDEE, answers reset on a new time, nothing after a cancellation', async (t) => {
+  const sink = await smtpSink(t)
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, NOTIFY_POLL_MS: '600000', MAIL_FROM: 'HĐND phường <hdnd@catlinh.example>' } })
+  const h = await seedHierarchy(app)
+  const person = async (fullName: string, extra: Record<string, unknown>) =>
+    (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName, kind: 'official', ownerCouncilId: h.wardA.id, ...extra } })).body as { id: string }
+  const lan = await person('Nguyễn Thị Lan', { email: 'lan@catlinh.example' })
+  const john = await person('John Smith', { email: 'john@catlinh.example', locale: 'en' })
+  const noMail = await person('Lê Văn Cường', {})
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình về trật tự đô thị, vỉa hè', location: 'Hội trường UBND phường', ...slotAt('2026-12-15') })
+  const invite = async (personId: string, role: string) =>
+    (await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId, role } })).body as { invitationToken: string }
+  const lanInvitation = await invite(lan.id, 'explainer')
+  await invite(john.id, 'attendee')
+  await invite(noMail.id, 'guest')
+  await until('two invitations', () => sink.mails.length === 2)
+
+  const vi = sink.mails.find((m) => to(m) === 'lan@catlinh.example')!
+  t.equal(vi.subject, 'Thư mời dự phiên giải trình: Phiên giải trình về trật tự đô thị, vỉa hè', 'Vietnamese subject, diacritics intact')
+  t.match(vi.from?.text, /HĐND phường/)
+  t.match(vi.text, /Kính gửi Nguyễn Thị Lan,/)
+  t.match(vi.text, /08:00–10:00 ngày 15\/12\/2026 \(giờ Hà Nội\)/, 'the time in the council\'s zone')
+  t.match(vi.text, /Vai trò: Người giải trình/)
+  const link = /https:\/\/giaitrinh\.test\/v1\/invitations\/(gt_[A-Za-z0-9_-]+)/.exec(vi.text ?? '')
+  t.ok(link, 'the answer link')
+  const viaMail = await call(app, { url: `/v1/invitations/${link![1]}` })
+  t.equal(viaMail.status, 200, 'the link in the e-mail opens the invitation')
+  t.equal((await call(app, { url: `/v1/invitations/${lanInvitation.invitationToken}` })).status, 200, 'and the one the secretariat was given still works')
+  const viCalendar = calendarOf(vi)
+  t.match(viCalendar, { method: 'REQUEST', uid: `${hearing.id}@giaitrinh`, sequence: hearing.sequence, status: 'CONFIRMED' })
+  t.same(viCalendar.attendees, ['mailto:lan@catlinh.example'], 'the recipient, and only them, as ATTENDEE')
+  const feed = await app.inject({ url: `/feeds/councils/${h.wardA.id}.ics` })
+  t.match(feed.body, new RegExp(`UID:${hearing.id}@giaitrinh`), 'the same UID as the feed\'s')
+
+  const en = sink.mails.find((m) => to(m) === 'john@catlinh.example')!
+  t.equal(en.subject, 'Invitation to an accountability hearing: Phiên giải trình về trật tự đô thị, vỉa hè', 'English for locale en')
+  t.match(en.text, /Dear John Smith,/)
+  t.match(en.text, /on 15 December 2026 \(Hà Nội time\)/)
+  t.match(calendarOf(en), { method: 'REQUEST', sequence: hearing.sequence })
+
+  // Lan accepts; the hearing moves: her answer goes back to pending, a REQUEST with the new SEQUENCE to both.
+  t.equal((await call(app, { method: 'POST', url: `/v1/invitations/${link![1]}/response`, payload: { response: 'accepted' } })).status, 200)
+  const before = await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })
+  const moved = await call(app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': before.headers.etag }, payload: { ...slotAt('2026-12-17'), reason: 'Trùng lịch họp' } })
+  t.equal(moved.status, 200)
+  t.equal(moved.body.sequence, hearing.sequence + 1)
+  await until('two updates', () => sink.mails.length === 4)
+  const updates = sink.mails.slice(2)
+  t.same(updates.map(to).sort(), ['john@catlinh.example', 'lan@catlinh.example'])
+  for (const mail of updates) t.match(calendarOf(mail), { method: 'REQUEST', sequence: hearing.sequence + 1 })
+  t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.subject, /^Thay đổi phiên giải trình: /)
+  t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.text, /xác nhận lại.*08:00–10:00 ngày 17\/12\/2026/s)
+  const participants = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).body.participants as Array<{ personId: string, response: string }>
+  t.equal(participants.find((p) => p.personId === lan.id)!.response, 'pending', 'the answer for the old time is back to pending')
+
+  // A change that is not of time, place, title or status tells no one.
+  const tag = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag
+  t.equal((await call(app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': tag }, payload: { description: 'Thêm nội dung' } })).status, 200)
+
+  // Cancelled: a CANCEL to both, and nothing after it.
+  const tag2 = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag
+  t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/cancel`, headers: { ...admin, 'if-match': tag2 }, payload: { reason: 'Nội dung đã được giải quyết' } })).status, 200)
+  await until('two cancellations', () => sink.mails.length === 6)
+  const cancellations = sink.mails.slice(4)
+  for (const mail of cancellations) t.match(calendarOf(mail), { method: 'CANCEL', status: 'CANCELLED', uid: `${hearing.id}@giaitrinh` })
+  t.match(cancellations.find((m) => to(m) === 'lan@catlinh.example')!.text, /Lý do: Nội dung đã được giải quyết/)
+  await app.notifier!.drain()
+  t.equal(sink.mails.length, 6, 'nothing after the cancellation, and no duplicate')
+
+  const list = await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })
+  t.equal(list.status, 200)
+  t.same(list.body.items.map((n: { kind: string, status: string }) => `${n.kind}:${n.status}`).sort(), [
+    'cancellation:sent', 'cancellation:sent', 'invitation:sent', 'invitation:sent', 'update:sent', 'update:sent'
+  ])
+  t.ok(list.body.items.every((n: { sentAt: string }) => n.sentAt.endsWith('+07:00')), 'times in the council\'s zone')
+  t.notOk(list.body.items.some((n: { personId: string }) => n.personId === noMail.id), 'no address, no e-mail')
+  t.equal((await call(app, { url: `/v1/hearings/${hearing.id}/notifications` })).status, 401, 'not without a token')
+})
+
+t.test('a withdrawn invitation gets a CANCEL; a postponement a notice that says so; the same notice is planned once', async (t) => {
+  const sink = await smtpSink(t)
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Phạm Văn Đức', kind: 'official', email: 'duc@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const other = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-16') })
+  const invited = (await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })).body as { participant: { id: string } }
+  await call(app, { method: 'POST', url: `/v1/hearings/${other.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })
+  await until('two invitations', () => sink.mails.length === 2)
+  t.equal((await call(app, { method: 'DELETE', url: `/v1/hearings/${hearing.id}/participants/${invited.participant.id}`, headers: admin })).status, 204)
+  await until('the withdrawal', () => sink.mails.length === 3)
+  t.match(sink.mails[2]!.subject, /^Rút thư mời dự phiên giải trình: /)
+  t.match(calendarOf(sink.mails[2]!), { method: 'CANCEL', uid: `${hearing.id}@giaitrinh` })
+  const tag = (await call(app, { url: `/v1/hearings/${other.id}`, headers: admin })).headers.etag
+  t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${other.id}/postpone`, headers: { ...admin, 'if-match': tag }, payload: { reason: 'Chờ số liệu quý IV' } })).status, 200)
+  await until('the postponement', () => sink.mails.length === 4)
+  t.match(sink.mails[3]!.subject, /^Hoãn phiên giải trình: /)
+  t.match(sink.mails[3]!.text, /Lý do: Chờ số liệu quý IV/)
+  t.match(calendarOf(sink.mails[3]!), { method: 'REQUEST', status: 'TENTATIVE' })
+
+  // Planning the same notice again (a retried write, a second worker) adds no row.
+  const { planNotices } = await import('../src/notifications/plan.js')
+  const { findHearing } = await import('../src/db/queries/hearings.js')
+  const row = (await findHearing(app.db, other.id))!
+  t.equal(await planNotices(app.db, row, 'postponement', new Date()), 0, 'the idempotency key holds')
+})
+
+t.test('a refusing server: retried with backoff, then dead with its error in the API; resend tries again', async (t) => {
+  const sink = await smtpSink(t)
+  sink.refuse.add('nobody@catlinh.example')
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, NOTIFY_POLL_MS: '600000', NOTIFY_MAX_ATTEMPTS: '3' } })
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Người Không Nhận', kind: 'official', email: 'nobody@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })
+  const list = async () => (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items[0] as { id: string, status: string, attempts: number, lastError: string | null, dueAt: string }
+  await until('a first attempt', () => app.notifier!.stats.failed === 1)
+  let row = await list()
+  t.match(row, { status: 'pending', attempts: 1, lastError: /550/ })
+  t.ok(new Date(row.dueAt).getTime() >= clock.current.getTime() + 15_000, 'retried later, not at once')
+  await app.notifier!.drain()
+  t.equal((await list()).attempts, 1, 'not before it is due')
+  clock.advance(3_600_000)
+  await app.notifier!.drain()
+  t.equal((await list()).attempts, 2)
+  clock.advance(3_600_000)
+  await app.notifier!.drain()
+  row = await list()
+  t.match(row, { status: 'dead', attempts: 3, lastError: /550 mailbox unavailable/ }, 'dead after its last attempt, the error visible')
+  t.equal(sink.mails.length, 0)
+
+  sink.refuse.clear()
+  const resent = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/notifications/${row.id}/resend`, headers: admin })
+  t.equal(resent.status, 200)
+  t.match(resent.body, { status: 'pending', attempts: 0 })
+  await until('the resent e-mail', () => sink.mails.length === 1)
+  t.match(await list(), { status: 'sent' })
+  const audit = await call(app, { url: `/v1/audit?entity=notification&entityId=${row.id}`, headers: admin })
+  t.equal(audit.body.items[0].action, 'resend', 'the resend is audited')
+})
+
+t.test('without SMTP_URL, e-mails are written as .eml files under the data directory', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'giaitrinh-mail-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', DATA_DIR: dataDir, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Đặng Thu Trang', kind: 'official', email: 'trang@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên về quản lý chợ', ...slotAt('2026-12-15') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  const folder = join(dataDir, 'mail')
+  await until('an .eml file', () => app.notifier!.stats.sent === 1)
+  const files = (await readdir(folder)).filter((name) => name.endsWith('.eml'))
+  t.equal(files.length, 1)
+  const mail = await simpleParser(await readFile(join(folder, files[0]!)))
+  t.equal(mail.subject, 'Thư mời dự phiên giải trình: Phiên về quản lý chợ')
+  t.equal(to(mail), 'trang@catlinh.example')
+  t.match(calendarOf(mail), { method: 'REQUEST', uid: `${hearing.id}@giaitrinh` })
+})
