@@ -11,6 +11,7 @@ CREATE TABLE "notifications" (
 	"person_id" uuid NOT NULL,
 	"participant_id" uuid,
 	"kind" text NOT NULL,
+	"reminder_offset" text,
 	"sequence" integer NOT NULL,
 	"channel" text NOT NULL,
 	"recipient" text NOT NULL,
@@ -24,9 +25,10 @@ CREATE TABLE "notifications" (
 	"message_id" text,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "notifications_status" CHECK ("notifications"."status" in ('pending', 'sent', 'superseded', 'dead'))
+	CONSTRAINT "notifications_status" CHECK ("notifications"."status" in ('pending', 'sent', 'superseded', 'skipped', 'dead'))
 );
 --> statement-breakpoint
+ALTER TABLE "people" ADD COLUMN "reminders" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE "invitation_links" ADD CONSTRAINT "invitation_links_participant_id_hearing_participants_id_fk" FOREIGN KEY ("participant_id") REFERENCES "public"."hearing_participants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_hearing_id_hearings_id_fk" FOREIGN KEY ("hearing_id") REFERENCES "public"."hearings"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_council_id_councils_id_fk" FOREIGN KEY ("council_id") REFERENCES "public"."councils"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from '@sinclair/typebox'
 import { parseOfficeHours } from './domain/calendar.js'
+import { parseQuietHours } from './notifications/plan.js'
 
 /**
  * Every setting comes from the environment and is validated here, at start.
@@ -31,6 +32,7 @@ export const ConfigSchema = Type.Object({
   OFFICE_HOURS: Type.String({ default: '08:00-12:00,13:00-17:00', description: 'Office hours in the council\'s zone, comma-separated ranges' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'Where e-mail goes (nodemailer URL, e.g. smtp://user:pass@mail.example:587); unset: written as .eml files under DATA_DIR/mail' })),
   MAIL_FROM: Type.Optional(Type.String({ minLength: 3, maxLength: 200, description: 'The From of e-mails; default giaitrinh <noreply@the public host>' })),
+  QUIET_HOURS: Type.String({ default: '21:00-07:00', description: 'No reminder goes out in these hours (the council\'s zone); one due then goes when they end, or is skipped when that is after the hearing starts' }),
   NOTIFY_WORKER: Type.Unsafe<'on' | 'off'>({ type: 'string', enum: ['on', 'off'], default: 'on', description: 'Deliver notifications in this process (off: run npm run worker instead)' }),
   NOTIFY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
   NOTIFY_POLL_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5000, description: 'How often the worker looks for due notifications when no write wakes it' })
@@ -79,6 +81,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
   try {
     const config = envSchema<Config>({ schema: ConfigSchema, data, env: false, dotenv: false })
+    try {
+      parseQuietHours(config.QUIET_HOURS)
+    } catch (error) {
+      throw new Error(`QUIET_HOURS ${(error as Error).message}`)
+    }
     try {
       parseOfficeHours(config.OFFICE_HOURS)
     } catch (error) {

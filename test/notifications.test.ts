@@ -130,10 +130,12 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
 
   const list = await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })
   t.equal(list.status, 200)
-  t.same(list.body.items.map((n: { kind: string, status: string }) => `${n.kind}:${n.status}`).sort(), [
+  const notices = list.body.items.filter((n: { kind: string }) => n.kind !== 'reminder')
+  t.ok(list.body.items.filter((n: { kind: string }) => n.kind === 'reminder').every((n: { status: string }) => n.status === 'superseded' || n.status === 'skipped'), 'every reminder stopped by the change or the cancellation')
+  t.same(notices.map((n: { kind: string, status: string }) => `${n.kind}:${n.status}`).sort(), [
     'cancellation:sent', 'cancellation:sent', 'invitation:sent', 'invitation:sent', 'update:sent', 'update:sent'
   ])
-  t.ok(list.body.items.every((n: { sentAt: string }) => n.sentAt.endsWith('+07:00')), 'times in the council\'s zone')
+  t.ok(notices.every((n: { sentAt: string }) => n.sentAt.endsWith('+07:00')), 'times in the council\'s zone')
   t.notOk(list.body.items.some((n: { personId: string }) => n.personId === noMail.id), 'no address, no e-mail')
   t.equal((await call(app, { url: `/v1/hearings/${hearing.id}/notifications` })).status, 401, 'not without a token')
 })
@@ -174,7 +176,8 @@ t.test('a refusing server: retried with backoff, then dead with its error in the
   const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Người Không Nhận', kind: 'official', email: 'nobody@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
   const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
   await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })
-  const list = async () => (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items[0] as { id: string, status: string, attempts: number, lastError: string | null, dueAt: string }
+  const list = async () => (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items
+    .find((n: { kind: string }) => n.kind === 'invitation') as { id: string, status: string, attempts: number, lastError: string | null, dueAt: string }
   await until('a first attempt', () => app.notifier!.stats.failed === 1)
   let row = await list()
   t.match(row, { status: 'pending', attempts: 1, lastError: /550/ })
@@ -216,4 +219,76 @@ t.test('without SMTP_URL, e-mails are written as .eml files under the data direc
   t.equal(mail.subject, 'Thư mời dự phiên giải trình: Phiên về quản lý chợ')
   t.equal(to(mail), 'trang@catlinh.example')
   t.match(calendarOf(mail), { method: 'REQUEST', uid: `${hearing.id}@giaitrinh` })
+})
+
+t.test('reminders: explainers 3 days, 1 day and 2 hours before, others and the council\'s members 1 day and 2 hours; a reminder due at 23:00 arrives at 07:00; a new time supersedes the old ones; opting out stops them', async (t) => {
+  const sink = await smtpSink(t)
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const person = async (fullName: string, email: string, extra: Record<string, unknown> = {}) =>
+    (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName, kind: 'official', email, ownerCouncilId: h.wardA.id, ...extra } })).body as { id: string }
+  const explainer = await person('Trần Văn Giải', 'giai@catlinh.example')
+  const attendee = await person('Lê Thị Dự', 'du@catlinh.example')
+  const member = await person('Đỗ Thành Viên', 'vien@catlinh.example', { kind: 'delegate' })
+  const optedOut = await person('Ngô Không Nhắc', 'khong@catlinh.example', { reminders: false })
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: admin, payload: { personId: member.id, role: 'delegate', startsOn: '2026-01-01' } })).status, 201)
+  // The test clock is 2026-11-27 09:00 in Hà Nội. The hearing: 2026-12-10 23:00–24:00 (late, to put its 1-day reminder in the quiet hours).
+  const hearing = await createHearing(app, { councilId: h.wardA.id, title: 'Phiên buổi tối', startsAt: '2026-12-10T23:00:00+07:00', endsAt: '2026-12-10T23:59:00+07:00' })
+  for (const [p, role] of [[explainer, 'explainer'], [attendee, 'attendee'], [optedOut, 'attendee']] as const) {
+    await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: p.id, role } })
+  }
+  const scheduled = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/schedule`, headers: admin, payload: {} })
+  t.equal(scheduled.status, 200, JSON.stringify(scheduled.body))
+  await until('three invitations', () => sink.mails.length === 3)
+  const list = async () => (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items as Array<{ kind: string, reminderOffset: string | null, fullName: string, status: string, dueAt: string, sequence: number }>
+  const reminders = (await list()).filter((n) => n.kind === 'reminder' && n.status === 'pending')
+  t.same(reminders.map((n) => `${n.fullName} ${n.reminderOffset} ${n.dueAt}`).sort(), [
+    'Lê Thị Dự P1D 2026-12-10T07:00:00.000+07:00',
+    'Trần Văn Giải P1D 2026-12-10T07:00:00.000+07:00',
+    'Trần Văn Giải P3D 2026-12-08T07:00:00.000+07:00',
+    'Đỗ Thành Viên P1D 2026-12-10T07:00:00.000+07:00'
+  ].sort(), 'explainer 3 days and 1 day, the others and the member 1 day; due at 23:00 (quiet hours), sent at 07:00')
+  const skipped = (await list()).filter((n) => n.kind === 'reminder' && n.status === 'skipped')
+  t.same(skipped.map((n) => `${n.fullName} ${n.reminderOffset}`).sort(), ['Lê Thị Dự PT2H', 'Trần Văn Giải PT2H', 'Đỗ Thành Viên PT2H'].sort(),
+    '2 hours before is 21:00, in the quiet hours, and 07:00 is after the start: skipped and recorded')
+  t.notOk((await list()).some((n) => n.fullName === 'Ngô Không Nhắc' && n.kind === 'reminder'), 'no reminder for whoever opted out')
+
+  const reminderMails = () => sink.mails.filter((m) => m.subject?.startsWith('Nhắc lịch'))
+  clock.current = new Date('2026-12-09T15:59:00Z') // 22:59 in Hà Nội: the 3-day reminder (due 12-08 07:00) is due; the 1-day one (23:00 → 07:00) is not
+  await app.notifier!.drain()
+  t.same(reminderMails().map(to), ['giai@catlinh.example'])
+  clock.current = new Date('2026-12-09T16:30:00Z') // 23:30: quiet
+  await app.notifier!.drain()
+  clock.current = new Date('2026-12-09T23:59:00Z') // 06:59
+  await app.notifier!.drain()
+  t.equal(reminderMails().length, 1, 'nothing during the quiet hours')
+  clock.current = new Date('2026-12-10T00:00:00Z') // 07:00
+  await app.notifier!.drain()
+  t.same(reminderMails().slice(1).map(to).sort(), ['du@catlinh.example', 'giai@catlinh.example', 'vien@catlinh.example'], 'at 07:00: the 1-day reminders, the council\'s member\'s too')
+  const memberMail = reminderMails().find((m) => to(m) === 'vien@catlinh.example')!
+  t.equal(memberMail.subject, 'Nhắc lịch phiên giải trình: Phiên buổi tối')
+  t.match(memberMail.text, /23:00–23:59 ngày 10\/12\/2026/)
+  t.notOk(memberMail.attachments.some((a) => a.contentType.startsWith('text/calendar')), 'a reminder carries no calendar part: the invitation placed the event')
+
+  // A new time: the reminders for the old one do nothing, new ones are planned; an opt-out after planning is honoured.
+  const tag = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag
+  t.equal((await call(app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': tag }, payload: { ...slotAt('2026-12-17', 9), reason: 'Dời lịch' } })).status, 200)
+  t.equal((await call(app, { method: 'PATCH', url: `/v1/people/${attendee.id}`, headers: admin, payload: { reminders: false } })).status, 200)
+  const after = await list()
+  const newSequence = Math.max(...after.map((n) => n.sequence))
+  t.ok(after.filter((n) => n.kind === 'reminder' && n.sequence < newSequence).every((n) => n.status !== 'pending'), 'no reminder for the old time is left pending')
+  t.same(after.filter((n) => n.kind === 'reminder' && n.sequence === newSequence && n.status === 'pending').map((n) => `${n.fullName} ${n.reminderOffset} ${n.dueAt}`).sort(), [
+    'Lê Thị Dự P1D 2026-12-16T09:00:00.000+07:00',
+    'Lê Thị Dự PT2H 2026-12-17T07:00:00.000+07:00',
+    'Trần Văn Giải P1D 2026-12-16T09:00:00.000+07:00',
+    'Trần Văn Giải P3D 2026-12-14T09:00:00.000+07:00',
+    'Trần Văn Giải PT2H 2026-12-17T07:00:00.000+07:00',
+    'Đỗ Thành Viên P1D 2026-12-16T09:00:00.000+07:00',
+    'Đỗ Thành Viên PT2H 2026-12-17T07:00:00.000+07:00'
+  ].sort())
+  const before = reminderMails().length
+  clock.current = new Date('2026-12-16T02:00:00Z') // 12-16 09:00
+  await app.notifier!.drain()
+  t.same(reminderMails().slice(before).map(to).sort(), ['giai@catlinh.example', 'giai@catlinh.example', 'vien@catlinh.example'], 'the 3-day and 1-day reminders for the new time; none for whoever opted out meanwhile')
+  t.ok((await list()).some((n) => n.fullName === 'Lê Thị Dự' && n.reminderOffset === 'P1D' && n.sequence === newSequence && n.status === 'skipped'), 'recorded as skipped')
 })

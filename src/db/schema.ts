@@ -71,6 +71,8 @@ export const people = pgTable('people', {
    * answer If-Modified-Since from the times of what they show, and a hearing that left shows nothing.
    */
   scheduleChangedAt: timestamp('schedule_changed_at', { withTimezone: true, mode: 'date' }),
+  /** Reminders before hearings; invitations, changes and cancellations (the legal notice) always go. */
+  reminders: boolean('reminders').notNull().default(true),
   ...timestamps
 }, (table) => [
   index('people_owner_council_id_idx').on(table.ownerCouncilId)
@@ -287,7 +289,9 @@ export const notifications = pgTable('notifications', {
   personId: uuid('person_id').notNull().references(() => people.id),
   /** The invitation it is about (null once the person was uninvited). */
   participantId: uuid('participant_id').references(() => hearingParticipants.id, { onDelete: 'set null' }),
-  kind: text('kind').$type<'invitation' | 'update' | 'postponement' | 'cancellation' | 'removal'>().notNull(),
+  kind: text('kind').$type<'invitation' | 'update' | 'postponement' | 'cancellation' | 'removal' | 'reminder'>().notNull(),
+  /** A reminder's offset before the start, ISO 8601 (P3D, P1D, PT2H); null for other kinds. */
+  reminderOffset: text('reminder_offset'),
   /** The hearing's SEQUENCE the notice is about. */
   sequence: integer('sequence').notNull(),
   channel: text('channel').$type<'email'>().notNull(),
@@ -295,7 +299,7 @@ export const notifications = pgTable('notifications', {
   recipient: text('recipient').notNull(),
   idempotencyKey: text('idempotency_key').notNull(),
   dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
-  status: text('status').$type<'pending' | 'sent' | 'superseded' | 'dead'>().notNull(),
+  status: text('status').$type<'pending' | 'sent' | 'superseded' | 'skipped' | 'dead'>().notNull(),
   attempts: integer('attempts').notNull().default(0),
   leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
   lastError: text('last_error'),
@@ -306,5 +310,5 @@ export const notifications = pgTable('notifications', {
   uniqueIndex('notifications_idempotency_key').on(table.idempotencyKey),
   index('notifications_due_idx').on(table.status, table.dueAt),
   index('notifications_hearing_idx').on(table.hearingId, table.createdAt),
-  check('notifications_status', sql`${table.status} in ('pending', 'sent', 'superseded', 'dead')`)
+  check('notifications_status', sql`${table.status} in ('pending', 'sent', 'superseded', 'skipped', 'dead')`)
 ])

@@ -12,7 +12,8 @@ const TEXT = {
       update: (title: string) => `Thay đổi phiên giải trình: ${title}`,
       postponement: (title: string) => `Hoãn phiên giải trình: ${title}`,
       cancellation: (title: string) => `Hủy phiên giải trình: ${title}`,
-      removal: (title: string) => `Rút thư mời dự phiên giải trình: ${title}`
+      removal: (title: string) => `Rút thư mời dự phiên giải trình: ${title}`,
+      reminder: (title: string) => `Nhắc lịch phiên giải trình: ${title}`
     },
     greeting: (name: string) => `Kính gửi ${name},`,
     lead: {
@@ -20,7 +21,8 @@ const TEXT = {
       update: (council: string) => `Thường trực HĐND ${council} thông báo thay đổi phiên giải trình. Xin Ông/Bà xác nhận lại việc tham dự:`,
       postponement: (council: string) => `Thường trực HĐND ${council} thông báo hoãn phiên giải trình; thời gian mới sẽ được thông báo sau:`,
       cancellation: (council: string) => `Thường trực HĐND ${council} thông báo hủy phiên giải trình:`,
-      removal: (council: string) => `Thường trực HĐND ${council} thông báo Ông/Bà không còn trong danh sách mời dự phiên giải trình:`
+      removal: (council: string) => `Thường trực HĐND ${council} thông báo Ông/Bà không còn trong danh sách mời dự phiên giải trình:`,
+      reminder: (council: string) => `Thường trực HĐND ${council} xin nhắc Ông/Bà phiên giải trình sắp diễn ra:`
     },
     title: 'Nội dung',
     when: 'Thời gian',
@@ -38,7 +40,8 @@ const TEXT = {
       update: (title: string) => `Accountability hearing changed: ${title}`,
       postponement: (title: string) => `Accountability hearing postponed: ${title}`,
       cancellation: (title: string) => `Accountability hearing cancelled: ${title}`,
-      removal: (title: string) => `Invitation withdrawn: ${title}`
+      removal: (title: string) => `Invitation withdrawn: ${title}`,
+      reminder: (title: string) => `Reminder: accountability hearing ${title}`
     },
     greeting: (name: string) => `Dear ${name},`,
     lead: {
@@ -46,7 +49,8 @@ const TEXT = {
       update: (council: string) => `The Standing Committee of the People's Council of ${council} has changed this hearing. Please confirm again whether you attend:`,
       postponement: (council: string) => `The Standing Committee of the People's Council of ${council} has postponed this hearing; a new time will be announced:`,
       cancellation: (council: string) => `The Standing Committee of the People's Council of ${council} has cancelled this hearing:`,
-      removal: (council: string) => `The Standing Committee of the People's Council of ${council} has withdrawn your invitation to this hearing:`
+      removal: (council: string) => `The Standing Committee of the People's Council of ${council} has withdrawn your invitation to this hearing:`,
+      reminder: (council: string) => `The Standing Committee of the People's Council of ${council} reminds you of this coming hearing:`
     },
     title: 'Topic',
     when: 'When',
@@ -75,8 +79,8 @@ export interface Email {
   to: { name: string, address: string }
   subject: string
   text: string
-  /** nodemailer's calendar part: a text/calendar alternative with its METHOD. */
-  icalEvent: { method: 'REQUEST' | 'CANCEL', filename: string, content: string }
+  /** nodemailer's calendar part: a text/calendar alternative with its METHOD (none in a reminder: the invitation placed the event). */
+  icalEvent?: { method: 'REQUEST' | 'CANCEL', filename: string, content: string }
 }
 
 /** The e-mail for one notice, in the person's language, with its iTIP calendar part. */
@@ -103,6 +107,6 @@ export function composeEmail (notice: Notice, options: FeedOptions): Email {
     to: { name: notice.recipient.fullName, address: notice.recipient.email },
     subject: t.subject[notice.kind](event.title),
     text: lines.join('\n'),
-    icalEvent: { method, filename: 'invite.ics', content: renderItip(itipEvent, { ...options, lang: notice.lang }, method) }
+    ...(notice.kind === 'reminder' ? {} : { icalEvent: { method, filename: 'invite.ics', content: renderItip(itipEvent, { ...options, lang: notice.lang }, method) } })
   }
 }

@@ -145,10 +145,16 @@ export class NotificationWorker {
     const hearing = await findHearing(db, row.hearingId)
     const stale = !hearing ||
       (hearing.status === 'cancelled' && row.kind !== 'cancellation') ||
-      (['invitation', 'update', 'postponement'].includes(row.kind) && (hearing.sequence !== row.sequence || row.participantId === null))
+      (['invitation', 'update', 'postponement'].includes(row.kind) && (hearing.sequence !== row.sequence || row.participantId === null)) ||
+      (row.kind === 'reminder' && (hearing.sequence !== row.sequence || hearing.status !== 'scheduled'))
     if (stale) {
       await this.mark(row, { status: 'superseded' })
       this.stats.superseded++
+      return
+    }
+    if (row.kind === 'reminder' && !(await findPerson(db, row.personId))?.reminders) {
+      // Opted out after it was planned.
+      await this.mark(row, { status: 'skipped' })
       return
     }
     try {

@@ -41,7 +41,7 @@ export default fp(async (app) => {
   app.decorate('changes', changes)
   const announce = (list: Change[]) => changes.announce(list)
   app.decorate('writeContext', (request: FastifyRequest, principal: Principal) => ({
-    db: app.db, principal, now: app.now(), requestId: request.id, officeHours: app.officeHours, announce, idempotency: request.idempotency
+    db: app.db, principal, now: app.now(), requestId: request.id, officeHours: app.officeHours, quietHours: app.quietHours, announce, idempotency: request.idempotency
   }))
   // This process's own NOTIFYs come back too; hearing a change twice only costs a revalidation.
   // When a lost LISTEN connection comes back, what was announced meanwhile is unknown: treat it as

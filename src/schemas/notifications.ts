@@ -5,7 +5,8 @@ const ZonedTime = Type.String({ format: 'date-time', description: 'In the counci
 
 export const NotificationSchema = Type.Object({
   id: Uuid,
-  kind: Type.Unsafe<string>({ type: 'string', enum: ['invitation', 'update', 'postponement', 'cancellation', 'removal'] }),
+  kind: Type.Unsafe<string>({ type: 'string', enum: ['invitation', 'update', 'postponement', 'cancellation', 'removal', 'reminder'] }),
+  reminderOffset: Type.Union([Type.String(), Type.Null()], { description: 'A reminder\'s time before the start, ISO 8601 (P3D, P1D, PT2H)' }),
   channel: Type.Unsafe<string>({ type: 'string', enum: ['email'] }),
   personId: Uuid,
   fullName: Type.String(),
@@ -13,8 +14,8 @@ export const NotificationSchema = Type.Object({
   sequence: Type.Integer({ description: 'The hearing\'s SEQUENCE it is about' }),
   status: Type.Unsafe<string>({
     type: 'string',
-    enum: ['pending', 'sent', 'superseded', 'dead'],
-    description: 'pending: to be sent (or retried at dueAt); sent; superseded: about a time or state that no longer holds, not sent; dead: every attempt failed (lastError says why)'
+    enum: ['pending', 'sent', 'superseded', 'skipped', 'dead'],
+    description: 'pending: to be sent (or retried at dueAt); sent; superseded: about a time or state that no longer holds, not sent; skipped: a reminder whose time had passed, that the quiet hours would push past the start, or whose person opted out; dead: every attempt failed (lastError says why)'
   }),
   attempts: Type.Integer(),
   dueAt: ZonedTime,

@@ -16,7 +16,8 @@ const personFields = {
   kind: Type.Unsafe<typeof PERSON_KINDS[number]>({ type: 'string', enum: [...PERSON_KINDS] }),
   organization: Type.Optional(Nullable(Text({ maxLength: 300 }))),
   position: Type.Optional(Nullable(Text({ maxLength: 300 }))),
-  locale: Type.Optional(Type.Unsafe<typeof LOCALES[number]>({ type: 'string', enum: [...LOCALES], description: 'Language of what the person is sent; vi when not given' }))
+  locale: Type.Optional(Type.Unsafe<typeof LOCALES[number]>({ type: 'string', enum: [...LOCALES], description: 'Language of what the person is sent; vi when not given' })),
+  reminders: Type.Optional(Type.Boolean({ description: 'E-mail reminders before hearings (true when not given); invitations, changes and cancellations are the legal notice and always go' }))
 }
 
 export const PersonSchema = Type.Object({
@@ -28,6 +29,7 @@ export const PersonSchema = Type.Object({
   organization: Type.Union([Type.String(), Type.Null()]),
   position: Type.Union([Type.String(), Type.Null()]),
   locale: Type.Unsafe<typeof LOCALES[number]>({ type: 'string', enum: [...LOCALES] }),
+  reminders: Type.Boolean({ description: 'Whether the person gets reminders before hearings' }),
   ownerCouncilId: Type.Union([Uuid, Type.Null()], { description: 'The council whose secretariat registered the person' }),
   createdAt: Timestamp,
   updatedAt: Timestamp

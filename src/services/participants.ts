@@ -8,7 +8,7 @@ import { ConflictError, InvalidError, NotFoundError, withDetails } from '../doma
 import { blocksCalendar, explainerConflictMessage } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import { findPerson, markScheduleChanged } from '../db/queries/people.js'
-import { planNotices, planRemoval } from '../notifications/plan.js'
+import { DEFAULT_QUIET_HOURS, planNotices, planReminders, planRemoval, supersedePersonNotices } from '../notifications/plan.js'
 import { write, type WriteContext } from './write.js'
 import type { Principal } from '../domain/access.js'
 import { canSeeHearingId } from '../policy/index.js'
@@ -48,7 +48,10 @@ export async function addParticipant (ctx: WriteContext & { principal: Principal
       const participant = (await findParticipant(tx, hearingId, id))!
       await touchHearing(tx, hearingId, now)
       // Invited to a scheduled hearing: the invitation goes out (planned here, sent after commit).
-      if (hearing.status === 'scheduled') await planNotices(tx, hearing, 'invitation', now, [id])
+      if (hearing.status === 'scheduled') {
+        await planNotices(tx, hearing, 'invitation', now, [id])
+        await planReminders(tx, hearing, now, ctx.quietHours ?? DEFAULT_QUIET_HOURS, [id])
+      }
       await record({ action: 'invite', entity: 'participant', entityId: id, councilId: hearing.councilId, after: participant })
       return { hearing, participant, secret }
     })
@@ -66,6 +69,7 @@ export async function removeParticipant (ctx: WriteContext, hearingId: string, p
     if (hearing.status === 'scheduled' || hearing.status === 'postponed') {
       await planRemoval(tx, hearing, { id: before.id, personId: before.personId, email: (await findPerson(tx, before.personId))?.email ?? null }, now)
     }
+    await supersedePersonNotices(tx, hearingId, before.personId, now)
     await deleteParticipantRow(tx, participantId)
     await markScheduleChanged(tx, before.personId, now)
     await touchHearing(tx, hearingId, now)

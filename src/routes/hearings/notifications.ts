@@ -16,6 +16,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const view = (row: Row, zone: string) => ({
     id: row.id,
     kind: row.kind,
+    reminderOffset: row.reminderOffset,
     channel: row.channel,
     personId: row.personId,
     fullName: row.fullName,
