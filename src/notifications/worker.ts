@@ -3,12 +3,12 @@ import { join } from 'node:path'
 import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm'
 import nodemailer from 'nodemailer'
 import type { Db } from '../db/client.js'
-import { feedEvents } from '../db/queries/feeds.js'
+import { feedEvents, memberRole } from '../db/queries/feeds.js'
 import { findHearing, insertInvitationLink } from '../db/queries/hearings.js'
 import { findPerson } from '../db/queries/people.js'
 import { hearingParticipants, notifications } from '../db/schema.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
-import type { FeedOptions } from '../feeds/ical.js'
+import type { FeedEvent, FeedOptions } from '../feeds/ical.js'
 import { composeEmail, type Email } from './mail.js'
 
 export type Notification = typeof notifications.$inferSelect
@@ -21,7 +21,8 @@ export interface MailTransport {
 
 export function createMailTransport (smtpUrl: string | undefined, dataDir: string): MailTransport {
   if (smtpUrl) {
-    const transport = nodemailer.createTransport(smtpUrl)
+    // Pooled: a few connections kept open and reused, rather than a handshake for every message.
+    const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5 })
     return {
       async send (email) {
         const info = await transport.sendMail(email)
@@ -61,6 +62,9 @@ export interface WorkerOptions {
   /** For tests: the jitter's randomness. */
   random?: () => number
 }
+
+/** Messages sent at once by one worker (the SMTP pool keeps as many connections). */
+const SEND_CONCURRENCY = 5
 
 /** Delay before attempt `attempts + 1`: exponential from 30 s, at most an hour, with jitter (half to all of it). */
 export function backoffMs (attempts: number, random: () => number = Math.random): number {
@@ -121,7 +125,12 @@ export class NotificationWorker {
     let handled = 0
     for (;;) {
       const rows = await this.claim()
-      for (const row of rows) await this.deliver(row)
+      // A few at a time (the SMTP pool's connections), each row checked against its lease first.
+      const queue = [...rows]
+      const events = new Map<string, Promise<FeedEvent | undefined>>()
+      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
+        for (let row = queue.shift(); row; row = queue.shift()) await this.deliver(row, events)
+      }))
       handled += rows.length
       if (rows.length < (this.options.batch ?? 20) || this.stopped) return handled
     }
@@ -140,8 +149,23 @@ export class NotificationWorker {
       .returning()
   }
 
-  private async deliver (row: Notification): Promise<void> {
+  /**
+   * Takes the row's lease once more just before sending: if it ran out meanwhile and another worker
+   * claimed the row, this one leaves it (so a slow batch does not send twice).
+   */
+  private async holdLease (row: Notification): Promise<Notification | undefined> {
+    const now = this.options.now()
+    const [held] = await this.options.db.update(notifications)
+      .set({ leaseUntil: new Date(now.getTime() + (this.options.leaseMs ?? 120_000)) })
+      .where(and(eq(notifications.id, row.id), eq(notifications.status, 'pending'), eq(notifications.leaseUntil, row.leaseUntil!)))
+      .returning()
+    return held
+  }
+
+  private async deliver (claimed: Notification, events: Map<string, Promise<FeedEvent | undefined>>): Promise<void> {
     const { db } = this.options
+    const row = await this.holdLease(claimed)
+    if (!row) return
     const hearing = await findHearing(db, row.hearingId)
     const stale = !hearing ||
       (hearing.status === 'cancelled' && row.kind !== 'cancellation') ||
@@ -158,7 +182,7 @@ export class NotificationWorker {
       return
     }
     try {
-      const email = await this.compose(row)
+      const email = await this.compose(row, events)
       const { messageId } = await this.options.transport.send({ ...email, from: this.options.from() })
       await this.mark(row, { status: 'sent', sentAt: this.options.now(), messageId, lastError: null, attempts: row.attempts + 1 })
       this.stats.sent++
@@ -178,14 +202,22 @@ export class NotificationWorker {
     }
   }
 
-  private async compose (row: Notification): Promise<Email> {
+  private async compose (row: Notification, events: Map<string, Promise<FeedEvent | undefined>>): Promise<Email> {
     const { db } = this.options
     const person = (await findPerson(db, row.personId))!
     const participant = row.participantId
       ? (await db.select().from(hearingParticipants).where(eq(hearingParticipants.id, row.participantId)))[0]
       : undefined
-    const event = (await feedEvents(db, [row.hearingId], true, row.personId)).get(row.hearingId)
-    if (!event) throw new Error(`hearing ${row.hearingId} has no time to tell of`)
+    // The hearing's event once per batch (a hearing with many invitations is read once, not for each).
+    let pending = events.get(row.hearingId)
+    if (!pending) {
+      pending = feedEvents(db, [row.hearingId], true).then((found) => found.get(row.hearingId))
+      events.set(row.hearingId, pending)
+    }
+    const base = await pending
+    if (!base) throw new Error(`hearing ${row.hearingId} has no time to tell of`)
+    const membership = participant ? null : await memberRole(db, row.personId, base.id)
+    const event: FeedEvent = { ...base, membership }
     const attendee = event.attendees?.find((a) => a.personId === row.personId) ?? {
       participantId: row.id, personId: row.personId, fullName: person.fullName, email: row.recipient, role: 'attendee' as const, response: 'pending' as const, substituteName: null, substitutePosition: null
     }

@@ -35,6 +35,7 @@ export default fp(async (app) => {
     from: () => mailFrom(config.MAIL_FROM, app.publicBaseUrl()),
     maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
     pollMs: config.NOTIFY_POLL_MS,
+    leaseMs: config.NOTIFY_LEASE_MS,
     log: app.log
   })
   app.decorate('notifier', worker)

@@ -30,6 +30,12 @@ function membershipRole (personId: string) {
   return sql<string | null>`(select min(${memberships.role}::text) from ${memberships} where ${memberships.personId} = ${personId} and ${memberships.councilId} = ${hearings.councilId} and ${memberships.startsOn} <= ${hearingDay} and (${memberships.endsOn} is null or ${memberships.endsOn} >= ${hearingDay}))`
 }
 
+/** The person's role in the hearing's council on its day, for one hearing (a reminder to a member). */
+export async function memberRole (db: Db, personId: string, hearingId: string): Promise<FeedEvent['membership']> {
+  const [row] = await db.select({ role: membershipRole(personId) }).from(hearings).where(eq(hearings.id, hearingId))
+  return (row?.role ?? null) as FeedEvent['membership']
+}
+
 function scopeCondition (scope: FeedScope): SQL {
   switch (scope.kind) {
     case 'council':

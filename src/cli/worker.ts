@@ -1,0 +1,54 @@
+import { loadConfig, publicBaseUrl } from '../config.js'
+import { createDatabase } from '../db/client.js'
+import { createMailTransport, NotificationWorker } from '../notifications/worker.js'
+import { mailFrom } from '../plugins/notifications.js'
+import { feedOptions } from '../routes/feeds/http.js'
+import { CHANGES_CHANNEL } from '../services/write.js'
+
+/**
+ * Delivers the outbox in a process of its own (npm run worker): on PostgreSQL any number of them
+ * beside the servers (set NOTIFY_WORKER=off on the servers, or keep both: rows are claimed once);
+ * on PGlite only the process that holds the data directory can, so there the server's own worker
+ * is the one. Woken by every committed write (LISTEN) and every NOTIFY_POLL_MS.
+ */
+const config = loadConfig()
+if (!config.DATABASE_URL) {
+  console.error('npm run worker needs DATABASE_URL (PostgreSQL). On PGlite the server delivers notifications itself (NOTIFY_WORKER=on, the default).')
+  process.exit(2)
+}
+const database = await createDatabase(config)
+const base = () => publicBaseUrl(config, config.PORT)
+const transport = createMailTransport(config.SMTP_URL, config.DATA_DIR)
+const options = feedOptions(config, base)
+const log = {
+  warn: (object: object, message: string) => console.warn(JSON.stringify({ level: 'warn', msg: message, ...object })),
+  error: (object: object, message: string) => console.error(JSON.stringify({ level: 'error', msg: message, ...object, err: String((object as { err?: unknown }).err ?? '') }))
+}
+const worker = new NotificationWorker({
+  db: database.db,
+  now: () => new Date(),
+  transport,
+  feedOptions: () => options('vi'),
+  from: () => mailFrom(config.MAIL_FROM, base()),
+  maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+  pollMs: config.NOTIFY_POLL_MS,
+  leaseMs: config.NOTIFY_LEASE_MS,
+  batch: Number(process.env.NOTIFY_BATCH ?? 20),
+  log
+})
+const unlisten = await database.listen(CHANGES_CHANNEL, () => worker.wake(), () => worker.wake())
+worker.start()
+console.log(JSON.stringify({ msg: 'giaitrinh worker is ready', pid: process.pid }))
+
+let stopping = false
+async function stop () {
+  if (stopping) return
+  stopping = true
+  await worker.stop()
+  await unlisten()
+  transport.close()
+  await database.close()
+  process.exit(0)
+}
+process.on('SIGTERM', () => { stop().catch(() => process.exit(1)) })
+process.on('SIGINT', () => { stop().catch(() => process.exit(1)) })
