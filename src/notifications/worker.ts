@@ -4,9 +4,8 @@ import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm'
 import nodemailer from 'nodemailer'
 import type { Db } from '../db/client.js'
 import { feedEvents, memberRole } from '../db/queries/feeds.js'
-import { findHearing, insertInvitationLink } from '../db/queries/hearings.js'
-import { findPerson } from '../db/queries/people.js'
-import { hearingParticipants, notifications } from '../db/schema.js'
+import { insertInvitationLink } from '../db/queries/hearings.js'
+import { hearingParticipants, hearings, notifications, people } from '../db/schema.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import type { FeedEvent, FeedOptions } from '../feeds/ical.js'
 import { composeEmail, type Email } from './mail.js'
@@ -61,6 +60,14 @@ export interface WorkerOptions {
   log?: { warn: (object: object, message: string) => void, error: (object: object, message: string) => void }
   /** For tests: the jitter's randomness. */
   random?: () => number
+}
+
+interface Batch {
+  hearings: Map<string, typeof hearings.$inferSelect>
+  people: Map<string, typeof people.$inferSelect>
+  participants: Map<string, typeof hearingParticipants.$inferSelect>
+  /** The hearings' events, read once per batch. */
+  events: Map<string, Promise<FeedEvent | undefined>>
 }
 
 /** Messages sent at once by one worker (the SMTP pool keeps as many connections). */
@@ -125,14 +132,33 @@ export class NotificationWorker {
     let handled = 0
     for (;;) {
       const rows = await this.claim()
-      // A few at a time (the SMTP pool's connections), each row checked against its lease first.
+      const batch = await this.loadBatch(rows)
+      // A few at a time (the SMTP pool's connections).
       const queue = [...rows]
-      const events = new Map<string, Promise<FeedEvent | undefined>>()
       await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) await this.deliver(row, events)
+        for (let row = queue.shift(); row; row = queue.shift()) await this.deliver(row, batch)
       }))
       handled += rows.length
       if (rows.length < (this.options.batch ?? 20) || this.stopped) return handled
+    }
+  }
+
+  /** What the batch's rows need, read once for all of them: hearings, people, invitations. */
+  private async loadBatch (rows: Notification[]): Promise<Batch> {
+    const { db } = this.options
+    const ids = (pick: (row: Notification) => string | null) => [...new Set(rows.map(pick).filter((id): id is string => id !== null))]
+    const [hearingRows, personRows, participantRows] = rows.length === 0
+      ? [[], [], []]
+      : await Promise.all([
+        db.select().from(hearings).where(inArray(hearings.id, ids((r) => r.hearingId))),
+        db.select().from(people).where(inArray(people.id, ids((r) => r.personId))),
+        ids((r) => r.participantId).length ? db.select().from(hearingParticipants).where(inArray(hearingParticipants.id, ids((r) => r.participantId))) : Promise.resolve([])
+      ])
+    return {
+      hearings: new Map(hearingRows.map((h) => [h.id, h])),
+      people: new Map(personRows.map((p) => [p.id, p])),
+      participants: new Map(participantRows.map((p) => [p.id, p])),
+      events: new Map()
     }
   }
 
@@ -162,11 +188,12 @@ export class NotificationWorker {
     return held
   }
 
-  private async deliver (claimed: Notification, events: Map<string, Promise<FeedEvent | undefined>>): Promise<void> {
-    const { db } = this.options
-    const row = await this.holdLease(claimed)
+  private async deliver (claimed: Notification, batch: Batch): Promise<void> {
+    // The lease is this worker's until it ends; a batch that ran past half of it takes it again
+    // first, and leaves a row another worker has claimed meanwhile.
+    const row = this.options.now().getTime() < claimed.leaseUntil!.getTime() - (this.options.leaseMs ?? 120_000) / 2 ? claimed : await this.holdLease(claimed)
     if (!row) return
-    const hearing = await findHearing(db, row.hearingId)
+    const hearing = batch.hearings.get(row.hearingId)
     const stale = !hearing ||
       (hearing.status === 'cancelled' && row.kind !== 'cancellation') ||
       (['invitation', 'update', 'postponement'].includes(row.kind) && (hearing.sequence !== row.sequence || row.participantId === null)) ||
@@ -176,13 +203,13 @@ export class NotificationWorker {
       this.stats.superseded++
       return
     }
-    if (row.kind === 'reminder' && !(await findPerson(db, row.personId))?.reminders) {
+    if (row.kind === 'reminder' && !batch.people.get(row.personId)?.reminders) {
       // Opted out after it was planned.
       await this.mark(row, { status: 'skipped' })
       return
     }
     try {
-      const email = await this.compose(row, events)
+      const email = await this.compose(row, batch)
       const { messageId } = await this.options.transport.send({ ...email, from: this.options.from() })
       await this.mark(row, { status: 'sent', sentAt: this.options.now(), messageId, lastError: null, attempts: row.attempts + 1 })
       this.stats.sent++
@@ -202,12 +229,11 @@ export class NotificationWorker {
     }
   }
 
-  private async compose (row: Notification, events: Map<string, Promise<FeedEvent | undefined>>): Promise<Email> {
+  private async compose (row: Notification, batch: Batch): Promise<Email> {
     const { db } = this.options
-    const person = (await findPerson(db, row.personId))!
-    const participant = row.participantId
-      ? (await db.select().from(hearingParticipants).where(eq(hearingParticipants.id, row.participantId)))[0]
-      : undefined
+    const person = batch.people.get(row.personId)!
+    const participant = row.participantId ? batch.participants.get(row.participantId) : undefined
+    const { events } = batch
     // The hearing's event once per batch (a hearing with many invitations is read once, not for each).
     let pending = events.get(row.hearingId)
     if (!pending) {
