@@ -12,7 +12,7 @@ import { SMTPServer } from 'smtp-server'
 import { createDatabase, createPostgres, MEMORY, type Database } from '../src/db/client.js'
 import { councils, hearingParticipants, hearings, notifications, people } from '../src/db/schema.js'
 import { composeEmail } from '../src/notifications/mail.js'
-import { createMailTransport, NotificationWorker } from '../src/notifications/worker.js'
+import { createMailTransport, NotificationWorker, SEND_CONCURRENCY } from '../src/notifications/worker.js'
 import { feedEvents } from '../src/db/queries/feeds.js'
 import { benchDatabase } from './lib.js'
 
@@ -80,14 +80,14 @@ async function run (engine: string, database: Database) {
   const sink = await startSink()
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`
 
-  // Baseline: nodemailer alone, the same pool (5 connections, 5 at a time), the same message.
+  // Baseline: nodemailer alone, the same pool (as many connections, as many at a time), the same message.
   const [sample] = (await database.db.select().from(notifications).limit(1))
   const event = (await feedEvents(database.db, [sample!.hearingId], true)).get(sample!.hearingId)!
   const email = composeEmail({ kind: 'reminder', lang: 'vi', event, recipient: { fullName: 'Nguyễn Văn Thử', email: sample!.recipient }, role: 'attendee', answerUrl: null }, options)
-  const bare = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5 })
+  const bare = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: SEND_CONCURRENCY })
   let t0 = performance.now()
   let next = 0
-  await Promise.all(Array.from({ length: 5 }, async () => {
+  await Promise.all(Array.from({ length: SEND_CONCURRENCY }, async () => {
     while (next < COUNT) {
       next++
       await bare.sendMail({ ...email, from: 'giaitrinh <noreply@giaitrinh.example>' })

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import nodemailer from 'nodemailer'
 import type { Db } from '../db/client.js'
 import { feedEvents, memberRole } from '../db/queries/feeds.js'
@@ -12,6 +12,9 @@ import { composeEmail, type Email } from './mail.js'
 
 export type Notification = typeof notifications.$inferSelect
 
+/** Messages sent at once by one worker (the SMTP pool keeps as many connections). */
+export const SEND_CONCURRENCY = 10
+
 /** Where e-mail goes: SMTP (nodemailer), or .eml files when no SMTP server is configured. */
 export interface MailTransport {
   send (email: Email & { from: string }): Promise<{ messageId: string }>
@@ -21,7 +24,7 @@ export interface MailTransport {
 export function createMailTransport (smtpUrl: string | undefined, dataDir: string): MailTransport {
   if (smtpUrl) {
     // Pooled: a few connections kept open and reused, rather than a handshake for every message.
-    const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5 })
+    const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: SEND_CONCURRENCY })
     return {
       async send (email) {
         const info = await transport.sendMail(email)
@@ -68,10 +71,9 @@ interface Batch {
   participants: Map<string, typeof hearingParticipants.$inferSelect>
   /** The hearings' events, read once per batch. */
   events: Map<string, Promise<FeedEvent | undefined>>
+  /** Rows sent, to be marked together. */
+  sent: Array<{ id: string, messageId: string, attempts: number }>
 }
-
-/** Messages sent at once by one worker (the SMTP pool keeps as many connections). */
-const SEND_CONCURRENCY = 5
 
 /** Delay before attempt `attempts + 1`: exponential from 30 s, at most an hour, with jitter (half to all of it). */
 export function backoffMs (attempts: number, random: () => number = Math.random): number {
@@ -138,6 +140,7 @@ export class NotificationWorker {
       await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
         for (let row = queue.shift(); row; row = queue.shift()) await this.deliver(row, batch)
       }))
+      await this.markSent(batch.sent)
       handled += rows.length
       if (rows.length < (this.options.batch ?? 20) || this.stopped) return handled
     }
@@ -158,7 +161,8 @@ export class NotificationWorker {
       hearings: new Map(hearingRows.map((h) => [h.id, h])),
       people: new Map(personRows.map((p) => [p.id, p])),
       participants: new Map(participantRows.map((p) => [p.id, p])),
-      events: new Map()
+      events: new Map(),
+      sent: []
     }
   }
 
@@ -211,7 +215,9 @@ export class NotificationWorker {
     try {
       const email = await this.compose(row, batch)
       const { messageId } = await this.options.transport.send({ ...email, from: this.options.from() })
-      await this.mark(row, { status: 'sent', sentAt: this.options.now(), messageId, lastError: null, attempts: row.attempts + 1 })
+      // Marked with the rest of the batch, in one statement (a crash before it sends these again:
+      // at most the rows in flight, as the lease allows anyway).
+      batch.sent.push({ id: row.id, messageId, attempts: row.attempts + 1 })
       this.stats.sent++
     } catch (error) {
       const attempts = row.attempts + 1
@@ -262,6 +268,15 @@ export class NotificationWorker {
       role: participant?.role ?? null,
       answerUrl
     }, this.options.feedOptions())
+  }
+
+  private async markSent (sent: Batch['sent']): Promise<void> {
+    if (sent.length === 0) return
+    const now = this.options.now()
+    const values = sql.join(sent.map((r) => sql`(${r.id}::uuid, ${r.messageId}::text, ${r.attempts}::int)`), sql`, `)
+    await this.options.db.execute(sql`update ${notifications} set status = 'sent', sent_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz,
+      message_id = v.message_id, attempts = v.attempts, last_error = null, lease_until = null
+      from (values ${values}) as v(id, message_id, attempts) where ${notifications.id} = v.id`)
   }
 
   private async mark (row: Notification, values: Partial<typeof notifications.$inferInsert>): Promise<void> {
