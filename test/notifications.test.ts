@@ -292,3 +292,17 @@ t.test('reminders: explainers 3 days, 1 day and 2 hours before, others and the c
   t.same(reminderMails().slice(before).map(to).sort(), ['giai@catlinh.example', 'giai@catlinh.example', 'vien@catlinh.example'], 'the 3-day and 1-day reminders for the new time; none for whoever opted out meanwhile')
   t.ok((await list()).some((n) => n.fullName === 'Lê Thị Dự' && n.reminderOffset === 'P1D' && n.sequence === newSequence && n.status === 'skipped'), 'recorded as skipped')
 })
+
+t.test('a hearing whose time has passed (back-filled, recorded after the fact) e-mails no one', async (t) => {
+  const sink = await smtpSink(t)
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Vũ Văn Cũ', kind: 'official', email: 'cu@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const past = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-10-05') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${past.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  const tag = (await call(app, { url: `/v1/hearings/${past.id}`, headers: admin })).headers.etag
+  t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${past.id}/cancel`, headers: { ...admin, 'if-match': tag }, payload: { reason: 'Ghi nhầm' } })).status, 200)
+  await app.notifier!.drain()
+  t.equal(sink.mails.length, 0, 'no invitation, no cancellation for a time that has passed')
+  t.same((await call(app, { url: `/v1/hearings/${past.id}/notifications`, headers: admin })).body.items, [], 'none planned')
+})

@@ -6,6 +6,11 @@ import type { Hearing } from '../db/queries/hearings.js'
 
 export type NoticeKind = typeof notifications.$inferSelect['kind']
 
+/** A hearing whose end has passed (one recorded after the fact, a past year back-filled): nobody is told of it. */
+function isOver (hearing: Hearing, now: Date): boolean {
+  return hearing.endsAt !== null && hearing.endsAt <= now
+}
+
 /**
  * Plans e-mail notices about a hearing, in the transaction of the change that causes them: one row
  * per (hearing, sequence, recipient, kind), whose idempotency key makes planning the same notice
@@ -14,6 +19,7 @@ export type NoticeKind = typeof notifications.$inferSelect['kind']
  * cancellations are the legal notice and go out whatever the hour.
  */
 export async function planNotices (tx: Db, hearing: Hearing, kind: NoticeKind, now: Date, participantIds?: string[]): Promise<number> {
+  if (isOver(hearing, now)) return 0
   const recipients = await tx.select({ participantId: hearingParticipants.id, personId: people.id, email: people.email })
     .from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
     .where(and(
@@ -26,7 +32,7 @@ export async function planNotices (tx: Db, hearing: Hearing, kind: NoticeKind, n
 
 /** A notice to one person who is no longer invited (their invitation row is gone). */
 export async function planRemoval (tx: Db, hearing: Hearing, invitation: { id: string, personId: string, email: string | null }, now: Date): Promise<number> {
-  if (!invitation.email) return 0
+  if (!invitation.email || isOver(hearing, now)) return 0
   return insertNotices(tx, hearing, 'removal', now, [{ participantId: null, invitationId: invitation.id, personId: invitation.personId, email: invitation.email }])
 }
 
@@ -116,7 +122,7 @@ export function afterQuietHours (due: Date, zone: string, quiet: QuietHours): Da
  * or that would go only after the start, is recorded as skipped.
  */
 export async function planReminders (tx: Db, hearing: Hearing, now: Date, quiet: QuietHours, participantIds?: string[]): Promise<void> {
-  if (hearing.status !== 'scheduled' || !hearing.startsAt) return
+  if (hearing.status !== 'scheduled' || !hearing.startsAt || hearing.startsAt <= now) return
   const [council] = await tx.select({ timezone: councils.timezone }).from(councils).where(eq(councils.id, hearing.councilId))
   const zone = council!.timezone
   const invited = await tx.select({ participantId: hearingParticipants.id, personId: people.id, email: people.email, role: hearingParticipants.role })
