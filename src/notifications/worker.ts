@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import nodemailer from 'nodemailer'
-import type { Db } from '../db/client.js'
+import { MEMORY, type Db } from '../db/client.js'
 import { feedEvents, memberRole } from '../db/queries/feeds.js'
 import { insertInvitationLink } from '../db/queries/hearings.js'
 import { hearingParticipants, hearings, notifications, people } from '../db/schema.js'
@@ -35,7 +36,8 @@ export function createMailTransport (smtpUrl: string | undefined, dataDir: strin
   }
   // Without SMTP_URL: each message as an .eml file (RFC 5322, CRLF) that a mail client opens.
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
-  const folder = join(dataDir, 'mail')
+  // An in-memory database (DATA_DIR=memory://) has no directory: its e-mails go to the system's temporary one.
+  const folder = dataDir === MEMORY ? join(tmpdir(), `giaitrinh-mail-${process.pid}`) : join(dataDir, 'mail')
   return {
     async send (email) {
       const info = await transport.sendMail(email)
@@ -120,6 +122,11 @@ export class NotificationWorker {
         this.wake()
       }
     })
+  }
+
+  /** Resolves once no round is running (tests and tools wait on it before reading the outbox). */
+  async idle (): Promise<void> {
+    while (this.running) await this.running
   }
 
   /** Waits for the round in progress; sends nothing more. */
