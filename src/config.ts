@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object({
   NOTIFY_WORKER: Type.Unsafe<'on' | 'off'>({ type: 'string', enum: ['on', 'off'], default: 'on', description: 'Deliver notifications in this process (off: run npm run worker instead)' }),
   NOTIFY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
   NOTIFY_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 120_000, description: 'How long a worker holds the notifications it claimed; a worker that died leaves them to others after this' }),
+  NOTIFY_BATCH: Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'Notifications a worker claims at a time' }),
   NOTIFY_POLL_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5000, description: 'How often the worker looks for due notifications when no write wakes it' })
 }, { additionalProperties: true })
 

@@ -1,8 +1,6 @@
 import { loadConfig, publicBaseUrl } from '../config.js'
 import { createDatabase } from '../db/client.js'
-import { createMailTransport, NotificationWorker } from '../notifications/worker.js'
-import { mailFrom } from '../plugins/notifications.js'
-import { feedOptions } from '../routes/feeds/http.js'
+import { workerFromConfig } from '../notifications/worker.js'
 import { CHANGES_CHANNEL } from '../services/write.js'
 
 /**
@@ -18,24 +16,11 @@ if (!config.DATABASE_URL) {
 }
 const database = await createDatabase(config)
 const base = () => publicBaseUrl(config, config.PORT)
-const transport = createMailTransport(config.SMTP_URL, config.DATA_DIR)
-const options = feedOptions(config, base)
 const log = {
   warn: (object: object, message: string) => console.warn(JSON.stringify({ level: 'warn', msg: message, ...object })),
   error: (object: object, message: string) => console.error(JSON.stringify({ level: 'error', msg: message, ...object, err: String((object as { err?: unknown }).err ?? '') }))
 }
-const worker = new NotificationWorker({
-  db: database.db,
-  now: () => new Date(),
-  transport,
-  feedOptions: () => options('vi'),
-  from: () => mailFrom(config.MAIL_FROM, base()),
-  maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
-  pollMs: config.NOTIFY_POLL_MS,
-  leaseMs: config.NOTIFY_LEASE_MS,
-  batch: Number(process.env.NOTIFY_BATCH ?? 20),
-  log
-})
+const { worker, transport } = workerFromConfig(config, { db: database.db, now: () => new Date(), log, baseUrl: base })
 const unlisten = await database.listen(CHANGES_CHANNEL, () => worker.wake(), () => worker.wake())
 worker.start()
 console.log(JSON.stringify({ msg: 'giaitrinh worker is ready', pid: process.pid }))

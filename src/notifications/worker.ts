@@ -8,7 +8,9 @@ import { feedEvents, memberRole } from '../db/queries/feeds.js'
 import { insertInvitationLink } from '../db/queries/hearings.js'
 import { hearingParticipants, hearings, notifications, people } from '../db/schema.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
+import type { Config } from '../config.js'
 import type { FeedEvent, FeedOptions } from '../feeds/ical.js'
+import { feedOptions } from '../routes/feeds/http.js'
 import { composeEmail, type Email } from './mail.js'
 
 export type Notification = typeof notifications.$inferSelect
@@ -84,8 +86,8 @@ export function backoffMs (attempts: number, random: () => number = Math.random)
 }
 
 /**
- * Delivers due notifications. Rows are claimed in a short transaction (FOR UPDATE SKIP LOCKED, a
- * lease, attempts + 1), then sent with no transaction open, then marked: any number of workers on
+ * Delivers due notifications. Rows are claimed in one statement (FOR UPDATE SKIP LOCKED, a lease),
+ * then sent with no transaction open, then marked (attempts + 1): any number of workers on
  * PostgreSQL share the outbox, each row going to one of them; a worker that dies mid-send leaves
  * its rows to be claimed again when their lease ends (so a row in flight at a crash may be sent twice;
  * nothing is lost).
@@ -289,4 +291,28 @@ export class NotificationWorker {
   private async mark (row: Notification, values: Partial<typeof notifications.$inferInsert>): Promise<void> {
     await this.options.db.update(notifications).set({ ...values, leaseUntil: null, updatedAt: this.options.now() }).where(eq(notifications.id, row.id))
   }
+}
+
+/** The address e-mails come from: MAIL_FROM, or noreply at the public host. */
+export function mailFrom (mailFromSetting: string | undefined, baseUrl: string): string {
+  return mailFromSetting ?? `giaitrinh <noreply@${new URL(baseUrl).hostname}>`
+}
+
+/** A worker and its transport as the settings say, for the server's plugin and `npm run worker` alike. */
+export function workerFromConfig (config: Config, deps: Pick<WorkerOptions, 'db' | 'now' | 'log'> & { baseUrl: () => string }) {
+  const transport = createMailTransport(config.SMTP_URL, config.DATA_DIR)
+  const options = feedOptions(config, deps.baseUrl)
+  const worker = new NotificationWorker({
+    db: deps.db,
+    now: deps.now,
+    log: deps.log,
+    transport,
+    feedOptions: () => options('vi'),
+    from: () => mailFrom(config.MAIL_FROM, deps.baseUrl()),
+    maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
+    pollMs: config.NOTIFY_POLL_MS,
+    leaseMs: config.NOTIFY_LEASE_MS,
+    batch: config.NOTIFY_BATCH
+  })
+  return { worker, transport }
 }

@@ -1,17 +1,11 @@
 import fp from 'fastify-plugin'
-import { feedOptions } from '../routes/feeds/http.js'
-import { createMailTransport, NotificationWorker } from '../notifications/worker.js'
+import { workerFromConfig, type NotificationWorker } from '../notifications/worker.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** This process's notification worker; undefined with NOTIFY_WORKER=off (`npm run worker` delivers). */
     notifier: NotificationWorker | undefined
   }
-}
-
-/** The address e-mails come from: MAIL_FROM, or noreply at the public host. */
-export function mailFrom (mailFromSetting: string | undefined, baseUrl: string): string {
-  return mailFromSetting ?? `giaitrinh <noreply@${new URL(baseUrl).hostname}>`
 }
 
 /**
@@ -25,19 +19,7 @@ export default fp(async (app) => {
     app.decorate('notifier', undefined)
     return
   }
-  const transport = createMailTransport(config.SMTP_URL, config.DATA_DIR)
-  const options = feedOptions(config, app.publicBaseUrl)
-  const worker = new NotificationWorker({
-    db: app.db,
-    now: app.now,
-    transport,
-    feedOptions: () => options('vi'),
-    from: () => mailFrom(config.MAIL_FROM, app.publicBaseUrl()),
-    maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
-    pollMs: config.NOTIFY_POLL_MS,
-    leaseMs: config.NOTIFY_LEASE_MS,
-    log: app.log
-  })
+  const { worker, transport } = workerFromConfig(config, { db: app.db, now: app.now, log: app.log, baseUrl: app.publicBaseUrl })
   app.decorate('notifier', worker)
   app.changes.on(() => worker.wake())
   app.addHook('onReady', async () => worker.start())
