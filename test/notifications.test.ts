@@ -74,7 +74,7 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   const lan = await person('Nguyễn Thị Lan', { email: 'lan@catlinh.example' })
   const john = await person('John Smith', { email: 'john@catlinh.example', locale: 'en' })
   const noMail = await person('Lê Văn Cường', {})
-  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình về trật tự đô thị, vỉa hè', location: 'Hội trường UBND phường', ...slotAt('2026-12-15') })
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình về trật tự đô thị, vỉa hè', description: 'Việc lấn chiếm vỉa hè trên phố Cát Linh', location: 'Hội trường UBND phường', ...slotAt('2026-12-15') })
   const invite = async (personId: string, role: string) =>
     (await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId, role } })).body as { invitationToken: string }
   const lanInvitation = await invite(lan.id, 'explainer')
@@ -88,6 +88,7 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   t.match(vi.text, /Kính gửi Nguyễn Thị Lan,/)
   t.match(vi.text, /08:00–10:00 ngày 15\/12\/2026 \(giờ Hà Nội\)/, 'the time in the council\'s zone')
   t.match(vi.text, /Vai trò: Người giải trình/)
+  t.match(vi.text, /Phiên: Phiên giải trình về trật tự đô thị, vỉa hè\nNội dung: Việc lấn chiếm vỉa hè trên phố Cát Linh/, 'the hearing and its topic')
   const link = /https:\/\/giaitrinh\.test\/v1\/invitations\/(gt_[A-Za-z0-9_-]+)/.exec(vi.text ?? '')
   t.ok(link, 'the answer link')
   const viaMail = await call(app, { url: `/v1/invitations/${link![1]}` })

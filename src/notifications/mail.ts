@@ -24,7 +24,8 @@ const TEXT = {
       removal: (council: string) => `Thường trực HĐND ${council} thông báo Ông/Bà không còn trong danh sách mời dự phiên giải trình:`,
       reminder: (council: string) => `Thường trực HĐND ${council} xin nhắc Ông/Bà phiên giải trình sắp diễn ra:`
     },
-    title: 'Nội dung',
+    title: 'Phiên',
+    topic: 'Nội dung',
     when: 'Thời gian',
     where: 'Địa điểm',
     role: 'Vai trò',
@@ -52,7 +53,8 @@ const TEXT = {
       removal: (council: string) => `The Standing Committee of the People's Council of ${council} has withdrawn your invitation to this hearing:`,
       reminder: (council: string) => `The Standing Committee of the People's Council of ${council} reminds you of this coming hearing:`
     },
-    title: 'Topic',
+    title: 'Hearing',
+    topic: 'Topic',
     when: 'When',
     where: 'Where',
     role: 'Your role',
@@ -94,6 +96,7 @@ export function composeEmail (notice: Notice, options: FeedOptions): Email {
     t.lead[notice.kind](event.council.name),
     '',
     `${t.title}: ${event.title}`,
+    ...(event.description ? [`${t.topic}: ${event.description}`] : []),
     `${t.when}: ${t.date(DateTime.fromJSDate(event.startsAt, { zone }), DateTime.fromJSDate(event.endsAt, { zone }))}`
   ]
   if (event.location) lines.push(`${t.where}: ${event.location}`)
