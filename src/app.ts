@@ -30,7 +30,6 @@ import feedTokenRoutes from './routes/feeds/tokens.js'
 import hearingCalendarRoutes from './routes/feeds/hearing.js'
 import feedsPlugin from './plugins/feeds.js'
 import notificationsPlugin from './plugins/notifications.js'
-import { parseQuietHours, type QuietHours } from './notifications/plan.js'
 import changesPlugin from './plugins/changes.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import coverageRoutes from './routes/coverage/index.js'
@@ -61,7 +60,8 @@ declare module 'fastify' {
     now: () => Date
     officeHours: OfficeHours
     /** When no reminder goes out (QUIET_HOURS), in the councils' zone. */
-    quietHours: QuietHours
+    /** QUIET_HOURS: the built-in default under the admin's and each council's notification settings. */
+    quietHours: string
     /** The base of the links the service gives out: PUBLIC_BASE_URL, or this machine at the port listened on. */
     publicBaseUrl: () => string
   }
@@ -175,7 +175,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('config', config)
   app.decorate('now', deps.now ?? (() => new Date()))
   app.decorate('officeHours', parseOfficeHours(config.OFFICE_HOURS))
-  app.decorate('quietHours', parseQuietHours(config.QUIET_HOURS))
+  app.decorate('quietHours', config.QUIET_HOURS)
   app.decorate('publicBaseUrl', () => {
     const address = app.server.address()
     return publicBaseUrl(config, typeof address === 'object' && address ? address.port : config.PORT)

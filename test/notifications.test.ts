@@ -169,10 +169,10 @@ t.test('a withdrawn invitation gets a CANCEL; a postponement a notice that says 
   t.match(calendarOf(sink.mails[3]!), { method: 'REQUEST', status: 'TENTATIVE' })
 
   // Planning the same notice again (a retried write, a second worker) adds no row.
-  const { planNotices } = await import('../src/notifications/plan.js')
+  const { planContext, planNotices } = await import('../src/notifications/plan.js')
   const { findHearing } = await import('../src/db/queries/hearings.js')
   const row = (await findHearing(app.db, other.id))!
-  t.equal(await planNotices(app.db, row, 'postponement', new Date()), 0, 'the idempotency key holds')
+  t.equal(await planNotices(app.db, await planContext(app.db, row.councilId), row, 'postponement', new Date()), 0, 'the idempotency key holds')
 })
 
 t.test('a refusing server: retried with backoff, then dead with its error in the API; resend tries again', async (t) => {

@@ -40,6 +40,10 @@ export const councils = pgTable('councils', {
   coverageMinHearings: integer('coverage_min_hearings').notNull().default(1),
   /** Coverage numbers (counts, no titles) may be read without a token. */
   coveragePublic: boolean('coverage_public').notNull().default(false),
+  /** Where the secretariat is told of answers and overdue outcomes; null: nobody is e-mailed (webhooks still are). */
+  notificationEmail: text('notification_email'),
+  /** The council's own notification settings; what it leaves out follows the service's defaults. */
+  notificationSettings: jsonb('notification_settings').$type<NotificationSettingsOverrides>(),
   /** Rises with every change: what caches compare (times cannot tell two changes in one clock tick apart). */
   revision: integer('revision').notNull().default(0),
   ...timestamps
@@ -126,6 +130,14 @@ export const auditLog = pgTable('audit_log', {
   index('audit_log_entity_idx').on(table.entity, table.entityId),
   index('audit_log_council_id_idx').on(table.councilId, table.id)
 ])
+
+/** Notification settings; each key left out follows the level above (service defaults, then built-in ones). */
+export interface NotificationSettingsOverrides {
+  reminders?: { explainer?: string[], participant?: string[], member?: string[] }
+  quietHours?: string
+  outcomeOverdue?: string[]
+  conclusionOverdue?: string
+}
 
 export interface HearingOutcome {
   summary: string
@@ -277,6 +289,37 @@ export const invitationLinks = pgTable('invitation_links', {
   createdAt: timestamps.createdAt
 }, (table) => [index('invitation_links_participant_idx').on(table.participantId)])
 
+/** The kinds of notice: to invited people and members, and (the last three) to the council's secretariat. */
+export type NoticeKind = 'invitation' | 'update' | 'postponement' | 'cancellation' | 'removal' | 'reminder' | 'answer' | 'outcome_overdue' | 'conclusion_overdue'
+
+/** Service-wide settings an admin changes through the API (the notification defaults). */
+export const serviceSettings = pgTable('service_settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamps.updatedAt,
+  updatedBy: text('updated_by').notNull()
+})
+
+/**
+ * A council's webhook endpoint (an SMS or Zalo gateway): every notice of the council is posted to
+ * it, signed by Standard Webhooks. The signing secret must be kept to sign (it is shown once, never
+ * again); after a rotation the previous one still signs until it expires, so receivers can switch.
+ */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  councilId: uuid('council_id').notNull().references(() => councils.id),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  secret: text('secret').notNull(),
+  previousSecret: text('previous_secret'),
+  previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true, mode: 'date' }),
+  enabled: boolean('enabled').notNull().default(true),
+  /** Why it was disabled (410 Gone from the receiver, or by hand). */
+  disabledReason: text('disabled_reason'),
+  createdBy: text('created_by').notNull(),
+  ...timestamps
+}, (table) => [index('webhook_endpoints_council_idx').on(table.councilId)])
+
 /**
  * The outbox: every notice to a person, planned in the transaction of the change that causes it,
  * one row per (hearing, sequence, recipient, kind) by its idempotency key, delivered afterwards by
@@ -286,17 +329,19 @@ export const notifications = pgTable('notifications', {
   id: uuid('id').primaryKey().defaultRandom(),
   hearingId: uuid('hearing_id').notNull().references(() => hearings.id),
   councilId: uuid('council_id').notNull().references(() => councils.id),
-  personId: uuid('person_id').notNull().references(() => people.id),
+  /** Null for a notice to the council's secretariat. */
+  personId: uuid('person_id').references(() => people.id),
   /** The invitation it is about (null once the person was uninvited). */
   participantId: uuid('participant_id').references(() => hearingParticipants.id, { onDelete: 'set null' }),
-  kind: text('kind').$type<'invitation' | 'update' | 'postponement' | 'cancellation' | 'removal' | 'reminder'>().notNull(),
-  /** A reminder's offset before the start, ISO 8601 (P3D, P1D, PT2H); null for other kinds. */
+  kind: text('kind').$type<NoticeKind>().notNull(),
+  /** A reminder's offset before the start, or an overdue notice's after the end, ISO 8601 (P3D, P1D, PT2H); null for other kinds. */
   reminderOffset: text('reminder_offset'),
   /** The hearing's SEQUENCE the notice is about. */
   sequence: integer('sequence').notNull(),
-  channel: text('channel').$type<'email'>().notNull(),
-  /** The address at planning time. */
+  channel: text('channel').$type<'email' | 'webhook'>().notNull(),
+  /** The address at planning time (the endpoint's URL for a webhook). */
   recipient: text('recipient').notNull(),
+  endpointId: uuid('endpoint_id').references(() => webhookEndpoints.id, { onDelete: 'set null' }),
   idempotencyKey: text('idempotency_key').notNull(),
   dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
   status: text('status').$type<'pending' | 'sent' | 'superseded' | 'skipped' | 'dead'>().notNull(),

@@ -66,8 +66,11 @@ const TEXT = {
   }
 } as const
 
+/** The notices to people (those to the secretariat are composed by composeSecretariatEmail). */
+export type PersonNoticeKind = Exclude<NoticeKind, 'answer' | 'outcome_overdue' | 'conclusion_overdue'>
+
 export interface Notice {
-  kind: NoticeKind
+  kind: PersonNoticeKind
   lang: Lang
   /** The feed's event of the hearing, with the recipient as its one attendee. */
   event: FeedEvent
@@ -112,4 +115,48 @@ export function composeEmail (notice: Notice, options: FeedOptions): Email {
     text: lines.join('\n'),
     ...(notice.kind === 'reminder' ? {} : { icalEvent: { method, filename: 'invite.ics', content: renderItip(itipEvent, { ...options, lang: notice.lang }, method) } })
   }
+}
+
+/** A notice to the council's secretariat, in Vietnamese: an answer to note, or a record overdue. */
+export interface SecretariatNotice {
+  kind: 'answer' | 'outcome_overdue' | 'conclusion_overdue'
+  event: FeedEvent
+  to: string
+  /** The answer told of. */
+  answer?: { fullName: string, role: 'explainer' | 'attendee' | 'guest', response: string, substituteName: string | null, substitutePosition: string | null } | undefined
+  /** Where the secretariat acts (the hearing in the API). */
+  hearingUrl: string
+}
+
+const SECRETARIAT = {
+  answer: (title: string, name: string, declined: boolean) => `${declined ? 'Từ chối' : 'Cử người dự thay'}: ${name} — ${title}`,
+  outcome_overdue: (title: string) => `Chưa ghi kết quả phiên giải trình: ${title}`,
+  conclusion_overdue: (title: string) => `Chưa có thông báo kết luận phiên giải trình: ${title}`
+}
+
+export function composeSecretariatEmail (notice: SecretariatNotice): Email {
+  const t = TEXT.vi
+  const { event } = notice
+  const zone = event.council.timezone
+  const when = t.date(DateTime.fromJSDate(event.startsAt, { zone }), DateTime.fromJSDate(event.endsAt, { zone }))
+  const lines = [`Kính gửi Thường trực HĐND ${event.council.name},`, '']
+  let subject: string
+  if (notice.kind === 'answer') {
+    const a = notice.answer!
+    const declined = a.response === 'declined'
+    subject = SECRETARIAT.answer(event.title, a.fullName, declined)
+    lines.push(declined
+      ? `${a.fullName} (${t.roles[a.role]}) đã từ chối thư mời dự phiên giải trình.`
+      : `${a.fullName} (${t.roles[a.role]}) cử người dự thay: ${a.substituteName}, ${a.substitutePosition}.`)
+  } else if (notice.kind === 'outcome_overdue') {
+    subject = SECRETARIAT.outcome_overdue(event.title)
+    lines.push('Phiên giải trình đã kết thúc nhưng chưa được ghi kết quả. Xin ghi kết quả (hoặc hoãn, hủy) để số liệu giám sát được đầy đủ.')
+  } else {
+    subject = SECRETARIAT.conclusion_overdue(event.title)
+    lines.push('Phiên giải trình đã diễn ra nhưng chưa ghi ngày ban hành thông báo kết luận. Xin ban hành và ghi lại thông báo kết luận.')
+  }
+  lines.push('', `${t.title}: ${event.title}`, `${t.when}: ${when}`)
+  if (event.location) lines.push(`${t.where}: ${event.location}`)
+  lines.push('', notice.hearingUrl, '', '—', 'Thư này được gửi tự động từ hệ thống giaitrinh.')
+  return { to: { name: `Thường trực HĐND ${event.council.name}`, address: notice.to }, subject, text: lines.join('\n') }
 }

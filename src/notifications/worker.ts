@@ -2,16 +2,18 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { DateTime } from 'luxon'
 import nodemailer from 'nodemailer'
 import { MEMORY, type Db } from '../db/client.js'
 import { feedEvents, memberRole } from '../db/queries/feeds.js'
 import { insertInvitationLink } from '../db/queries/hearings.js'
-import { hearingParticipants, hearings, notifications, people } from '../db/schema.js'
+import { councils, hearingParticipants, hearings, notifications, people, webhookEndpoints } from '../db/schema.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import type { Config } from '../config.js'
-import type { FeedEvent, FeedOptions } from '../feeds/ical.js'
+import { hearingUrl, type FeedEvent, type FeedOptions } from '../feeds/ical.js'
 import { feedOptions } from '../routes/feeds/http.js'
-import { composeEmail, type Email } from './mail.js'
+import { composeEmail, composeSecretariatEmail, type Email, type PersonNoticeKind } from './mail.js'
+import { postWebhook, retryAfterMs, signatureHeaders } from './webhooks.js'
 
 export type Notification = typeof notifications.$inferSelect
 
@@ -65,6 +67,8 @@ export interface WorkerOptions {
   leaseMs?: number
   batch?: number
   log?: { warn: (object: object, message: string) => void, error: (object: object, message: string) => void }
+  /** Webhooks: whether private addresses may be reached (WEBHOOK_ALLOW_PRIVATE), how long a receiver has to answer. */
+  webhooks?: { allowPrivate: boolean, timeoutMs: number }
   /** For tests: the jitter's randomness. */
   random?: () => number
 }
@@ -73,6 +77,9 @@ interface Batch {
   hearings: Map<string, typeof hearings.$inferSelect>
   people: Map<string, typeof people.$inferSelect>
   participants: Map<string, typeof hearingParticipants.$inferSelect>
+  endpoints: Map<string, typeof webhookEndpoints.$inferSelect>
+  /** The secretariats' addresses, by council. */
+  secretariats: Map<string, { code: string, email: string | null }>
   /** The hearings' events, read once per batch. */
   events: Map<string, Promise<FeedEvent | undefined>>
   /** Rows sent, to be marked together. */
@@ -159,17 +166,20 @@ export class NotificationWorker {
   private async loadBatch (rows: Notification[]): Promise<Batch> {
     const { db } = this.options
     const ids = (pick: (row: Notification) => string | null) => [...new Set(rows.map(pick).filter((id): id is string => id !== null))]
-    const [hearingRows, personRows, participantRows] = rows.length === 0
-      ? [[], [], []]
-      : await Promise.all([
-        db.select().from(hearings).where(inArray(hearings.id, ids((r) => r.hearingId))),
-        db.select().from(people).where(inArray(people.id, ids((r) => r.personId))),
-        ids((r) => r.participantId).length ? db.select().from(hearingParticipants).where(inArray(hearingParticipants.id, ids((r) => r.participantId))) : Promise.resolve([])
-      ])
+    const some = <T>(list: string[], read: (list: string[]) => Promise<T[]>) => list.length ? read(list) : Promise.resolve([])
+    const [hearingRows, personRows, participantRows, endpointRows, councilRows] = await Promise.all([
+      some(ids((r) => r.hearingId), (list) => db.select().from(hearings).where(inArray(hearings.id, list))),
+      some(ids((r) => r.personId), (list) => db.select().from(people).where(inArray(people.id, list))),
+      some(ids((r) => r.participantId), (list) => db.select().from(hearingParticipants).where(inArray(hearingParticipants.id, list))),
+      some(ids((r) => r.endpointId), (list) => db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, list))),
+      some(ids((r) => r.councilId), (list) => db.select({ id: councils.id, code: councils.code, email: councils.notificationEmail }).from(councils).where(inArray(councils.id, list)))
+    ])
     return {
       hearings: new Map(hearingRows.map((h) => [h.id, h])),
       people: new Map(personRows.map((p) => [p.id, p])),
       participants: new Map(participantRows.map((p) => [p.id, p])),
+      endpoints: new Map(endpointRows.map((e) => [e.id, e])),
+      secretariats: new Map(councilRows.map((c) => [c.id, { code: c.code, email: c.email }])),
       events: new Map(),
       sent: []
     }
@@ -210,44 +220,127 @@ export class NotificationWorker {
     const stale = !hearing ||
       (hearing.status === 'cancelled' && row.kind !== 'cancellation') ||
       (['invitation', 'update', 'postponement'].includes(row.kind) && (hearing.sequence !== row.sequence || row.participantId === null)) ||
-      (row.kind === 'reminder' && (hearing.sequence !== row.sequence || hearing.status !== 'scheduled'))
+      ((row.kind === 'reminder' || row.kind === 'outcome_overdue') && (hearing.sequence !== row.sequence || hearing.status !== 'scheduled')) ||
+      (row.kind === 'conclusion_overdue' && (hearing.status !== 'held' || Boolean(hearing.outcome?.conclusionIssuedOn)))
     if (stale) {
       await this.mark(row, { status: 'superseded' })
       this.stats.superseded++
       return
     }
-    if (row.kind === 'reminder' && !batch.people.get(row.personId)?.reminders) {
+    if (row.kind === 'reminder' && row.personId && !batch.people.get(row.personId)?.reminders) {
       // Opted out after it was planned.
       await this.mark(row, { status: 'skipped' })
       return
     }
+    const endpoint = row.endpointId ? batch.endpoints.get(row.endpointId) : undefined
+    if (row.channel === 'webhook' && !endpoint?.enabled) {
+      await this.mark(row, { status: 'skipped', lastError: `The webhook endpoint is ${endpoint ? `disabled (${endpoint.disabledReason ?? 'by hand'})` : 'deleted'}.` })
+      return
+    }
     try {
       const email = await this.compose(row, batch)
+      if (endpoint) {
+        await this.post(row, endpoint, email, batch)
+        return
+      }
       const { messageId } = await this.options.transport.send({ ...email, from: this.options.from() })
       // Marked with the rest of the batch, in one statement (a crash before it sends these again:
       // at most the rows in flight, as the lease allows anyway).
       batch.sent.push({ id: row.id, messageId, attempts: row.attempts + 1 })
       this.stats.sent++
     } catch (error) {
-      const attempts = row.attempts + 1
-      const message = String((error as Error).message ?? error).slice(0, 1000)
-      if (attempts >= this.options.maxAttempts) {
-        await this.mark(row, { status: 'dead', lastError: message, attempts })
-        this.stats.dead++
-        this.options.log?.error({ notificationId: row.id, attempts, err: message }, 'notification dead after its last attempt')
-      } else {
-        const dueAt = new Date(this.options.now().getTime() + backoffMs(attempts, this.options.random))
-        await this.mark(row, { status: 'pending', lastError: message, attempts, dueAt })
-        this.stats.failed++
-        this.options.log?.warn({ notificationId: row.id, attempts, dueAt, err: message }, 'notification not delivered; will retry')
-      }
+      await this.fail(row, String((error as Error).message ?? error))
     }
+  }
+
+  /** One more failed attempt: retried after the backoff (or the receiver's Retry-After), dead after the last. */
+  private async fail (row: Notification, error: string, retryAfter?: number): Promise<void> {
+    const attempts = row.attempts + 1
+    const message = error.slice(0, 1000)
+    if (attempts >= this.options.maxAttempts) {
+      await this.mark(row, { status: 'dead', lastError: message, attempts })
+      this.stats.dead++
+      this.options.log?.error({ notificationId: row.id, attempts, err: message }, 'notification dead after its last attempt')
+    } else {
+      const dueAt = new Date(this.options.now().getTime() + (retryAfter ?? backoffMs(attempts, this.options.random)))
+      await this.mark(row, { status: 'pending', lastError: message, attempts, dueAt })
+      this.stats.failed++
+      this.options.log?.warn({ notificationId: row.id, attempts, dueAt, err: message }, 'notification not delivered; will retry')
+    }
+  }
+
+  /**
+   * A webhook, signed by Standard Webhooks (by both secrets during a rotation): 2xx is delivered;
+   * 410 Gone disables the endpoint (its other pending rows are skipped); anything else is retried,
+   * after the receiver's Retry-After when it gives one.
+   */
+  private async post (row: Notification, endpoint: typeof webhookEndpoints.$inferSelect, email: Email, batch: Batch): Promise<void> {
+    const now = this.options.now()
+    const hearing = batch.hearings.get(row.hearingId)!
+    const person = row.personId ? batch.people.get(row.personId) : undefined
+    const participant = row.participantId ? batch.participants.get(row.participantId) : undefined
+    const zone = (await batch.events.get(row.hearingId))?.council.timezone
+    const body = JSON.stringify({
+      type: `${row.personId ? 'person' : 'secretariat'}.${row.kind}`,
+      timestamp: now.toISOString(),
+      data: {
+        notificationId: row.id,
+        kind: row.kind,
+        reminderOffset: row.reminderOffset,
+        sequence: row.sequence,
+        council: { id: hearing.councilId, code: batch.secretariats.get(hearing.councilId)?.code ?? null },
+        hearing: {
+          id: hearing.id,
+          uid: `${hearing.id}@giaitrinh`,
+          url: hearingUrl(hearing.id, this.options.feedOptions().baseUrl),
+          title: hearing.title,
+          status: hearing.status,
+          startsAt: hearing.startsAt && zone ? DateTime.fromJSDate(hearing.startsAt, { zone }).toISO() : null,
+          endsAt: hearing.endsAt && zone ? DateTime.fromJSDate(hearing.endsAt, { zone }).toISO() : null,
+          location: hearing.location
+        },
+        recipient: person
+          ? { personId: person.id, fullName: person.fullName, phone: person.phone, email: person.email, locale: person.locale, role: participant?.role ?? null }
+          : { secretariat: true, email: batch.secretariats.get(hearing.councilId)?.email ?? null },
+        // What a gateway sends as the SMS or Zalo message, in the recipient's language.
+        subject: email.subject,
+        text: email.text
+      }
+    })
+    const secrets = [endpoint.secret, ...(endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? [endpoint.previousSecret] : [])]
+    let response
+    try {
+      response = await postWebhook(endpoint.url, body, signatureHeaders(secrets, row.id, now, body), this.options.webhooks ?? { allowPrivate: false, timeoutMs: 10_000 })
+    } catch (error) {
+      await this.fail(row, `${endpoint.url}: ${(error as Error).message}`)
+      return
+    }
+    if (response.status >= 200 && response.status < 300) {
+      batch.sent.push({ id: row.id, messageId: row.id, attempts: row.attempts + 1 })
+      this.stats.sent++
+      return
+    }
+    const error = `HTTP ${response.status} from ${endpoint.url}${response.body ? `: ${response.body}` : ''}`
+    if (response.status === 410) {
+      const reason = `410 Gone from the receiver at ${now.toISOString()}`
+      await this.options.db.transaction(async (tx) => {
+        await tx.update(webhookEndpoints).set({ enabled: false, disabledReason: reason, updatedAt: now }).where(eq(webhookEndpoints.id, endpoint.id))
+        await tx.update(notifications).set({ status: 'skipped', lastError: `The webhook endpoint is disabled (${reason}).`, leaseUntil: null, updatedAt: now })
+          .where(and(eq(notifications.endpointId, endpoint.id), eq(notifications.status, 'pending')))
+        await tx.update(notifications).set({ status: 'dead', lastError: `${error}: the endpoint is disabled`, attempts: row.attempts + 1, leaseUntil: null, updatedAt: now })
+          .where(eq(notifications.id, row.id))
+      })
+      endpoint.enabled = false
+      endpoint.disabledReason = reason
+      this.stats.dead++
+      this.options.log?.warn({ endpointId: endpoint.id }, 'webhook endpoint answered 410 Gone: disabled')
+      return
+    }
+    await this.fail(row, error, retryAfterMs(response.retryAfter, now))
   }
 
   private async compose (row: Notification, batch: Batch): Promise<Email> {
     const { db } = this.options
-    const person = batch.people.get(row.personId)!
-    const participant = row.participantId ? batch.participants.get(row.participantId) : undefined
     const { events } = batch
     // The hearing's event once per batch (a hearing with many invitations is read once, not for each).
     let pending = events.get(row.hearingId)
@@ -257,23 +350,36 @@ export class NotificationWorker {
     }
     const base = await pending
     if (!base) throw new Error(`hearing ${row.hearingId} has no time to tell of`)
+    const participant = row.participantId ? batch.participants.get(row.participantId) : undefined
+    if (!row.personId) {
+      const answerer = participant && batch.people.get(participant.personId)
+      return composeSecretariatEmail({
+        kind: row.kind as 'answer' | 'outcome_overdue' | 'conclusion_overdue',
+        event: base,
+        to: row.channel === 'email' ? row.recipient : batch.secretariats.get(row.councilId)?.email ?? '',
+        answer: participant && { fullName: answerer?.fullName ?? '', role: participant.role, response: participant.response, substituteName: participant.substituteName, substitutePosition: participant.substitutePosition },
+        hearingUrl: `${this.options.feedOptions().baseUrl}/v1/hearings/${row.hearingId}`
+      })
+    }
+    const person = batch.people.get(row.personId)!
+    const address = row.channel === 'email' ? row.recipient : person.email
     const membership = participant ? null : await memberRole(db, row.personId, base.id)
     const event: FeedEvent = { ...base, membership }
     const attendee = event.attendees?.find((a) => a.personId === row.personId) ?? {
-      participantId: row.id, personId: row.personId, fullName: person.fullName, email: row.recipient, role: 'attendee' as const, response: 'pending' as const, substituteName: null, substitutePosition: null
+      participantId: row.id, personId: row.personId, fullName: person.fullName, email: address, role: 'attendee' as const, response: 'pending' as const, substituteName: null, substitutePosition: null
     }
     let answerUrl: string | null = null
     if (participant && (row.kind === 'invitation' || row.kind === 'update')) {
-      // A link of its own for this e-mail; the one the secretariat was given keeps working.
+      // A link of its own for this message; the one the secretariat was given keeps working.
       const secret = generateSecret()
       await insertInvitationLink(db, participant.id, hashSecret(secret), this.options.now())
       answerUrl = `${this.options.feedOptions().baseUrl}/v1/invitations/${secret}`
     }
     return composeEmail({
-      kind: row.kind,
+      kind: row.kind as PersonNoticeKind,
       lang: person.locale === 'en' ? 'en' : 'vi',
-      event: { ...event, attendees: [{ ...attendee, email: row.recipient }], viewerId: row.personId },
-      recipient: { fullName: person.fullName, email: row.recipient },
+      event: { ...event, attendees: [{ ...attendee, email: address }], viewerId: row.personId },
+      recipient: { fullName: person.fullName, email: address ?? '' },
       role: participant?.role ?? null,
       answerUrl
     }, this.options.feedOptions())
@@ -312,7 +418,8 @@ export function workerFromConfig (config: Config, deps: Pick<WorkerOptions, 'db'
     maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
     pollMs: config.NOTIFY_POLL_MS,
     leaseMs: config.NOTIFY_LEASE_MS,
-    batch: config.NOTIFY_BATCH
+    batch: config.NOTIFY_BATCH,
+    webhooks: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, timeoutMs: config.WEBHOOK_TIMEOUT_MS }
   })
   return { worker, transport }
 }

@@ -5,12 +5,17 @@ const ZonedTime = Type.String({ format: 'date-time', description: 'In the counci
 
 export const NotificationSchema = Type.Object({
   id: Uuid,
-  kind: Type.Unsafe<string>({ type: 'string', enum: ['invitation', 'update', 'postponement', 'cancellation', 'removal', 'reminder'] }),
-  reminderOffset: Type.Union([Type.String(), Type.Null()], { description: 'A reminder\'s time before the start, ISO 8601 (P3D, P1D, PT2H)' }),
-  channel: Type.Unsafe<string>({ type: 'string', enum: ['email'] }),
-  personId: Uuid,
-  fullName: Type.String(),
-  recipient: Type.String({ description: 'The address it was sent to' }),
+  kind: Type.Unsafe<string>({
+    type: 'string',
+    enum: ['invitation', 'update', 'postponement', 'cancellation', 'removal', 'reminder', 'answer', 'outcome_overdue', 'conclusion_overdue'],
+    description: 'To invited people and members: invitation, update, postponement, cancellation, removal, reminder. To the council\'s secretariat: answer (declined or delegated), outcome_overdue (the hearing ended without an outcome), conclusion_overdue (held, no conclusion notice)'
+  }),
+  reminderOffset: Type.Union([Type.String(), Type.Null()], { description: 'A reminder\'s time before the start, or an overdue notice\'s after the end, ISO 8601 (P3D, P1D, PT2H)' }),
+  channel: Type.Unsafe<string>({ type: 'string', enum: ['email', 'webhook'] }),
+  personId: Type.Union([Uuid, Type.Null()], { description: 'Null for a notice to the council\'s secretariat' }),
+  fullName: Type.Union([Type.String(), Type.Null()]),
+  recipient: Type.String({ description: 'The address it was sent to (the endpoint\'s URL for a webhook)' }),
+  endpointId: Type.Union([Uuid, Type.Null()], { description: 'The webhook endpoint, for a webhook' }),
   sequence: Type.Integer({ description: 'The hearing\'s SEQUENCE it is about' }),
   status: Type.Unsafe<string>({
     type: 'string',

@@ -17,7 +17,7 @@ import {
 } from '../domain/hearings.js'
 import type { CreateHearing, UpdateHearing } from '../schemas/hearings.js'
 import { warningsFor } from './calendar.js'
-import { DEFAULT_QUIET_HOURS, planNotices, planReminders, supersedeNotices, type QuietHours } from '../notifications/plan.js'
+import { planContext, planNotices, planRecordNotices, planReminders, supersedeNotices } from '../notifications/plan.js'
 import { write, type Writer, type WriteContext } from './write.js'
 
 export interface HearingContext extends WriteContext {
@@ -128,7 +128,7 @@ async function saveChange (ctx: HearingContext, { tx, now, record }: Writer, bef
       at: now
     })
   }
-  await planForChange(tx, before, after, significant, now, ctx.quietHours ?? DEFAULT_QUIET_HOURS)
+  await planForChange(tx, before, after, significant, now, ctx.quietHours)
   await record({ action, entity: 'hearing', entityId: after.id, councilId: after.councilId, before, after })
   return after
 }
@@ -138,22 +138,28 @@ async function saveChange (ctx: HearingContext, { tx, now, record }: Writer, bef
  * scheduled, an invitation; a change of time, place or title, an update (answers given for another
  * time go back to pending: they are asked to confirm again); postponed or cancelled, a notice that says so.
  */
-async function planForChange (tx: Db, before: Hearing, after: Hearing, significant: boolean, now: Date, quiet: QuietHours): Promise<void> {
+async function planForChange (tx: Db, before: Hearing, after: Hearing, significant: boolean, now: Date, quietHours: string | undefined): Promise<void> {
   if (after.status === before.status && !significant) return
   await supersedeNotices(tx, after, now)
+  const plan = await planContext(tx, after.councilId, quietHours)
   if (after.status === 'cancelled' && (before.status === 'scheduled' || before.status === 'postponed')) {
-    await planNotices(tx, after, 'cancellation', now)
+    await planNotices(tx, plan, after, 'cancellation', now)
   } else if (after.status === 'postponed' && before.status === 'scheduled') {
-    await planNotices(tx, after, 'postponement', now)
+    await planNotices(tx, plan, after, 'postponement', now)
   } else if (after.status === 'scheduled' && before.status !== 'scheduled') {
-    await planNotices(tx, after, 'invitation', now)
-    await planReminders(tx, after, now, quiet)
+    await planNotices(tx, plan, after, 'invitation', now)
+    await planReminders(tx, plan, after, now)
+    await planRecordNotices(tx, plan, after, now)
   } else if (after.status === 'scheduled' && significant) {
     if (after.startsAt?.getTime() !== before.startsAt?.getTime() || after.endsAt?.getTime() !== before.endsAt?.getTime()) {
       await resetAnswers(tx, after.id, now)
     }
-    await planNotices(tx, after, 'update', now)
-    await planReminders(tx, after, now, quiet)
+    await planNotices(tx, plan, after, 'update', now)
+    await planReminders(tx, plan, after, now)
+    await planRecordNotices(tx, plan, after, now)
+  } else if (after.status === 'held' && before.status !== 'held') {
+    // The secretariat is told if the conclusion notice is still missing after the set time.
+    await planRecordNotices(tx, plan, after, now)
   }
 }
 

@@ -8,7 +8,7 @@ import { ConflictError, InvalidError, NotFoundError, withDetails } from '../doma
 import { blocksCalendar, explainerConflictMessage } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import { findPerson, markScheduleChanged } from '../db/queries/people.js'
-import { DEFAULT_QUIET_HOURS, planNotices, planReminders, planRemoval, supersedePersonNotices } from '../notifications/plan.js'
+import { planAnswerNotice, planContext, planNotices, planReminders, planRemoval, supersedePersonNotices } from '../notifications/plan.js'
 import { write, type WriteContext } from './write.js'
 import type { Principal } from '../domain/access.js'
 import { canSeeHearingId } from '../policy/index.js'
@@ -49,8 +49,9 @@ export async function addParticipant (ctx: WriteContext & { principal: Principal
       await touchHearing(tx, hearingId, now)
       // Invited to a scheduled hearing: the invitation goes out (planned here, sent after commit).
       if (hearing.status === 'scheduled') {
-        await planNotices(tx, hearing, 'invitation', now, [id])
-        await planReminders(tx, hearing, now, ctx.quietHours ?? DEFAULT_QUIET_HOURS, [id])
+        const plan = await planContext(tx, hearing.councilId, ctx.quietHours)
+        await planNotices(tx, plan, hearing, 'invitation', now, [id])
+        await planReminders(tx, plan, hearing, now, { participantIds: [id] })
       }
       await record({ action: 'invite', entity: 'participant', entityId: id, councilId: hearing.councilId, after: participant })
       return { hearing, participant, secret }
@@ -67,7 +68,8 @@ export async function removeParticipant (ctx: WriteContext, hearingId: string, p
     const before = await findParticipant(tx, hearingId, participantId)
     if (!before) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
     if (hearing.status === 'scheduled' || hearing.status === 'postponed') {
-      await planRemoval(tx, hearing, { id: before.id, personId: before.personId, email: (await findPerson(tx, before.personId))?.email ?? null }, now)
+      const plan = await planContext(tx, hearing.councilId, ctx.quietHours)
+      await planRemoval(tx, plan, hearing, { id: before.id, personId: before.personId, email: (await findPerson(tx, before.personId))?.email ?? null }, now)
     }
     await supersedePersonNotices(tx, hearingId, before.personId, now)
     await deleteParticipantRow(tx, participantId)
@@ -130,6 +132,8 @@ export async function answerInvitation (ctx: Omit<WriteContext, 'principal'>, se
     }, now)
     const after = (await findParticipant(tx, participant.hearingId, participant.id))!
     await touchHearing(tx, participant.hearingId, now)
+    // A declined or delegated invitation: the secretariat is told (an acceptance needs nothing of it).
+    await planAnswerNotice(tx, await planContext(tx, hearing.councilId, ctx.quietHours), hearing, after, now)
     await record({ action: 'answer', entity: 'participant', entityId: participant.id, councilId: hearing.councilId, before: participant, after })
     return { hearing, participant: after }
   })

@@ -5,7 +5,6 @@ import { insertIdempotencyKey } from '../db/queries/idempotency.js'
 import { databaseCode } from '../db/errors.js'
 import { ConflictError } from '../domain/errors.js'
 import type { Principal } from '../domain/access.js'
-import type { QuietHours } from '../notifications/plan.js'
 
 /** Every committed write is announced on this channel: caches (calendar feeds) of every replica listen to it. */
 export const CHANGES_CHANNEL = 'giaitrinh_changes'
@@ -30,8 +29,8 @@ export interface WriteContext {
   announce?: ((changes: Change[]) => void) | undefined
   /** The client's Idempotency-Key: stored with the write, so that a retry is not applied twice. */
   idempotency?: { scope: string, key: string, requestHash: string } | undefined
-  /** When reminders planned by the write may not go out (QUIET_HOURS); 21:00–07:00 when not given. */
-  quietHours?: QuietHours | undefined
+  /** When reminders may not go out unless a council or an admin set otherwise (QUIET_HOURS, e.g. 21:00-07:00); 21:00-07:00 when not given. */
+  quietHours?: string | undefined
 }
 
 export interface AuditedChange extends Change {

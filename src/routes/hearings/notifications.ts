@@ -9,7 +9,7 @@ import { NotificationListSchema, NotificationParams, NotificationSchema } from '
 import { resendNotification } from '../../services/notifications.js'
 import { zoned } from '../../views/hearing.js'
 
-type Row = typeof notifications.$inferSelect & { fullName: string }
+type Row = typeof notifications.$inferSelect & { fullName: string | null }
 
 /** What was sent about a hearing, to whom, when, with what result; and sending one again. */
 const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,6 +21,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     personId: row.personId,
     fullName: row.fullName,
     recipient: row.recipient,
+    endpointId: row.endpointId,
     sequence: row.sequence,
     status: row.status,
     attempts: row.attempts,
@@ -43,7 +44,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await app.requireRead(request, hearing.councilId)
     const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
     const rows = await app.db.select({ notification: notifications, fullName: people.fullName })
-      .from(notifications).innerJoin(people, eq(people.id, notifications.personId))
+      .from(notifications).leftJoin(people, eq(people.id, notifications.personId))
       .where(eq(notifications.hearingId, hearing.id)).orderBy(asc(notifications.createdAt), asc(notifications.id))
     return { items: rows.map((row) => view({ ...row.notification, fullName: row.fullName }, zone)) }
   })
@@ -60,9 +61,9 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
     const principal = await app.requireWrite(request, hearing.councilId)
     const row = await resendNotification(app.writeContext(request, principal), hearing.id, request.params.notificationId)
-    const [person] = await app.db.select({ fullName: people.fullName }).from(people).where(eq(people.id, row.personId))
+    const [person] = row.personId ? await app.db.select({ fullName: people.fullName }).from(people).where(eq(people.id, row.personId)) : []
     const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
-    return view({ ...row, fullName: person!.fullName }, zone)
+    return view({ ...row, fullName: person?.fullName ?? null }, zone)
   })
 }
 

@@ -1,0 +1,99 @@
+import { eq } from 'drizzle-orm'
+import { Duration } from 'luxon'
+import type { Db } from '../db/client.js'
+import { councils, serviceSettings, type NotificationSettingsOverrides } from '../db/schema.js'
+import { InvalidError } from '../domain/errors.js'
+
+/** What decides who is told what and when: every key resolved (council, else service default, else built-in). */
+export interface NotificationSettings {
+  /** Reminders before the start, per audience, as ISO 8601 durations. */
+  reminders: { explainer: string[], participant: string[], member: string[] }
+  /** No reminder goes out in these hours (council's zone), e.g. 21:00-07:00. */
+  quietHours: string
+  /** The secretariat is told after the end of a hearing still without an outcome, after each of these. */
+  outcomeOverdue: string[]
+  /** The secretariat is told when a held hearing has no conclusion notice this long after its end. */
+  conclusionOverdue: string
+}
+
+export const NOTIFICATION_DEFAULTS_KEY = 'notification_defaults'
+
+/**
+ * No law sets when the conclusion notice is due (Law 87/2015 Art. 72 names no deadline; Law
+ * 121/2025's guiding resolutions are not verified here): the default is this service's, marked so.
+ */
+export const CONCLUSION_OVERDUE_BASIS = 'unverified: no deadline for the conclusion notice is set by Law 87/2015 (Art. 72), and the guiding resolutions of Law 121/2025 are not verified; this is a default for each council to set'
+
+export function builtInSettings (quietHours: string): NotificationSettings {
+  return {
+    reminders: { explainer: ['P3D', 'P1D', 'PT2H'], participant: ['P1D', 'PT2H'], member: ['P1D', 'PT2H'] },
+    quietHours,
+    outcomeOverdue: ['P1D', 'P3D'],
+    conclusionOverdue: 'P15D'
+  }
+}
+
+/** The level below over the level above, key by key (reminders audience by audience). */
+export function mergeSettings (above: NotificationSettings, below: NotificationSettingsOverrides | null | undefined): NotificationSettings {
+  if (!below) return above
+  return {
+    reminders: { ...above.reminders, ...below.reminders },
+    quietHours: below.quietHours ?? above.quietHours,
+    outcomeOverdue: below.outcomeOverdue ?? above.outcomeOverdue,
+    conclusionOverdue: below.conclusionOverdue ?? above.conclusionOverdue
+  }
+}
+
+/** Bounds of each duration (the schema checks the form; these, the span). */
+const BOUNDS = {
+  reminder: { min: Duration.fromObject({ minutes: 5 }), max: Duration.fromObject({ days: 60 }) },
+  outcomeOverdue: { min: Duration.fromObject({ hours: 1 }), max: Duration.fromObject({ days: 60 }) },
+  conclusionOverdue: { min: Duration.fromObject({ days: 1 }), max: Duration.fromObject({ days: 365 }) }
+} as const
+
+function checkDuration (name: string, value: string, bounds: { min: Duration, max: Duration }) {
+  const duration = Duration.fromISO(value)
+  if (!duration.isValid) throw new InvalidError(`${name}: "${value}" is not an ISO 8601 duration such as P1D or PT2H.`)
+  if (duration.years || duration.months) throw new InvalidError(`${name}: "${value}" uses years or months, whose length varies; give days, hours or minutes (e.g. P30D).`)
+  const ms = duration.toMillis()
+  if (ms < bounds.min.toMillis() || ms > bounds.max.toMillis()) {
+    throw new InvalidError(`${name}: "${value}" must be between ${bounds.min.toISO()} and ${bounds.max.toISO()}.`)
+  }
+}
+
+/** Checks what a council or an admin sends (the schema has checked its shape). */
+export function checkOverrides (overrides: NotificationSettingsOverrides, parseQuiet: (text: string) => unknown): void {
+  for (const [audience, offsets] of Object.entries(overrides.reminders ?? {})) {
+    for (const offset of offsets ?? []) checkDuration(`reminders.${audience}`, offset, BOUNDS.reminder)
+    if (new Set(offsets).size !== offsets?.length) throw new InvalidError(`reminders.${audience} lists the same offset twice.`)
+  }
+  for (const offset of overrides.outcomeOverdue ?? []) checkDuration('outcomeOverdue', offset, BOUNDS.outcomeOverdue)
+  if (overrides.conclusionOverdue !== undefined) checkDuration('conclusionOverdue', overrides.conclusionOverdue, BOUNDS.conclusionOverdue)
+  if (overrides.quietHours !== undefined) {
+    try {
+      parseQuiet(overrides.quietHours)
+    } catch (error) {
+      throw new InvalidError(`quietHours: ${(error as Error).message}.`)
+    }
+  }
+}
+
+/** The service-wide defaults: built-in (with QUIET_HOURS), under what an admin set. */
+export async function serviceDefaults (db: Db, quietHours: string): Promise<{ settings: NotificationSettings, overrides: NotificationSettingsOverrides }> {
+  const [row] = await db.select({ value: serviceSettings.value }).from(serviceSettings).where(eq(serviceSettings.key, NOTIFICATION_DEFAULTS_KEY))
+  const overrides = (row?.value ?? {}) as NotificationSettingsOverrides
+  return { settings: mergeSettings(builtInSettings(quietHours), overrides), overrides }
+}
+
+/** A council's settings as they apply: its own over the service's defaults; and its secretariat's address. */
+export async function councilNotificationSettings (db: Db, councilId: string, quietHours: string) {
+  const [[council], defaults] = await Promise.all([
+    db.select({ overrides: councils.notificationSettings, email: councils.notificationEmail }).from(councils).where(eq(councils.id, councilId)),
+    serviceDefaults(db, quietHours)
+  ])
+  return {
+    settings: mergeSettings(defaults.settings, council?.overrides),
+    overrides: council?.overrides ?? {},
+    notificationEmail: council?.email ?? null
+  }
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto'
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { BlockList, isIP, type LookupFunction } from 'node:net'
+import { Webhook } from 'standardwebhooks'
+import { UnprocessableError } from '../domain/errors.js'
+
+/** A signing secret in the Standard Webhooks form: whsec_ and 32 random bytes in base64. */
+export function generateWebhookSecret (): string {
+  return `whsec_${randomBytes(32).toString('base64')}`
+}
+
+/**
+ * Where a webhook may not go unless WEBHOOK_ALLOW_PRIVATE says so: this host, the private networks
+ * and the link-local ranges (the cloud metadata address among them), so that a council's endpoint
+ * cannot reach into the service's own network.
+ */
+const PRIVATE = new BlockList()
+for (const [network, bits] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4]
+] as const) PRIVATE.addSubnet(network, bits, 'ipv4')
+for (const [network, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(network, bits, 'ipv6')
+
+export function isPrivateAddress (address: string): boolean {
+  const family = isIP(address)
+  if (family === 0) return true
+  // An IPv4 address written as IPv6 (::ffff:10.0.0.1) is the IPv4 one.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
+  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4')
+  return PRIVATE.check(address, family === 6 ? 'ipv6' : 'ipv4')
+}
+
+const privateRefusal = (host: string, address: string) =>
+  `${host} resolves to ${address}, a private, loopback or link-local address: webhooks go only to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows others).`
+
+/** Resolves a host the way the request will, refusing private answers (also at send time: DNS may change). */
+function guardedLookup (allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0)
+      const list = addresses as LookupAddress[]
+      const refused = allowPrivate ? undefined : list.find((a) => isPrivateAddress(a.address))
+      if (refused) return callback(Object.assign(new Error(privateRefusal(hostname, refused.address)), { code: 'EPRIVATE' }), '', 0)
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list)
+      callback(null, list[0]!.address, list[0]!.family)
+    })
+  }
+}
+
+/** Checks an endpoint's URL when it is registered: http(s), no credentials in it, a public address. */
+export async function checkWebhookUrl (text: string, allowPrivate: boolean): Promise<URL> {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new UnprocessableError(`"${text}" is not a URL; give the gateway's full address, e.g. https://sms.example.gov.vn/hooks/giaitrinh.`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnprocessableError(`A webhook URL must be http or https, not ${url.protocol}`)
+  if (url.username || url.password) throw new UnprocessableError('A webhook URL must not carry a user name or password: receivers check the signature instead.')
+  if (allowPrivate) return url
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  if (isIP(host)) {
+    if (isPrivateAddress(host)) throw new UnprocessableError(privateRefusal(host, host))
+    return url
+  }
+  const addresses = await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(host, { all: true }, (error, found) => error ? reject(error) : resolve(found)))
+    .catch(() => { throw new UnprocessableError(`${host} cannot be resolved; check the webhook URL.`) })
+  const refused = addresses.find((a) => isPrivateAddress(a.address))
+  if (refused) throw new UnprocessableError(privateRefusal(host, refused.address))
+  return url
+}
+
+/**
+ * The Standard Webhooks headers: the message id (the same on every retry, so receivers can drop
+ * duplicates), the time, and a signature by each valid secret (two during a rotation).
+ */
+export function signatureHeaders (secrets: string[], messageId: string, at: Date, body: string): Record<string, string> {
+  const signatures = secrets.map((secret) => new Webhook(secret).sign(messageId, at, body))
+  return {
+    'webhook-id': messageId,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signatures.join(' ')
+  }
+}
+
+/** Retry-After as a delay: seconds, or an HTTP date; at most a day. */
+export function retryAfterMs (value: string | undefined, now: Date): number | undefined {
+  if (!value) return undefined
+  const ms = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - now.getTime()
+  if (!Number.isFinite(ms)) return undefined
+  return Math.min(Math.max(0, ms), 86_400_000)
+}
+
+export interface WebhookResponse { status: number, retryAfter: string | undefined, body: string }
+
+/** POSTs the signed body; no redirects followed; the receiver has `timeoutMs` to answer. */
+export function postWebhook (url: string, body: string, headers: Record<string, string>, options: { allowPrivate: boolean, timeoutMs: number }): Promise<WebhookResponse> {
+  const target = new URL(url)
+  const host = target.hostname.replace(/^\[|\]$/g, '')
+  // An address in the URL is not looked up: checked here.
+  if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) return Promise.reject(new Error(privateRefusal(host, host)))
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const req = request(target, {
+      method: 'POST',
+      lookup: guardedLookup(options.allowPrivate),
+      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'giaitrinh-webhooks' },
+      timeout: options.timeoutMs
+    }, (res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (chunk: Buffer) => {
+        // Only the start of the answer is kept (for the error shown in the API).
+        if (size < 2000) chunks.push(chunk)
+        size += chunk.length
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body: Buffer.concat(chunks).toString('utf8').slice(0, 500) }))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
