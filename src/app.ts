@@ -22,7 +22,8 @@ import auditRoutes from './routes/audit/index.js'
 import hearingRoutes from './routes/hearings/index.js'
 import participantRoutes from './routes/hearings/participants.js'
 import notificationRoutes from './routes/hearings/notifications.js'
-import { notificationSchemas } from './schemas/notifications.js'
+import { notificationSchemas, notificationSettingsSchemas } from './schemas/notifications.js'
+import { councilNotificationRoutes, notificationDefaultsRoutes } from './routes/councils/notifications.js'
 import invitationRoutes from './routes/invitations/index.js'
 import calendarRoutes from './routes/calendar/index.js'
 import feedRoutes from './routes/feeds/index.js'
@@ -180,7 +181,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     const address = app.server.address()
     return publicBaseUrl(config, typeof address === 'object' && address ? address.port : config.PORT)
   })
-  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas, ...notificationSchemas]) {
+  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas, ...notificationSchemas, ...notificationSettingsSchemas]) {
     app.addSchema(schema)
   }
 
@@ -236,6 +237,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(healthRoutes)
     await api.register(councilRoutes, { prefix: '/v1/councils' })
     await api.register(memberRoutes, { prefix: '/v1/councils' })
+    await api.register(councilNotificationRoutes, { prefix: '/v1/councils' })
+    await api.register(notificationDefaultsRoutes, { prefix: '/v1' })
     await api.register(peopleRoutes, { prefix: '/v1/people' })
     await api.register(tokenRoutes, { prefix: '/v1/tokens' })
     await api.register(auditRoutes, { prefix: '/v1/audit' })

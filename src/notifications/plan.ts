@@ -97,7 +97,11 @@ export async function planRecordNotices (tx: Db, plan: PlanContext, hearing: Hea
     return
   }
   const rows = offsets.map((offset) => ({
-    personId: null, participantId: null, invitationId: 'secretariat', email: plan.notificationEmail, offset,
+    personId: null,
+    participantId: null,
+    invitationId: 'secretariat',
+    email: plan.notificationEmail,
+    offset,
     dueAt: afterQuietHours(new Date(hearing.endsAt!.getTime() + Duration.fromISO(offset).toMillis()), plan.zone, plan.quiet)
   })).filter((row) => row.dueAt > now)
   await insertNotices(tx, plan, hearing, kind, now, rows)

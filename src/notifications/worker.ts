@@ -276,13 +276,15 @@ export class NotificationWorker {
    */
   private async post (row: Notification, endpoint: typeof webhookEndpoints.$inferSelect, email: Email, batch: Batch): Promise<void> {
     const now = this.options.now()
+    // The signature's time is the wall clock's, not the app's: receivers compare it with theirs to refuse replays.
+    const sentAt = new Date()
     const hearing = batch.hearings.get(row.hearingId)!
     const person = row.personId ? batch.people.get(row.personId) : undefined
     const participant = row.participantId ? batch.participants.get(row.participantId) : undefined
     const zone = (await batch.events.get(row.hearingId))?.council.timezone
     const body = JSON.stringify({
       type: `${row.personId ? 'person' : 'secretariat'}.${row.kind}`,
-      timestamp: now.toISOString(),
+      timestamp: sentAt.toISOString(),
       data: {
         notificationId: row.id,
         kind: row.kind,
@@ -310,7 +312,7 @@ export class NotificationWorker {
     const secrets = [endpoint.secret, ...(endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? [endpoint.previousSecret] : [])]
     let response
     try {
-      response = await postWebhook(endpoint.url, body, signatureHeaders(secrets, row.id, now, body), this.options.webhooks ?? { allowPrivate: false, timeoutMs: 10_000 })
+      response = await postWebhook(endpoint.url, body, signatureHeaders(secrets, row.id, sentAt, body), this.options.webhooks ?? { allowPrivate: false, timeoutMs: 10_000 })
     } catch (error) {
       await this.fail(row, `${endpoint.url}: ${(error as Error).message}`)
       return
@@ -352,7 +354,7 @@ export class NotificationWorker {
     if (!base) throw new Error(`hearing ${row.hearingId} has no time to tell of`)
     const participant = row.participantId ? batch.participants.get(row.participantId) : undefined
     if (!row.personId) {
-      const answerer = participant && batch.people.get(participant.personId)
+      const answerer = participant && (batch.people.get(participant.personId) ?? (await db.select().from(people).where(eq(people.id, participant.personId)))[0])
       return composeSecretariatEmail({
         kind: row.kind as 'answer' | 'outcome_overdue' | 'conclusion_overdue',
         event: base,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { Uuid } from './common.js'
+import { CouncilKey, Uuid } from './common.js'
 
 const ZonedTime = Type.String({ format: 'date-time', description: 'In the council\'s zone' })
 
@@ -32,3 +32,84 @@ export const NotificationSchema = Type.Object({
 export const NotificationListSchema = Type.Object({ items: Type.Array(Type.Ref(NotificationSchema)) }, { $id: 'NotificationList' })
 export const NotificationParams = Type.Object({ id: Uuid, notificationId: Uuid }, { additionalProperties: false })
 export const notificationSchemas = [NotificationSchema, NotificationListSchema]
+
+/** A time before a start or after an end: days, hours, minutes (no months: their length varies). */
+const Offset = Type.String({ pattern: '^P(?=\\d|T\\d)(\\d{1,3}D)?(T(?=\\d)(\\d{1,4}H)?(\\d{1,5}M)?)?$', maxLength: 20, description: 'ISO 8601 duration in days, hours, minutes: P3D, P1D, PT2H, PT30M', examples: ['P1D'] })
+const Offsets = Type.Array(Offset, { maxItems: 6 })
+const QuietHoursText = Type.String({ pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}$', maxLength: 11, description: 'From-to in the council\'s zone, across midnight when from > to', examples: ['21:00-07:00'] })
+
+export const NotificationSettingsOverridesSchema = Type.Object({
+  reminders: Type.Optional(Type.Object({
+    explainer: Type.Optional(Offsets),
+    participant: Type.Optional(Offsets),
+    member: Type.Optional(Offsets)
+  }, { additionalProperties: false, description: 'Reminders before the start, per audience; an empty list sends none' })),
+  quietHours: Type.Optional(QuietHoursText),
+  outcomeOverdue: Type.Optional(Type.Array(Offset, { maxItems: 6, description: 'After the end of a hearing still without an outcome, the secretariat is told at each' })),
+  conclusionOverdue: Type.Optional(Type.String({ ...Offset, description: 'After the end of a held hearing, the secretariat is told if the conclusion notice is still missing' }))
+}, { $id: 'NotificationSettingsOverrides', additionalProperties: false, description: 'What this level sets; a key left out follows the level above' })
+
+export const NotificationSettingsSchema = Type.Object({
+  reminders: Type.Object({ explainer: Offsets, participant: Offsets, member: Offsets }, { additionalProperties: false }),
+  quietHours: QuietHoursText,
+  outcomeOverdue: Offsets,
+  conclusionOverdue: Offset,
+  conclusionOverdueBasis: Type.String({ description: 'Where the conclusion deadline comes from: no law sets one, so the default is marked unverified' })
+}, { $id: 'NotificationSettings', additionalProperties: false, description: 'The settings as they apply' })
+
+export const CouncilNotificationSettingsSchema = Type.Object({
+  notificationEmail: Type.Union([Type.String(), Type.Null()], { description: 'The secretariat\'s address for answers and overdue records' }),
+  overrides: Type.Ref(NotificationSettingsOverridesSchema),
+  effective: Type.Ref(NotificationSettingsSchema)
+}, { $id: 'CouncilNotificationSettings' })
+
+export const PutCouncilNotificationSettingsSchema = Type.Object({
+  notificationEmail: Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()]),
+  overrides: Type.Ref(NotificationSettingsOverridesSchema)
+}, { additionalProperties: false })
+
+export const NotificationDefaultsSchema = Type.Object({
+  overrides: Type.Ref(NotificationSettingsOverridesSchema),
+  effective: Type.Ref(NotificationSettingsSchema)
+}, { $id: 'NotificationDefaults' })
+
+export const PutNotificationDefaultsSchema = Type.Object({ overrides: Type.Ref(NotificationSettingsOverridesSchema) }, { additionalProperties: false })
+
+const WebhookUrl = Type.String({ minLength: 8, maxLength: 2000, description: 'http(s) URL of the gateway; private, loopback and link-local addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true' })
+
+export const WebhookEndpointSchema = Type.Object({
+  id: Uuid,
+  councilId: Uuid,
+  url: Type.String(),
+  description: Type.String(),
+  enabled: Type.Boolean(),
+  disabledReason: Type.Union([Type.String(), Type.Null()], { description: 'Why it is disabled: 410 Gone from the receiver, or by hand' }),
+  previousSecretExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'After a rotation, the old secret also signs until then' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}, { $id: 'WebhookEndpoint', additionalProperties: false })
+
+export const WebhookEndpointWithSecretSchema = Type.Object({
+  endpoint: Type.Ref(WebhookEndpointSchema),
+  secret: Type.String({ description: 'The signing secret (whsec_…), shown this once: keep it in the receiver to verify webhook-signature' })
+}, { $id: 'WebhookEndpointWithSecret' })
+
+export const WebhookEndpointListSchema = Type.Object({ items: Type.Array(Type.Ref(WebhookEndpointSchema)) }, { $id: 'WebhookEndpointList' })
+
+export const CreateWebhookEndpointSchema = Type.Object({
+  url: WebhookUrl,
+  description: Type.Optional(Type.String({ maxLength: 500 }))
+}, { additionalProperties: false })
+
+export const UpdateWebhookEndpointSchema = Type.Object({
+  url: Type.Optional(WebhookUrl),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+  enabled: Type.Optional(Type.Boolean({ description: 'false stops deliveries; true resumes them (after a 410, once the receiver is back)' }))
+}, { additionalProperties: false, minProperties: 1 })
+
+export const WebhookParams = Type.Object({ id: CouncilKey, endpointId: Uuid }, { additionalProperties: false })
+
+export const notificationSettingsSchemas = [
+  NotificationSettingsOverridesSchema, NotificationSettingsSchema, CouncilNotificationSettingsSchema, NotificationDefaultsSchema,
+  WebhookEndpointSchema, WebhookEndpointWithSecretSchema, WebhookEndpointListSchema
+]

@@ -208,6 +208,12 @@ export async function createHearing (ctx: HearingContext, input: CreateHearing &
       actor: ctx.principal.label,
       at: now
     })
+    if (hearing.status === 'scheduled' || hearing.status === 'held') {
+      // Nobody is invited yet: the council's members get their reminders, the secretariat its overdue notices.
+      const plan = await planContext(tx, council.id, ctx.quietHours)
+      await planReminders(tx, plan, hearing, now)
+      await planRecordNotices(tx, plan, hearing, now)
+    }
     await record({ action: 'create', entity: 'hearing', entityId: hearing.id, councilId: council.id, after: hearing })
     return { hearing, warnings }
   })

@@ -1,0 +1,309 @@
+import t, { type Test } from 'tap'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import { simpleParser, type ParsedMail } from 'mailparser'
+import { SMTPServer } from 'smtp-server'
+import { Webhook } from 'standardwebhooks'
+import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
+import { createHearing, slotAt } from './hearings-helper.js'
+
+// Issue "Reminders and notices reach people": each council's notification settings over the
+// admin's defaults; the secretariat told of declined and delegated answers and of overdue records;
+// webhooks to a real HTTP receiver that verifies every delivery with the standardwebhooks library.
+
+interface Delivery { headers: IncomingHttpHeaders, body: string, payload: any }
+
+/** A real HTTP receiver; `answer` decides each response (status and headers) from the delivery's number. */
+async function receiver (t: Test, answer: (n: number) => { status: number, headers?: Record<string, string> } = () => ({ status: 204 })) {
+  const deliveries: Delivery[] = []
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8')
+      deliveries.push({ headers: req.headers, body, payload: JSON.parse(body) })
+      const { status, headers } = answer(deliveries.length)
+      res.writeHead(status, headers).end(status >= 400 ? 'gateway says no' : '')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`, deliveries }
+}
+
+/** Verifies a delivery as a receiver would: throws unless signed by this secret. */
+function verify (secret: string, delivery: Delivery) {
+  return new Webhook(secret).verify(delivery.body, {
+    'webhook-id': String(delivery.headers['webhook-id']),
+    'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
+    'webhook-signature': String(delivery.headers['webhook-signature'])
+  })
+}
+
+async function smtpSink (t: Test) {
+  const mails: ParsedMail[] = []
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData (stream, _session, callback) { simpleParser(stream).then((mail) => { mails.push(mail); callback() }, callback) }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return { url: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`, mails }
+}
+
+async function settle (app: { notifier: { idle: () => Promise<void>, drain: () => Promise<number> } | undefined }) {
+  await app.notifier!.idle()
+  await app.notifier!.drain()
+}
+
+const HOUR = 3_600_000
+
+t.test('notification settings: a council\'s own over the admin\'s defaults over the built-in ones; bad values are refused with a reason; only the council\'s secretariat or an admin changes them', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const url = `/v1/councils/${h.wardA.code}/notification-settings`
+  const initial = await call(app, { url, headers: admin })
+  t.equal(initial.status, 200)
+  t.same(initial.body.effective.reminders, { explainer: ['P3D', 'P1D', 'PT2H'], participant: ['P1D', 'PT2H'], member: ['P1D', 'PT2H'] }, 'built-in reminders')
+  t.same(initial.body.effective.outcomeOverdue, ['P1D', 'P3D'])
+  t.equal(initial.body.effective.quietHours, '21:00-07:00')
+  t.match(initial.body.effective.conclusionOverdueBasis, /^unverified/, 'the conclusion deadline is marked unverified')
+  t.equal(initial.body.notificationEmail, null)
+
+  const defaults = await call(app, { method: 'PUT', url: '/v1/notification-settings', headers: admin, payload: { overrides: { quietHours: '22:00-06:30', conclusionOverdue: 'P10D' } } })
+  t.equal(defaults.status, 200)
+  t.equal(defaults.body.effective.quietHours, '22:00-06:30')
+  const put = await call(app, {
+    method: 'PUT',
+    url,
+    headers: admin,
+    payload: { notificationEmail: 'thuongtruc@catlinh.example', overrides: { reminders: { explainer: ['P7D', 'P1D'] }, outcomeOverdue: ['PT12H'] } }
+  })
+  t.equal(put.status, 200)
+  t.same(put.body.effective.reminders, { explainer: ['P7D', 'P1D'], participant: ['P1D', 'PT2H'], member: ['P1D', 'PT2H'] }, 'the council\'s explainer offsets, the rest as before')
+  t.equal(put.body.effective.quietHours, '22:00-06:30', 'the admin\'s default where the council sets nothing')
+  t.equal(put.body.effective.conclusionOverdue, 'P10D')
+  t.same(put.body.effective.outcomeOverdue, ['PT12H'])
+  t.equal(put.body.notificationEmail, 'thuongtruc@catlinh.example')
+  t.same((await call(app, { url: `/v1/councils/${h.wardB.code}/notification-settings`, headers: admin })).body.effective.outcomeOverdue, ['P1D', 'P3D'], 'another council keeps the defaults')
+
+  for (const [overrides, message] of [
+    [{ reminders: { explainer: ['P1M'] } }, /must match pattern|ISO 8601|days, hours/],
+    [{ reminders: { explainer: ['PT1M'] } }, /between PT5M/],
+    [{ conclusionOverdue: 'P999D' }, /between P1D and P365D/],
+    [{ quietHours: '25:00-07:00' }, /quietHours/],
+    [{ reminders: { explainer: ['P1D', 'P1D'] } }, /the same offset twice/],
+    [{ remindersTypo: [] }, /remindersTypo|additional/]
+  ] as const) {
+    const bad = await call(app, { method: 'PUT', url, headers: admin, payload: { notificationEmail: null, overrides } })
+    t.equal(bad.status, 400, `refused: ${JSON.stringify(overrides)}`)
+    t.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8')
+    t.match(JSON.stringify(bad.body), message)
+  }
+  t.same((await call(app, { url, headers: admin })).body.effective.outcomeOverdue, ['PT12H'], 'nothing changed by a refused request')
+
+  const otherWard = (await tokenFor(app, 'secretariat', h.wardB.id)).headers
+  const own = (await tokenFor(app, 'secretariat', h.wardA.id)).headers
+  const supervisor = (await tokenFor(app, 'supervisor', h.district.id)).headers
+  const body = { notificationEmail: null, overrides: {} }
+  t.equal((await call(app, { method: 'PUT', url, headers: otherWard, payload: body })).status, 403, 'another ward\'s secretariat may not')
+  t.equal((await call(app, { method: 'PUT', url, headers: supervisor, payload: body })).status, 403, 'a supervisor reads, does not change')
+  t.equal((await call(app, { url, headers: supervisor })).status, 200)
+  t.equal((await call(app, { method: 'PUT', url: '/v1/notification-settings', headers: own, payload: { overrides: {} } })).status, 403, 'the service defaults are the admin\'s')
+  t.equal((await call(app, { method: 'PUT', url, headers: own, payload: { notificationEmail: 'tt@catlinh.example', overrides: { reminders: { explainer: ['P7D', 'P1D'] } } } })).status, 200, 'the ward\'s own secretariat may')
+
+  // The council's offsets decide what is planned.
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Trần Văn Minh', kind: 'official', email: 'minh@catlinh.example', ownerCouncilId: h.wardA.id } })).body
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  const rows = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items as Array<{ kind: string, reminderOffset: string | null, personId: string | null, recipient: string }>
+  t.same(rows.filter((r) => r.kind === 'reminder').map((r) => r.reminderOffset).sort(), ['P1D', 'P7D'], 'reminders at the council\'s offsets')
+  t.same(rows.filter((r) => r.kind === 'outcome_overdue').map((r) => [r.reminderOffset, r.recipient, r.personId]).sort(), [['P1D', 'tt@catlinh.example', null], ['P3D', 'tt@catlinh.example', null]],
+    'the outcome-overdue notices, to the secretariat\'s address')
+})
+
+t.test('the secretariat is told of declined and delegated answers, of a hearing that ended without an outcome (1 and 3 days after), and of a held one without a conclusion notice', async (t) => {
+  const sink = await smtpSink(t)
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  t.equal((await call(app, { method: 'PUT', url: `/v1/councils/${h.wardA.code}/notification-settings`, headers: admin, payload: { notificationEmail: 'thuongtruc@catlinh.example', overrides: { reminders: { explainer: [], participant: [], member: [] } } } })).status, 200)
+  const person = async (fullName: string) => (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName, kind: 'official', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình về vệ sinh môi trường', ...slotAt('2026-12-15') })
+  const invite = async (personId: string, role: string) =>
+    (await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId, role } })).body as { invitationToken: string }
+  const lan = await invite((await person('Nguyễn Thị Lan')).id, 'explainer')
+  const hung = await invite((await person('Phạm Văn Hùng')).id, 'attendee')
+  const mai = await invite((await person('Đỗ Thị Mai')).id, 'attendee')
+  await call(app, { method: 'POST', url: `/v1/invitations/${lan.invitationToken}/response`, payload: { response: 'declined' } })
+  await call(app, { method: 'POST', url: `/v1/invitations/${hung.invitationToken}/response`, payload: { response: 'delegated', substituteName: 'Lê Thị Hoa', substitutePosition: 'Phó Chủ tịch UBND phường' } })
+  await call(app, { method: 'POST', url: `/v1/invitations/${mai.invitationToken}/response`, payload: { response: 'accepted' } })
+  await settle(app)
+  t.same(sink.mails.map((m) => m.subject).sort(), [
+    'Cử người dự thay: Phạm Văn Hùng — Phiên giải trình về vệ sinh môi trường',
+    'Từ chối: Nguyễn Thị Lan — Phiên giải trình về vệ sinh môi trường'
+  ], 'declined and delegated, not accepted; Vietnamese intact')
+  const delegated = sink.mails.find((m) => m.subject!.startsWith('Cử'))!
+  t.match(delegated.text, /Kính gửi Thường trực HĐND Phường Cát Linh,/)
+  t.match(delegated.text, /cử người dự thay: Lê Thị Hoa, Phó Chủ tịch UBND phường\./)
+  t.equal((Array.isArray(delegated.to) ? delegated.to[0] : delegated.to)!.value[0]!.address, 'thuongtruc@catlinh.example')
+
+  // The hearing ends 2026-12-15 10:00 (Hà Nội); a day later, no outcome: the secretariat is told.
+  clock.current = new Date('2026-12-16T03:05:00Z')
+  await settle(app)
+  t.equal(sink.mails.length, 3)
+  t.equal(sink.mails[2]!.subject, 'Chưa ghi kết quả phiên giải trình: Phiên giải trình về vệ sinh môi trường')
+  clock.current = new Date('2026-12-17T03:05:00Z')
+  await settle(app)
+  t.equal(sink.mails.length, 3, 'nothing more on the second day')
+  // Recorded on day 2: the 3-day notice is not sent; the conclusion one is planned 15 days after the end.
+  t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/outcome`, headers: admin, payload: { summary: 'Đã giải trình.' } })).status, 200)
+  clock.current = new Date('2026-12-18T03:05:00Z')
+  await settle(app)
+  t.equal(sink.mails.length, 3, 'the outcome recorded: no 3-day notice')
+  const rows = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items as Array<{ kind: string, status: string, reminderOffset: string, dueAt: string }>
+  t.same(rows.filter((r) => r.kind === 'outcome_overdue').map((r) => [r.reminderOffset, r.status]).sort(), [['P1D', 'sent'], ['P3D', 'superseded']])
+  const conclusion = rows.find((r) => r.kind === 'conclusion_overdue')!
+  t.match(conclusion, { reminderOffset: 'P15D', status: 'pending', dueAt: '2026-12-30T10:00:00.000+07:00' }, 'due 15 days after the end')
+  clock.current = new Date('2026-12-30T03:05:00Z')
+  await settle(app)
+  t.equal(sink.mails.length, 4)
+  t.equal(sink.mails[3]!.subject, 'Chưa có thông báo kết luận phiên giải trình: Phiên giải trình về vệ sinh môi trường')
+
+  // Another hearing whose conclusion notice is recorded in time: no reminder to the secretariat.
+  clock.current = new Date('2026-11-27T02:00:00Z')
+  const other = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình thứ hai', ...slotAt('2026-12-10') })
+  clock.current = new Date('2026-12-10T05:00:00Z')
+  await call(app, { method: 'POST', url: `/v1/hearings/${other.id}/outcome`, headers: admin, payload: { summary: 'Đã giải trình.' } })
+  await call(app, { method: 'POST', url: `/v1/hearings/${other.id}/outcome`, headers: admin, payload: { summary: 'Đã giải trình.', conclusionText: 'Kết luận', conclusionIssuedOn: '2026-12-12' } })
+  clock.current = new Date('2026-12-31T03:00:00Z')
+  await settle(app)
+  t.notOk(sink.mails.some((m) => m.subject!.includes('Phiên giải trình thứ hai') && m.subject!.startsWith('Chưa có thông báo kết luận')), 'the conclusion was issued: nothing sent')
+})
+
+t.test('webhooks: signed by Standard Webhooks and verified by a real receiver; 3 failures then success; always failing ends dead with its error in the API; Retry-After; 410 disables; secrets shown once, rotation with two valid secrets', async (t) => {
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', NOTIFY_POLL_MS: '600000', NOTIFY_MAX_ATTEMPTS: '5', WEBHOOK_ALLOW_PRIVATE: 'true' } })
+  const h = await seedHierarchy(app)
+  await call(app, { method: 'PUT', url: `/v1/councils/${h.wardA.code}/notification-settings`, headers: admin, payload: { notificationEmail: null, overrides: { reminders: { explainer: [], participant: [], member: [] }, outcomeOverdue: [] } } })
+  const flaky = await receiver(t, (n) => ({ status: n <= 3 ? 500 : 200 }))
+  const register = async (url: string) => {
+    const response = await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url, description: 'Cổng SMS tỉnh' } })
+    t.equal(response.status, 201)
+    t.match(response.body.secret, /^whsec_[A-Za-z0-9+/]{43}=$/, 'a whsec_ secret')
+    t.equal(response.headers['cache-control'], 'no-store')
+    return response.body as { endpoint: { id: string }, secret: string }
+  }
+  const flakyEndpoint = await register(flaky.url)
+  const listed = await call(app, { url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin })
+  t.equal(listed.body.items.length, 1)
+  t.notMatch(JSON.stringify(listed.body), /whsec_/, 'the secret is never shown again')
+  const audit = await call(app, { url: '/v1/audit?entity=webhook_endpoint', headers: admin })
+  t.notMatch(JSON.stringify(audit.body), /whsec_/, 'nor kept in the audit log')
+
+  const official = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Nguyễn Thị Lan', kind: 'official', phone: '0912345678', ownerCouncilId: h.wardA.id } })).body
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình về trật tự đô thị', ...slotAt('2026-12-15') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: official.id, role: 'explainer' } })
+  await settle(app)
+  t.equal(flaky.deliveries.length, 1, 'a person without e-mail still reaches the SMS gateway')
+  for (let attempt = 2; attempt <= 4; attempt++) {
+    clock.advance(HOUR) // past the backoff (at most 4 minutes for the first retries)
+    await settle(app)
+    t.equal(flaky.deliveries.length, attempt, `attempt ${attempt}`)
+  }
+  const ids = new Set(flaky.deliveries.map((d) => d.headers['webhook-id']))
+  t.equal(ids.size, 1, 'the same webhook-id on every attempt (receivers drop duplicates by it)')
+  for (const delivery of flaky.deliveries) t.ok(verify(flakyEndpoint.secret, delivery), 'every attempt verifies with the secret')
+  const payload = flaky.deliveries[3]!.payload
+  t.match(payload, {
+    type: 'person.invitation',
+    data: {
+      kind: 'invitation',
+      sequence: hearing.sequence,
+      hearing: { id: hearing.id, uid: `${hearing.id}@giaitrinh`, title: 'Phiên giải trình về trật tự đô thị', startsAt: '2026-12-15T08:00:00.000+07:00' },
+      recipient: { personId: official.id, fullName: 'Nguyễn Thị Lan', phone: '0912345678', role: 'explainer' },
+      subject: 'Thư mời dự phiên giải trình: Phiên giải trình về trật tự đô thị'
+    }
+  }, 'what the gateway needs, Vietnamese intact')
+  t.throws(() => verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, flaky.deliveries[3]!), 'another secret does not verify')
+  let rows = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items
+  t.match(rows.find((r: { channel: string }) => r.channel === 'webhook'), { status: 'sent', attempts: 4, recipient: flaky.url, endpointId: flakyEndpoint.endpoint.id })
+
+  // Rotation: for a day both secrets sign; a receiver still on the old one keeps verifying.
+  const rotated = (await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks/${flakyEndpoint.endpoint.id}/rotate-secret`, headers: admin })).body
+  t.not(rotated.secret, flakyEndpoint.secret)
+  t.equal(new Date(rotated.endpoint.previousSecretExpiresAt).getTime(), clock.current.getTime() + 24 * HOUR)
+  const tag = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag
+  await call(app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': tag }, payload: { location: 'Hội trường tầng 2' } })
+  await settle(app)
+  const update = flaky.deliveries[4]!
+  t.equal(update.payload.type, 'person.update')
+  t.equal(String(update.headers['webhook-signature']).split(' ').length, 2, 'two signatures during the rotation')
+  t.ok(verify(rotated.secret, update), 'verifies with the new secret')
+  t.ok(verify(flakyEndpoint.secret, update), 'and with the old one')
+  clock.advance(25 * HOUR)
+  const tag2 = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag
+  await call(app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': tag2 }, payload: { location: 'Hội trường tầng 3' } })
+  await settle(app)
+  const later = flaky.deliveries[5]!
+  t.ok(verify(rotated.secret, later))
+  t.throws(() => verify(flakyEndpoint.secret, later), 'after a day the old secret no longer signs')
+
+  // A receiver that always fails: retried, then dead, its error in the API; Retry-After sets the next try.
+  const failing = await receiver(t, () => ({ status: 503, headers: { 'retry-after': '120' } }))
+  await register(failing.url)
+  const second = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên thứ hai', ...slotAt('2026-12-16') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${second.id}/participants`, headers: admin, payload: { personId: official.id, role: 'explainer' } })
+  await settle(app)
+  t.equal(failing.deliveries.length, 1)
+  const failingRow = () => call(app, { url: `/v1/hearings/${second.id}/notifications`, headers: admin }).then((r) => r.body.items.find((n: { recipient: string }) => n.recipient === failing.url))
+  t.equal(new Date((await failingRow()).dueAt).getTime(), clock.current.getTime() + 120_000, 'Retry-After: 120 honoured')
+  for (let attempt = 2; attempt <= 5; attempt++) {
+    clock.advance(121_000)
+    await settle(app)
+    t.equal(failing.deliveries.length, attempt)
+  }
+  const dead = await failingRow()
+  t.match(dead, { status: 'dead', attempts: 5, lastError: `HTTP 503 from ${failing.url}: gateway says no` }, 'dead, with its error visible')
+  clock.advance(HOUR)
+  await settle(app)
+  t.equal(failing.deliveries.length, 5, 'nothing after it is dead')
+
+  // 410 Gone disables the endpoint: its other notices are skipped, nothing more is posted.
+  const gone = await receiver(t, () => ({ status: 410 }))
+  const goneEndpoint = await register(gone.url)
+  const third = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên thứ ba', ...slotAt('2026-12-17') })
+  const other = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Trần Văn Bình', kind: 'official', ownerCouncilId: h.wardA.id } })).body
+  await call(app, { method: 'POST', url: `/v1/hearings/${third.id}/participants`, headers: admin, payload: { personId: official.id, role: 'explainer' } })
+  await settle(app)
+  t.equal(gone.deliveries.length, 1)
+  const endpoints = (await call(app, { url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin })).body.items
+  t.match(endpoints.find((e: { id: string }) => e.id === goneEndpoint.endpoint.id), { enabled: false, disabledReason: /^410 Gone/ }, 'disabled, and why')
+  await call(app, { method: 'POST', url: `/v1/hearings/${third.id}/participants`, headers: admin, payload: { personId: other.id, role: 'attendee' } })
+  await settle(app)
+  t.equal(gone.deliveries.length, 1, 'nothing more goes to it')
+  rows = (await call(app, { url: `/v1/hearings/${third.id}/notifications`, headers: admin })).body.items
+  t.match(rows.find((r: { recipient: string }) => r.recipient === gone.url), { status: 'dead', lastError: /HTTP 410/ })
+  t.equal((await call(app, { method: 'PATCH', url: `/v1/councils/${h.wardA.code}/webhooks/${goneEndpoint.endpoint.id}`, headers: admin, payload: { enabled: true } })).body.enabled, true, 'enabled again by hand once the receiver is back')
+})
+
+t.test('webhook URLs into private, loopback and link-local ranges are refused unless WEBHOOK_ALLOW_PRIVATE; another ward cannot see or change a council\'s endpoints', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  for (const url of ['http://127.0.0.1:8080/hook', 'http://10.1.2.3/hook', 'http://192.168.1.10/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://[fe80::1]/hook', 'http://localhost:3000/hook', 'http://[::ffff:10.0.0.1]/hook']) {
+    const response = await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url } })
+    t.equal(response.status, 422, `${url} refused`)
+    t.match(response.body.detail, /private, loopback or link-local/)
+  }
+  for (const url of ['ftp://example.org/hook', 'not a url', 'https://user:pass@example.org/hook']) {
+    t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url } })).status, 422, `${url} refused`)
+  }
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url: 'https://93.184.215.14/hook', extra: 1 } })).status, 400, 'unknown fields are refused')
+  const created = await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url: 'https://93.184.215.14/hook' } })
+  t.equal(created.status, 201, 'a public address is accepted')
+  const otherWard = (await tokenFor(app, 'secretariat', h.wardB.id)).headers
+  const id = created.body.endpoint.id
+  t.equal((await call(app, { url: `/v1/councils/${h.wardA.code}/webhooks`, headers: otherWard })).status, 403)
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks/${id}/rotate-secret`, headers: otherWard })).status, 403)
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardB.code}/webhooks/${id}/rotate-secret`, headers: otherWard })).status, 404, 'through its own council, another\'s endpoint is not found')
+  t.equal((await call(app, { method: 'DELETE', url: `/v1/councils/${h.wardB.code}/webhooks/${id}`, headers: otherWard })).status, 404)
+  t.equal((await call(app, { method: 'DELETE', url: `/v1/councils/${h.wardA.code}/webhooks/${id}`, headers: admin })).status, 204)
+})
