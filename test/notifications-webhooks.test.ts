@@ -307,3 +307,51 @@ t.test('webhook URLs into private, loopback and link-local ranges are refused un
   t.equal((await call(app, { method: 'DELETE', url: `/v1/councils/${h.wardB.code}/webhooks/${id}`, headers: otherWard })).status, 404)
   t.equal((await call(app, { method: 'DELETE', url: `/v1/councils/${h.wardA.code}/webhooks/${id}`, headers: admin })).status, 204)
 })
+
+t.test('with e-mail configured, an explainer\'s notice counts from the delivery of their invitation, and is warned of while it has not been delivered', async (t) => {
+  const sink = { mails: [] as ParsedMail[] }
+  const refused = new Set(['late@catlinh.example'])
+  // A sink whose server refuses one mailbox until told otherwise.
+  const picky = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo (address, _session, callback) {
+      if (refused.has(address.address)) return callback(Object.assign(new Error('452 mailbox full'), { responseCode: 452 }))
+      callback()
+    },
+    onData (stream, _session, callback) { simpleParser(stream).then((mail) => { sink.mails.push(mail); callback() }, callback) }
+  })
+  await new Promise<void>((resolve) => picky.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => picky.close(() => resolve())))
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${(picky.server.address() as { port: number }).port}`, NOTIFY_POLL_MS: '600000', NOTIFY_MAX_ATTEMPTS: '20' } })
+  const h = await seedHierarchy(app)
+  const person = async (fullName: string, email?: string) => (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName, kind: 'official', ownerCouncilId: h.wardA.id, ...(email ? { email } : {}) } })).body as { id: string }
+  const onTime = await person('Nguyễn Thị Lan', 'lan@catlinh.example')
+  const late = await person('Trần Văn Muộn', 'late@catlinh.example')
+  const noMail = await person('Lê Văn Cường')
+  // Clock: 2026-11-27 09:00 in Hà Nội; the hearing on 2026-12-15, 18 days ahead (10 calendar days required).
+  const hearing = await createHearing(app, { councilId: h.wardA.id, title: 'Phiên giải trình về giải phóng mặt bằng' })
+  for (const p of [onTime, late, noMail]) await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: p.id, role: 'explainer' } })
+  const scheduled = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/schedule`, headers: admin, payload: slotAt('2026-12-15') })
+  t.equal(scheduled.status, 200)
+  const notDelivered = scheduled.body.warnings.filter((w: { code: string }) => w.code === 'invitation_not_delivered')
+  t.same(notDelivered.map((w: { personId: string }) => w.personId).sort(), [onTime.id, late.id, noMail.id].sort(), 'at scheduling, nobody has been delivered to yet')
+  t.match(notDelivered.find((w: { personId: string }) => w.personId === noMail.id).message, /has no e-mail address/)
+  await settle(app)
+
+  let notice = (await call(app, { url: `/v1/hearings/${hearing.id}/notice`, headers: admin })).body
+  t.equal(notice.emailConfigured, true)
+  const byPerson = (id: string) => notice.explainers.find((e: { personId: string }) => e.personId === id)
+  t.match(byPerson(onTime.id), { status: 'sufficient', actualDays: 18, requiredDays: 10, dayKind: 'calendar', rule: 'law-121-2025', deliveredAt: '2026-11-27T09:00:00.000+07:00' })
+  t.match(byPerson(late.id), { status: 'not_delivered', deliveredAt: null })
+  t.match(byPerson(noMail.id), { status: 'no_email' })
+  t.same(notice.warnings.map((w: { code: string, personId: string }) => [w.code, w.personId]).sort(), [['invitation_not_delivered', late.id], ['invitation_not_delivered', noMail.id]].sort())
+
+  // Their server accepts only on 2026-12-08: 7 days before the hearing, too short.
+  refused.clear()
+  clock.current = new Date('2026-12-08T02:00:00Z')
+  await settle(app)
+  notice = (await call(app, { url: `/v1/hearings/${hearing.id}/notice`, headers: admin })).body
+  t.match(byPerson(late.id), { status: 'too_short', actualDays: 7, requiredDays: 10, deliveredAt: '2026-12-08T09:00:00.000+07:00' })
+  t.match(notice.warnings.find((w: { personId: string }) => w.personId === late.id), { code: 'notice_too_short', countedFrom: 'delivery', actualDays: 7, message: /Trần Văn Muộn.*delivered 7 calendar days before/ })
+})

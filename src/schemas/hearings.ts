@@ -26,7 +26,7 @@ export const OutcomeSchema = Type.Object({
 }, { $id: 'HearingOutcome', additionalProperties: false })
 
 export const WarningSchema = Type.Object({
-  code: Type.Unsafe<string>({ type: 'string', enum: ['in_the_past', 'notice_too_short', 'public_holiday', 'day_off', 'weekend', 'outside_office_hours'] }),
+  code: Type.Unsafe<string>({ type: 'string', enum: ['in_the_past', 'notice_too_short', 'public_holiday', 'day_off', 'weekend', 'outside_office_hours', 'invitation_not_delivered'] }),
   message: Type.String(),
   requiredDays: Type.Optional(Type.Integer()),
   actualDays: Type.Optional(Type.Integer()),
@@ -35,7 +35,9 @@ export const WarningSchema = Type.Object({
   date: Type.Optional(IsoDate),
   name: Type.Optional(Type.String()),
   officeHours: Type.Optional(Type.String()),
-  startsAt: Type.Optional(Type.String({ format: 'date-time', description: 'in_the_past: the time given, in the council\'s zone' }))
+  startsAt: Type.Optional(Type.String({ format: 'date-time', description: 'in_the_past: the time given, in the council\'s zone' })),
+  personId: Type.Optional(Type.String({ format: 'uuid', description: 'The explainer a delivery warning is about' })),
+  countedFrom: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['delivery'], description: 'notice_too_short for one explainer: counted from when their invitation was delivered' }))
 }, { $id: 'ScheduleWarning', additionalProperties: false })
 
 export const ParticipantSchema = Type.Object({

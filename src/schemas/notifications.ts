@@ -109,7 +109,23 @@ export const UpdateWebhookEndpointSchema = Type.Object({
 
 export const WebhookParams = Type.Object({ id: CouncilKey, endpointId: Uuid }, { additionalProperties: false })
 
+export const DeliveredNoticeSchema = Type.Object({
+  emailConfigured: Type.Boolean({ description: 'Only with SMTP_URL set does the notice count from delivery; otherwise from scheduling (the schedule warnings)' }),
+  explainers: Type.Array(Type.Object({
+    participantId: Uuid,
+    personId: Uuid,
+    fullName: Type.String(),
+    deliveredAt: Type.Union([ZonedTime, Type.Null()], { description: 'When their invitation (or a later change) was first accepted by their mail server' }),
+    actualDays: Type.Union([Type.Integer(), Type.Null()]),
+    requiredDays: Type.Union([Type.Integer(), Type.Null()]),
+    dayKind: Type.Union([Type.String(), Type.Null()]),
+    rule: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Unsafe<string>({ type: 'string', enum: ['sufficient', 'too_short', 'not_delivered', 'no_email', 'no_rule'] })
+  }, { additionalProperties: false })),
+  warnings: Type.Array(Type.Ref('ScheduleWarning'))
+}, { $id: 'DeliveredNotice' })
+
 export const notificationSettingsSchemas = [
   NotificationSettingsOverridesSchema, NotificationSettingsSchema, CouncilNotificationSettingsSchema, NotificationDefaultsSchema,
-  WebhookEndpointSchema, WebhookEndpointWithSecretSchema, WebhookEndpointListSchema
+  WebhookEndpointSchema, WebhookEndpointWithSecretSchema, WebhookEndpointListSchema, DeliveredNoticeSchema
 ]

@@ -14,6 +14,7 @@ import {
   ReasonSchema, ScheduleSchema, UpdateHearingSchema
 } from '../../schemas/hearings.js'
 import { applyAction, createHearing, updateHearing, type ActionInput } from '../../services/hearings.js'
+import { deliveredNotice } from '../../services/delivery-notice.js'
 import { decodeCursor, page } from '../cursor.js'
 import { canReadPerson, readableCouncilIds, visibleHearing } from '../../policy/index.js'
 import { etag, hearingView, zoned } from '../../views/hearing.js'
@@ -29,7 +30,10 @@ async function render (app: FastifyInstance, hearing: Hearing, inScope: boolean)
 
 async function renderChange (app: FastifyInstance, reply: FastifyReply, hearing: Hearing, warnings: ScheduleWarning[]) {
   reply.header('etag', etag(hearing))
-  return { ...(await render(app, hearing, true)), warnings }
+  const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
+  // With e-mail configured, the explainers' notice counts from delivery: warned of until it happened.
+  const delivery = app.config.SMTP_URL && hearing.status === 'scheduled' ? (await deliveredNotice(app.db, hearing, zone)).warnings : []
+  return { ...hearingView(hearing, zone, await listParticipants(app.db, [hearing.id]), true), warnings: [...warnings, ...delivery] }
 }
 
 function encodeHearingCursor (hearing: Hearing): string {

@@ -5,7 +5,8 @@ import { councilZones } from '../../db/queries/hearings.js'
 import { notifications, people } from '../../db/schema.js'
 import { visibleHearing } from '../../policy/index.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
-import { NotificationListSchema, NotificationParams, NotificationSchema } from '../../schemas/notifications.js'
+import { DeliveredNoticeSchema, NotificationListSchema, NotificationParams, NotificationSchema } from '../../schemas/notifications.js'
+import { deliveredNotice } from '../../services/delivery-notice.js'
 import { resendNotification } from '../../services/notifications.js'
 import { zoned } from '../../views/hearing.js'
 
@@ -47,6 +48,23 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .from(notifications).leftJoin(people, eq(people.id, notifications.personId))
       .where(eq(notifications.hearingId, hearing.id)).orderBy(asc(notifications.createdAt), asc(notifications.id))
     return { items: rows.map((row) => view({ ...row.notification, fullName: row.fullName }, zone)) }
+  })
+
+  app.get('/:id/notice', {
+    schema: {
+      tags: ['notifications'],
+      summary: 'Each explainer\'s notice counted from the delivery of their invitation (with e-mail configured), and warnings while it is not delivered or too short',
+      security: secured,
+      params: IdParams,
+      response: { 200: Type.Ref(DeliveredNoticeSchema), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => {
+    const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
+    await app.requireRead(request, hearing.councilId)
+    if (!app.config.SMTP_URL) return { emailConfigured: false, explainers: [], warnings: [] }
+    const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
+    const { explainers, warnings } = await deliveredNotice(app.db, hearing, zone)
+    return { emailConfigured: true, explainers: explainers.map((e) => ({ ...e, deliveredAt: zoned(e.deliveredAt, zone) })), warnings }
   })
 
   app.post('/:id/notifications/:notificationId/resend', {
