@@ -355,3 +355,24 @@ t.test('with e-mail configured, an explainer\'s notice counts from the delivery 
   t.match(byPerson(late.id), { status: 'too_short', actualDays: 7, requiredDays: 10, deliveredAt: '2026-12-08T09:00:00.000+07:00' })
   t.match(notice.warnings.find((w: { personId: string }) => w.personId === late.id), { code: 'notice_too_short', countedFrom: 'delivery', actualDays: 7, message: /Trần Văn Muộn.*delivered 7 calendar days before/ })
 })
+
+t.test('a member who joins after the hearing was scheduled gets its reminders; one whose membership ends is not reminded', async (t) => {
+  const sink = await smtpSink(t)
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const person = async (fullName: string, email: string) => (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName, kind: 'delegate', email, ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình về chợ dân sinh', ...slotAt('2026-12-15') })
+  const joiner = await person('Vũ Thị Hằng', 'hang@catlinh.example')
+  const leaver = await person('Hoàng Văn Tú', 'tu@catlinh.example')
+  const join = async (personId: string) => (await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.id}/members`, headers: admin, payload: { personId, role: 'delegate', startsOn: '2026-11-01' } })).body as { id: string }
+  await join(joiner.id)
+  const leaving = await join(leaver.id)
+  const reminders = async () => ((await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items as Array<{ kind: string, personId: string, reminderOffset: string, status: string, lastError: string | null }>)
+    .filter((r) => r.kind === 'reminder')
+  t.same((await reminders()).filter((r) => r.personId === joiner.id).map((r) => r.reminderOffset).sort(), ['P1D', 'PT2H'], 'planned when they joined')
+  t.equal((await call(app, { method: 'PATCH', url: `/v1/councils/${h.wardA.id}/members/${leaving.id}`, headers: admin, payload: { endsOn: '2026-12-01' } })).status, 200)
+  clock.current = new Date('2026-12-14T01:30:00Z') // 08:30 the day before
+  await settle(app)
+  t.same(sink.mails.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0]!.address), ['hang@catlinh.example'], 'the member is reminded; the one who left is not')
+  t.match((await reminders()).find((r) => r.personId === leaver.id && r.reminderOffset === 'P1D'), { status: 'skipped', lastError: /no longer a member/ })
+})

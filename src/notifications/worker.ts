@@ -17,6 +17,9 @@ import { postWebhook, retryAfterMs, signatureHeaders } from './webhooks.js'
 
 export type Notification = typeof notifications.$inferSelect
 
+/** A notice whose recipient is no longer concerned (a member's reminder after their membership ended): skipped. */
+class NoLongerConcerned extends Error {}
+
 /** Messages sent at once by one worker (the SMTP pool keeps as many connections). */
 export const SEND_CONCURRENCY = 10
 
@@ -249,6 +252,10 @@ export class NotificationWorker {
       batch.sent.push({ id: row.id, messageId, attempts: row.attempts + 1 })
       this.stats.sent++
     } catch (error) {
+      if (error instanceof NoLongerConcerned) {
+        await this.mark(row, { status: 'skipped', lastError: error.message })
+        return
+      }
       await this.fail(row, String((error as Error).message ?? error))
     }
   }
@@ -366,6 +373,8 @@ export class NotificationWorker {
     const person = batch.people.get(row.personId)!
     const address = row.channel === 'email' ? row.recipient : person.email
     const membership = participant ? null : await memberRole(db, row.personId, base.id)
+    // A member's reminder, after their membership ended or was removed: nothing to remind them of.
+    if (!participant && !membership && row.kind === 'reminder') throw new NoLongerConcerned('no longer a member of the council on the hearing\'s day')
     const event: FeedEvent = { ...base, membership }
     const attendee = event.attendees?.find((a) => a.personId === row.personId) ?? {
       participantId: row.id, personId: row.personId, fullName: person.fullName, email: address, role: 'attendee' as const, response: 'pending' as const, substituteName: null, substitutePosition: null
