@@ -1,10 +1,9 @@
 import t, { type Test } from 'tap'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
-import { simpleParser, type ParsedMail } from 'mailparser'
-import { SMTPServer } from 'smtp-server'
 import { Webhook } from 'standardwebhooks'
 import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
+import { settle, smtpSink } from './mail-helper.js'
 
 // Issue "Reminders and notices reach people": each council's notification settings over the
 // admin's defaults; the secretariat told of declined and delegated answers and of overdue records;
@@ -37,23 +36,6 @@ function verify (secret: string, delivery: Delivery) {
     'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
     'webhook-signature': String(delivery.headers['webhook-signature'])
   })
-}
-
-async function smtpSink (t: Test) {
-  const mails: ParsedMail[] = []
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData (stream, _session, callback) { simpleParser(stream).then((mail) => { mails.push(mail); callback() }, callback) }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return { url: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`, mails }
-}
-
-async function settle (app: { notifier: { idle: () => Promise<void>, drain: () => Promise<number> } | undefined }) {
-  await app.notifier!.idle()
-  await app.notifier!.drain()
 }
 
 const HOUR = 3_600_000
@@ -309,21 +291,10 @@ t.test('webhook URLs into private, loopback and link-local ranges are refused un
 })
 
 t.test('with e-mail configured, an explainer\'s notice counts from the delivery of their invitation, and is warned of while it has not been delivered', async (t) => {
-  const sink = { mails: [] as ParsedMail[] }
-  const refused = new Set(['late@catlinh.example'])
-  // A sink whose server refuses one mailbox until told otherwise.
-  const picky = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo (address, _session, callback) {
-      if (refused.has(address.address)) return callback(Object.assign(new Error('452 mailbox full'), { responseCode: 452 }))
-      callback()
-    },
-    onData (stream, _session, callback) { simpleParser(stream).then((mail) => { sink.mails.push(mail); callback() }, callback) }
-  })
-  await new Promise<void>((resolve) => picky.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => picky.close(() => resolve())))
-  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${(picky.server.address() as { port: number }).port}`, NOTIFY_POLL_MS: '600000', NOTIFY_MAX_ATTEMPTS: '20' } })
+  // A mail server that refuses one mailbox until told otherwise.
+  const sink = await smtpSink(t)
+  sink.refuse.add('late@catlinh.example')
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000', NOTIFY_MAX_ATTEMPTS: '20' } })
   const h = await seedHierarchy(app)
   const person = async (fullName: string, email?: string) => (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName, kind: 'official', ownerCouncilId: h.wardA.id, ...(email ? { email } : {}) } })).body as { id: string }
   const onTime = await person('Nguyễn Thị Lan', 'lan@catlinh.example')
@@ -348,7 +319,7 @@ t.test('with e-mail configured, an explainer\'s notice counts from the delivery 
   t.same(notice.warnings.map((w: { code: string, personId: string }) => [w.code, w.personId]).sort(), [['invitation_not_delivered', late.id], ['invitation_not_delivered', noMail.id]].sort())
 
   // Their server accepts only on 2026-12-08: 7 days before the hearing, too short.
-  refused.clear()
+  sink.refuse.clear()
   clock.current = new Date('2026-12-08T02:00:00Z')
   await settle(app)
   notice = (await call(app, { url: `/v1/hearings/${hearing.id}/notice`, headers: admin })).body

@@ -1,39 +1,16 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import ICAL from 'ical.js'
 import { simpleParser, type ParsedMail } from 'mailparser'
-import { SMTPServer } from 'smtp-server'
 import { admin, build, call, seedHierarchy } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
+import { settle, smtpSink } from './mail-helper.js'
 
 // Issue "Reminders and notices reach people", the part built so far: invitations, changes,
 // postponements, cancellations and withdrawn invitations by e-mail through the outbox, to a real
 // SMTP server (smtp-server), parsed as a mail client would (mailparser, ical.js).
-
-interface Sink { port: number, mails: ParsedMail[], refuse: Set<string>, close: () => Promise<void> }
-
-async function smtpSink (t: Test): Promise<Sink> {
-  const mails: ParsedMail[] = []
-  const refuse = new Set<string>()
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo (address, _session, callback) {
-      if (refuse.has(address.address)) return callback(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 }))
-      callback()
-    },
-    onData (stream, _session, callback) {
-      simpleParser(stream).then((mail) => { mails.push(mail); callback() }, callback)
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.server.address() as { port: number }).port
-  const close = () => new Promise<void>((resolve) => server.close(() => resolve()))
-  t.teardown(close)
-  return { port, mails, refuse, close }
-}
 
 async function until (what: string, check: () => boolean | Promise<boolean>, ms = 10_000) {
   const end = Date.now() + ms
@@ -55,12 +32,6 @@ function calendarOf (mail: ParsedMail) {
     status: String(vevent.getFirstPropertyValue('status')),
     attendees: vevent.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase())
   }
-}
-
-/** Lets the round a write started finish, then delivers what is due at the (test) clock's time. */
-async function settle (app: { notifier: { idle: () => Promise<void>, drain: () => Promise<number> } | undefined }) {
-  await app.notifier!.idle()
-  await app.notifier!.drain()
 }
 
 const to = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.value[0]!.address
