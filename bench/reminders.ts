@@ -85,6 +85,7 @@ async function run (engine: string, database: Database) {
   const event = (await feedEvents(database.db, [sample!.hearingId], true)).get(sample!.hearingId)!
   const email = composeEmail({ kind: 'reminder', lang: 'vi', event, recipient: { fullName: 'Nguyễn Văn Thử', email: sample!.recipient }, role: 'attendee', answerUrl: null }, options)
   const bare = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: SEND_CONCURRENCY })
+  const bareDue = Date.now()
   let t0 = performance.now()
   let next = 0
   await Promise.all(Array.from({ length: SEND_CONCURRENCY }, async () => {
@@ -95,6 +96,8 @@ async function run (engine: string, database: Database) {
   }))
   const bareSeconds = (performance.now() - t0) / 1000
   bare.close()
+  // What the sink allows at best: the bare loop's own lateness, had all been due when it started.
+  const bareP99 = percentile(sink.arrivals.map((at) => (at - bareDue) / 1000), 0.99)
   sink.arrivals.length = 0
 
   // The worker: every notice due at t0; lateness is arrival minus t0.
@@ -111,7 +114,7 @@ async function run (engine: string, database: Database) {
   const lateness = sink.arrivals.map((at) => (at - due) / 1000)
   const ratio = (COUNT / workerSeconds) / (COUNT / bareSeconds)
   console.log(`${engine.padEnd(10)} bare nodemailer ${bareSeconds.toFixed(1)} s (${(COUNT / bareSeconds).toFixed(0)}/s); worker ${workerSeconds.toFixed(1)} s (${(COUNT / workerSeconds).toFixed(0)}/s), ${sink.arrivals.length} delivered; ` +
-    `ratio ${ratio.toFixed(2)} (goal ≥ 0.5); lateness p50 ${percentile(lateness, 0.5).toFixed(1)} s, p99 ${percentile(lateness, 0.99).toFixed(1)} s (goal ≤ 5 s)`)
+    `ratio ${ratio.toFixed(2)} (goal ≥ 0.5); lateness p50 ${percentile(lateness, 0.5).toFixed(1)} s, p99 ${percentile(lateness, 0.99).toFixed(1)} s (goal ≤ 5 s; the bare loop's own p99 ${bareP99.toFixed(1)} s)`)
   if (sink.arrivals.length !== COUNT) throw new Error(`${sink.arrivals.length} delivered, not ${COUNT}`)
   await database.close()
 }
