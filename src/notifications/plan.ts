@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import { DateTime, Duration } from 'luxon'
 import type { Db } from '../db/client.js'
-import { councils, hearingParticipants, memberships, notifications, people, webhookEndpoints, type NoticeKind } from '../db/schema.js'
+import { hearingParticipants, memberships, notifications, people, webhookEndpoints, type NoticeKind } from '../db/schema.js'
 import { councilNotificationSettings, type NotificationSettings } from './settings.js'
 import type { Hearing } from '../db/queries/hearings.js'
 
@@ -35,13 +35,12 @@ export interface PlanContext {
 
 /** Reads the council's notification settings once per write (QUIET_HOURS text is the built-in default). */
 export async function planContext (tx: Db, councilId: string, quietHours: string = DEFAULT_QUIET_HOURS_TEXT): Promise<PlanContext> {
-  const [{ settings, notificationEmail }, [council], endpoints] = await Promise.all([
+  const [{ settings, notificationEmail, timezone }, endpoints] = await Promise.all([
     councilNotificationSettings(tx, councilId, quietHours),
-    tx.select({ timezone: councils.timezone }).from(councils).where(eq(councils.id, councilId)),
     tx.select({ id: webhookEndpoints.id, url: webhookEndpoints.url }).from(webhookEndpoints)
       .where(and(eq(webhookEndpoints.councilId, councilId), eq(webhookEndpoints.enabled, true)))
   ])
-  return { settings, quiet: parseQuietHours(settings.quietHours), zone: council!.timezone, notificationEmail, endpoints }
+  return { settings, quiet: parseQuietHours(settings.quietHours), zone: timezone!, notificationEmail, endpoints }
 }
 
 /**

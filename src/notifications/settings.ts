@@ -88,12 +88,13 @@ export async function serviceDefaults (db: Db, quietHours: string): Promise<{ se
 /** A council's settings as they apply: its own over the service's defaults; and its secretariat's address. */
 export async function councilNotificationSettings (db: Db, councilId: string, quietHours: string) {
   const [[council], defaults] = await Promise.all([
-    db.select({ overrides: councils.notificationSettings, email: councils.notificationEmail }).from(councils).where(eq(councils.id, councilId)),
+    db.select({ overrides: councils.notificationSettings, email: councils.notificationEmail, timezone: councils.timezone }).from(councils).where(eq(councils.id, councilId)),
     serviceDefaults(db, quietHours)
   ])
   return {
     settings: mergeSettings(defaults.settings, council?.overrides),
     overrides: council?.overrides ?? {},
-    notificationEmail: council?.email ?? null
+    notificationEmail: council?.email ?? null,
+    timezone: council?.timezone
   }
 }
