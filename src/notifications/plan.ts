@@ -152,6 +152,12 @@ export async function supersedeNotices (tx: Db, hearing: Hearing, now: Date): Pr
     ))
 }
 
+/** An endpoint disabled (410 Gone) or deleted: what was still to be posted to it is skipped, saying why. */
+export async function skipEndpointNotices (tx: Db, endpointId: string, why: string, now: Date): Promise<void> {
+  await tx.update(notifications).set({ status: 'skipped', lastError: why, leaseUntil: null, updatedAt: now })
+    .where(and(eq(notifications.endpointId, endpointId), eq(notifications.status, 'pending')))
+}
+
 /** An uninvited person is told so, and nothing else about the hearing. */
 export async function supersedePersonNotices (tx: Db, hearingId: string, personId: string, now: Date): Promise<void> {
   await tx.update(notifications).set({ status: 'superseded', updatedAt: now, leaseUntil: null })

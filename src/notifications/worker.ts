@@ -12,6 +12,7 @@ import { generateSecret, hashSecret } from '../domain/tokens.js'
 import type { Config } from '../config.js'
 import { hearingUrl, type FeedEvent, type FeedOptions } from '../feeds/ical.js'
 import { feedOptions } from '../routes/feeds/http.js'
+import { skipEndpointNotices } from './plan.js'
 import { composeEmail, composeSecretariatEmail, type Email, type PersonNoticeKind } from './mail.js'
 import { postWebhook, retryAfterMs, signatureHeaders } from './webhooks.js'
 
@@ -334,8 +335,7 @@ export class NotificationWorker {
       const reason = `410 Gone from the receiver at ${now.toISOString()}`
       await this.options.db.transaction(async (tx) => {
         await tx.update(webhookEndpoints).set({ enabled: false, disabledReason: reason, updatedAt: now }).where(eq(webhookEndpoints.id, endpoint.id))
-        await tx.update(notifications).set({ status: 'skipped', lastError: `The webhook endpoint is disabled (${reason}).`, leaseUntil: null, updatedAt: now })
-          .where(and(eq(notifications.endpointId, endpoint.id), eq(notifications.status, 'pending')))
+        await skipEndpointNotices(tx, endpoint.id, `The webhook endpoint is disabled (${reason}).`, now)
         await tx.update(notifications).set({ status: 'dead', lastError: `${error}: the endpoint is disabled`, attempts: row.attempts + 1, leaseUntil: null, updatedAt: now })
           .where(eq(notifications.id, row.id))
       })

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
-import { councils, notifications, serviceSettings, webhookEndpoints, type NotificationSettingsOverrides } from '../db/schema.js'
+import { councils, serviceSettings, webhookEndpoints, type NotificationSettingsOverrides } from '../db/schema.js'
 import { NotFoundError } from '../domain/errors.js'
-import { parseQuietHours } from '../notifications/plan.js'
+import { parseQuietHours, skipEndpointNotices } from '../notifications/plan.js'
 import { checkOverrides, NOTIFICATION_DEFAULTS_KEY } from '../notifications/settings.js'
 import { checkWebhookUrl, generateWebhookSecret } from '../notifications/webhooks.js'
 import { write, type WriteContext } from './write.js'
@@ -92,8 +92,7 @@ export async function rotateWebhookSecret (ctx: WriteContext, councilId: string,
 export async function deleteWebhookEndpoint (ctx: WriteContext, councilId: string, endpointId: string) {
   return write(ctx, async ({ tx, now, record }) => {
     const before = await lockEndpoint(tx, councilId, endpointId)
-    await tx.update(notifications).set({ status: 'skipped', lastError: 'The webhook endpoint was deleted.', leaseUntil: null, updatedAt: now })
-      .where(and(eq(notifications.endpointId, endpointId), eq(notifications.status, 'pending')))
+    await skipEndpointNotices(tx, endpointId, 'The webhook endpoint was deleted.', now)
     await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId))
     await record({ action: 'delete', entity: 'webhook_endpoint', entityId: endpointId, councilId, before: audited(before) })
   })
