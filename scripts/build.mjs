@@ -2,7 +2,7 @@
 // `npm run build` always compiles. npm runs it with --if-possible after `npm ci` / `npm install`
 // (the "prepare" script): a production install (`npm ci --omit=dev`) has no TypeScript and keeps
 // the dist/ built before it.
-import { existsSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { spawnSync } from 'node:child_process'
 
@@ -21,4 +21,6 @@ try {
 }
 rmSync('dist', { recursive: true, force: true })
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' })
+// The pages' templates are read at run time, next to the compiled code.
+if (result.status === 0) cpSync('src/pages/templates', 'dist/pages/templates', { recursive: true })
 process.exit(result.status ?? 1)

@@ -35,6 +35,8 @@ import changesPlugin from './plugins/changes.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import coverageRoutes from './routes/coverage/index.js'
 import dashboardRoutes from './routes/dashboard/index.js'
+import pagesPlugin from './plugins/pages.js'
+import publicPages from './routes/pages/public.js'
 import cookie from '@fastify/cookie'
 import { IdempotencyKeyHeader, ProblemRef, sharedSchemas } from './schemas/common.js'
 import { councilSchemas } from './schemas/councils.js'
@@ -230,6 +232,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
       done(null, payload)
     })
     await api.register(cookie)
+    await api.register(pagesPlugin)
     api.addHook('onRequest', app.authenticateRequest)
     api.addHook('preParsing', app.refuseAnonymousWrite)
     await api.register(idempotencyPlugin)
@@ -251,6 +254,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(hearingCalendarRoutes, { prefix: '/v1/hearings' })
     await api.register(coverageRoutes, { prefix: '/v1' })
     await api.register(dashboardRoutes, { prefix: '/dashboard' })
+    await api.register(publicPages)
   })
   await app.register(feedRoutes)
   return app

@@ -192,6 +192,8 @@ export const hearingParticipants = pgTable('hearing_participants', {
   response: invitationResponse('response').notNull().default('pending'),
   substituteName: text('substitute_name'),
   substitutePosition: text('substitute_position'),
+  /** Why the person declined, in their words (shown to the secretariat). */
+  responseReason: text('response_reason'),
   respondedAt: timestamp('responded_at', { withTimezone: true, mode: 'date' }),
   /** SHA-256 of the invitation link's secret; a new link replaces it. */
   invitationHash: text('invitation_hash').notNull(),

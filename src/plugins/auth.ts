@@ -9,8 +9,13 @@ import { AuthFailureLimiter } from '../domain/auth-failures.js'
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../domain/errors.js'
 import { hashSecret, secretsEqual } from '../domain/tokens.js'
 
-/** The dashboard's session cookie: the bearer token itself, HttpOnly, for /dashboard only. */
+/** The pages' session cookie: the bearer token itself, HttpOnly, SameSite=Strict; never read by the API. */
 export const SESSION_COOKIE = 'gt_session'
+
+/** Where a person's pages are (and the session cookie counts); the API (/v1) and feeds take bearer tokens only. */
+export function isPageUrl (url: string): boolean {
+  return /^\/(dashboard|console|councils|hearings|invitations)\//.test(url)
+}
 
 export const TooManyFailuresError = createError<[number]>(
   'GT_TOO_MANY_AUTH_FAILURES',
@@ -81,7 +86,7 @@ export default fp<AuthPluginOptions>(async (app, options) => {
     const header = request.headers.authorization
     if (header === undefined) {
       // The dashboard's pages carry the token in an HttpOnly cookie instead; a stale one just signs out.
-      const session = request.url.startsWith('/dashboard/') ? request.cookies?.[SESSION_COOKIE] : undefined
+      const session = isPageUrl(request.url) ? request.cookies?.[SESSION_COOKIE] : undefined
       if (!session || limiter.retryAfter(request.ip) > 0) return done()
       authenticate(`Bearer ${session}`).then(async (principal) => {
         if (principal) request.principal = principal

@@ -50,6 +50,7 @@ export const ParticipantSchema = Type.Object({
   response: Response,
   substituteName: Type.Union([Type.String(), Type.Null()]),
   substitutePosition: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why the person declined, as they wrote it' }),
   respondedAt: Type.Union([ZonedDateTime, Type.Null()])
 }, { $id: 'Participant', additionalProperties: false })
 
@@ -155,7 +156,8 @@ export const InvitationSchema = Type.Object({
 export const RespondSchema = Type.Object({
   response: Type.Unsafe<'accepted' | 'declined' | 'delegated'>({ type: 'string', enum: ['accepted', 'declined', 'delegated'] }),
   substituteName: Type.Optional(Text({ maxLength: 200, description: 'Required with delegated: who comes instead' })),
-  substitutePosition: Type.Optional(Text({ maxLength: 300, description: 'Required with delegated' }))
+  substitutePosition: Type.Optional(Text({ maxLength: 300, description: 'Required with delegated' })),
+  reason: Type.Optional(Text({ maxLength: 1000, description: 'With declined: why, for the secretariat' }))
 }, { additionalProperties: false })
 
 export const TransitionSchema = Type.Object({

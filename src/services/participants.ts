@@ -101,6 +101,7 @@ export interface InvitationAnswer {
   response: 'accepted' | 'declined' | 'delegated'
   substituteName?: string | undefined
   substitutePosition?: string | undefined
+  reason?: string | undefined
 }
 
 /**
@@ -113,6 +114,9 @@ export async function answerInvitation (ctx: Omit<WriteContext, 'principal'>, se
   }
   if (answer.response !== 'delegated' && (answer.substituteName || answer.substitutePosition)) {
     throw new InvalidError('substituteName and substitutePosition go only with the response "delegated".')
+  }
+  if (answer.response !== 'declined' && answer.reason) {
+    throw new InvalidError('reason goes only with the response "declined".')
   }
   const invitation = await findParticipantByInvitation(ctx.db, hashSecret(secret))
   if (!invitation) return undefined
@@ -128,6 +132,7 @@ export async function answerInvitation (ctx: Omit<WriteContext, 'principal'>, se
       response: answer.response,
       substituteName: answer.substituteName ?? null,
       substitutePosition: answer.substitutePosition ?? null,
+      responseReason: answer.reason ?? null,
       respondedAt: now
     }, now)
     const after = (await findParticipant(tx, participant.hearingId, participant.id))!

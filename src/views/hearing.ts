@@ -10,8 +10,8 @@ export function zoned (date: Date | null, zone: string): string | null {
 }
 
 export function participantView (participant: ParticipantView, zone: string) {
-  const { hearingId: _hearingId, ...rest } = participant
-  return { ...rest, respondedAt: zoned(participant.respondedAt, zone) }
+  const { hearingId: _hearingId, responseReason, ...rest } = participant
+  return { ...rest, reason: responseReason, respondedAt: zoned(participant.respondedAt, zone) }
 }
 
 /** The API's view of a hearing; participants only for callers within the council's scope. */

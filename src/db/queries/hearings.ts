@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { councils, hearingParticipants, hearingTransitions, hearings, invitationLinks, people } from '../schema.js'
 
@@ -90,6 +90,8 @@ export interface HearingQuery {
   /** With personId: only hearings where the person has one of these roles. */
   personRoles?: Array<Participant['role']> | undefined
   after?: { startsAt: Date | null, id: string } | undefined
+  /** Latest first (a page of past hearings); cursors go with the default order only. */
+  descending?: boolean
   limit: number
 }
 
@@ -117,7 +119,8 @@ export async function listHearings (db: Db, query: HearingQuery): Promise<Array<
   const rows = await db.select({ hearing: hearings, timezone: councils.timezone }).from(hearings)
     .innerJoin(councils, eq(councils.id, hearings.councilId))
     .where(and(...conditions))
-    .orderBy(sql`${hearings.startsAt} asc nulls last`, asc(hearings.id)).limit(query.limit)
+    .orderBy(...(query.descending ? [sql`${hearings.startsAt} desc nulls last`, desc(hearings.id)] : [sql`${hearings.startsAt} asc nulls last`, asc(hearings.id)]))
+    .limit(query.limit)
   return rows.map((row) => ({ ...row.hearing, timezone: row.timezone }))
 }
 
@@ -135,6 +138,7 @@ export const participantColumns = {
   response: hearingParticipants.response,
   substituteName: hearingParticipants.substituteName,
   substitutePosition: hearingParticipants.substitutePosition,
+  responseReason: hearingParticipants.responseReason,
   respondedAt: hearingParticipants.respondedAt,
   fullName: people.fullName,
   position: people.position,
@@ -191,7 +195,7 @@ export async function deleteParticipantRow (tx: Db, id: string): Promise<void> {
 
 /** A new time: every answer given for the old one goes back to pending. */
 export async function resetAnswers (tx: Db, hearingId: string, now: Date): Promise<void> {
-  await tx.update(hearingParticipants).set({ response: 'pending', substituteName: null, substitutePosition: null, respondedAt: null, updatedAt: now })
+  await tx.update(hearingParticipants).set({ response: 'pending', substituteName: null, substitutePosition: null, responseReason: null, respondedAt: null, updatedAt: now })
     .where(and(eq(hearingParticipants.hearingId, hearingId), ne(hearingParticipants.response, 'pending')))
 }
 

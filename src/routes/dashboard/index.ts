@@ -3,27 +3,35 @@ import { Type } from '@sinclair/typebox'
 import formbody from '@fastify/formbody'
 import { DateTime } from 'luxon'
 import { COUNCIL_ZONE } from '../../domain/councils.js'
+import { findCouncil, parentCouncils } from '../../db/queries/councils.js'
 import { SESSION_COOKIE } from '../../plugins/auth.js'
-import { LangParam, Uuid } from '../../schemas/common.js'
+import { PAGE_FORM_LIMIT, requestLang } from '../../plugins/pages.js'
+import { LangParam, Uuid, type Lang } from '../../schemas/common.js'
 import { coverageReport } from '../../services/coverage.js'
-import { coverageAccess, restrict } from '../../policy/index.js'
-import { coveragePage, signInPage } from './page.js'
+import { coverageAccess, readableCouncilIds, restrict } from '../../policy/index.js'
+import { councilTitle, formatDay, words } from '../../pages/i18n.js'
+import { councilPagePath } from '../../pages/links.js'
+import { otherLangUrl, sendPage } from '../../pages/render.js'
 
 const Lang = Type.Optional(LangParam())
 const SESSION_HOURS = 8
+/** The years the pickers offer: from the first councils' data to a few years ahead. */
+const FIRST_YEAR = 2016
 
-/** Where to go after signing in: only a dashboard page of this site. */
-function safeNext (next: string | undefined): string {
+/** Where to go after signing in: only a page of this site (dashboard, console, council and hearing pages). */
+export function safeNext (next: string | undefined): string {
   // Printable ASCII only: it goes into a Location header, where CR/LF or raw letters like "Đ" cannot stand.
-  return next && /^\/dashboard\/[^/\\][\x21-\x7e]*$/.test(next) && !next.includes('//') ? next : '/dashboard/login'
+  return next && /^\/(dashboard|console|councils|hearings)\/[^/\\][\x21-\x7e]*$/.test(next) && !next.includes('//') ? next : '/console'
 }
 
 /**
- * The supervisors' dashboard: server-rendered pages, no scripts, no external resources. A token is
- * entered once and kept in an HttpOnly, SameSite=Strict cookie limited to /dashboard.
+ * The supervisors' dashboard and the sign-in shared by every page that needs a token: server-rendered,
+ * no scripts, no external resources. A token is entered once and kept in an HttpOnly, SameSite=Strict
+ * cookie that only pages read (never the API, so no other site can use it through a form).
  */
 const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(formbody, { bodyLimit: 4096 })
+  await app.register(formbody, { bodyLimit: PAGE_FORM_LIMIT })
+  app.setErrorHandler(app.pageErrorHandler)
   // Secure when the service says it is public over https (a TLS proxy in front), or the request came over https.
   const secureSite = app.config.PUBLIC_BASE_URL?.startsWith('https:') ?? false
 
@@ -38,47 +46,96 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const lang = request.query.lang ?? 'vi'
-    const year = request.query.year ?? DateTime.fromJSDate(app.now(), { zone: COUNCIL_ZONE }).year
-    reply.type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
+    const thisYear = DateTime.fromJSDate(app.now(), { zone: COUNCIL_ZONE }).year
+    const year = request.query.year ?? thisYear
     let access: Awaited<ReturnType<typeof coverageAccess>>
     try {
       access = await coverageAccess(app.db, request.principal, request.query.councilId)
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode
-      if (status === 401) return reply.redirect(`/dashboard/login?next=${encodeURIComponent(request.url)}&lang=${lang}`, 303)
       if (status !== 403) throw error
-      return reply.code(403).send(signInPage(lang, request.url, true))
+      return sendPage(reply.code(403), 'signin', { lang, title: words(lang).signIn, next: request.url, failed: true, csrfToken: reply.generateCsrf() })
     }
-    const report = restrict(await coverageReport(app.db, access.parent, { from: `${year}-01-01`, to: `${year}-12-31` }, app.now()), access.onlyUnit)
-    return coveragePage(report, lang, year, access.parent.timezone, `councilId=${access.parent.id}`)
+    const parent = access.parent
+    const report = restrict(await coverageReport(app.db, parent, { from: `${year}-01-01`, to: `${year}-12-31` }, app.now()), access.onlyUnit)
+    const scope = request.principal ? await readableCouncilIds(app.db, request.principal) : [parent.id]
+    const councils = await parentCouncils(app.db, scope)
+    if (!councils.some((c) => c.id === parent.id)) councils.unshift({ id: parent.id, code: parent.code, name: parent.name })
+    const grandparent = parent.parentId && councils.some((c) => c.id === parent.parentId) ? await findCouncil(app.db, parent.parentId) : undefined
+    const withChildren = new Set(councils.map((c) => c.id))
+    const url = (councilId: string, y: number, l: Lang = lang) => `/dashboard/coverage?councilId=${councilId}&year=${y}&lang=${l}`
+    const totals = report.totals
+    const t = words(lang).dashboard
+    const distribution = totals ? Object.entries(totals.distribution) as Array<[string, number]> : []
+    const most = Math.max(1, ...distribution.map(([, n]) => n))
+    return sendPage(reply, 'coverage', {
+      lang,
+      title: `${t.title} – ${parent.name} – ${year}`,
+      otherLangUrl: otherLangUrl(request, lang),
+      signedIn: request.principal !== undefined,
+      csrfToken: request.principal ? reply.generateCsrf() : undefined,
+      report,
+      year,
+      years: Array.from({ length: thisYear + 2 - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i).filter((y) => y !== year).concat(year).sort(),
+      councils: councils.map((c) => ({ id: c.id, title: councilTitle(c.name, lang) })),
+      councilTitle: councilTitle(parent.name, lang),
+      councilUrl: `${councilPagePath(parent.code)}?lang=${lang}`,
+      parentUrl: grandparent ? url(grandparent.id, year) : undefined,
+      parentTitle: grandparent ? councilTitle(grandparent.name, lang) : undefined,
+      csvUrl: `/v1/coverage.csv?councilId=${parent.id}&year=${year}&lang=${lang}`,
+      yearUrl: (y: number) => url(parent.id, y),
+      // A unit with units of its own opens its own report; a ward opens its page of hearings.
+      unitUrl: (unit: { councilId: string, code: string }) => withChildren.has(unit.councilId) ? url(unit.councilId, year) : `${councilPagePath(unit.code)}?lang=${lang}`,
+      unitFeedUrl: (unit: { code: string }) => `/feeds/councils/${encodeURIComponent(unit.code)}.ics`,
+      day: (date: Date | null) => formatDay(date, parent.timezone),
+      chart: totals
+        ? {
+            percent: Math.round((totals.ratio ?? 0) * 100),
+            target: Math.round(totals.target * 100),
+            label: `${t.ratio}: ${totals.covered}/${totals.applicable} (${Math.round((totals.ratio ?? 0) * 100)}%); ${t.target} ${Math.round(totals.target * 100)}%`,
+            distribution: distribution.map(([key, count]) => ({ key, count, percent: Math.round((count / most) * 100) }))
+          }
+        : undefined
+    })
   })
 
   app.get('/login', {
     schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: Lang }, { additionalProperties: false }) }
   }, async (request, reply) => {
-    return reply.type('text/html; charset=utf-8').send(signInPage(request.query.lang ?? 'vi', safeNext(request.query.next), false))
+    const lang = request.query.lang ?? 'vi'
+    return sendPage(reply, 'signin', { lang, title: words(lang).signIn, otherLangUrl: otherLangUrl(request, lang), next: safeNext(request.query.next), failed: false, csrfToken: reply.generateCsrf() })
   })
 
   app.post('/login', {
+    preHandler: app.checkForm,
     schema: {
       hide: true,
-      body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), next: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })
+      body: Type.Object({
+        token: Type.String({ minLength: 1, maxLength: 200 }),
+        next: Type.Optional(Type.String({ maxLength: 500 })),
+        lang: Lang,
+        _csrf: Type.String({ maxLength: 200 })
+      }, { additionalProperties: false })
     }
   }, async (request, reply) => {
+    const lang = requestLang(request)
     app.refuseBlocked(request)
     const principal = await app.principalOf(request.body.token.trim())
     await app.guardSecret(request, Boolean(principal))
     if (!principal) {
-      return reply.code(401).type('text/html; charset=utf-8').send(signInPage('vi', safeNext(request.body.next), true))
+      return sendPage(reply.code(401), 'signin', { lang, title: words(lang).signIn, next: safeNext(request.body.next), failed: true, csrfToken: reply.generateCsrf() })
     }
     reply.setCookie(SESSION_COOKIE, request.body.token.trim(), {
-      path: '/dashboard/', httpOnly: true, sameSite: 'strict', secure: secureSite || request.protocol === 'https', maxAge: SESSION_HOURS * 3600
+      path: '/', httpOnly: true, sameSite: 'strict', secure: secureSite || request.protocol === 'https', maxAge: SESSION_HOURS * 3600
     })
     return reply.redirect(safeNext(request.body.next), 303)
   })
 
-  app.post('/logout', { schema: { hide: true } }, async (_request, reply) => {
-    reply.clearCookie(SESSION_COOKIE, { path: '/dashboard/' })
+  app.post('/logout', {
+    preHandler: app.checkForm,
+    schema: { hide: true, body: Type.Object({ _csrf: Type.String({ maxLength: 200 }), lang: Lang }, { additionalProperties: false }) }
+  }, async (_request, reply) => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/dashboard/login', 303)
   })
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "hearing_participants" ADD COLUMN "response_reason" text;

@@ -1,0 +1,38 @@
+import { DateTime } from 'luxon'
+
+/**
+ * Links that hand a hearing or a feed to calendar services. They are plain links a person follows;
+ * nothing is loaded from those services by the pages themselves.
+ */
+export function googleEventUrl (event: { title: string, description: string, location: string | null, startsAt: Date, endsAt: Date, pageUrl: string }): string {
+  const utc = (date: Date) => DateTime.fromJSDate(date, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'")
+  const url = new URL('https://calendar.google.com/calendar/render')
+  url.searchParams.set('action', 'TEMPLATE')
+  url.searchParams.set('text', event.title)
+  url.searchParams.set('dates', `${utc(event.startsAt)}/${utc(event.endsAt)}`)
+  url.searchParams.set('details', `${event.description}\n\n${event.pageUrl}`.trim())
+  if (event.location) url.searchParams.set('location', event.location)
+  return url.toString()
+}
+
+export interface FeedLinks { ics: string, webcal: string, google: string, outlook: string }
+
+/** The ways to subscribe to a feed at this https/http address. */
+export function feedLinks (feedUrl: string, name: string): FeedLinks {
+  const webcal = feedUrl.replace(/^https?:/, 'webcal:')
+  const google = new URL('https://calendar.google.com/calendar/render')
+  google.searchParams.set('cid', webcal)
+  const outlook = new URL('https://outlook.live.com/calendar/0/addfromweb')
+  outlook.searchParams.set('url', feedUrl)
+  outlook.searchParams.set('name', name)
+  return { ics: feedUrl, webcal, google: google.toString(), outlook: outlook.toString() }
+}
+
+/** The page of a hearing: what feeds, e-mails and dashboards link to. */
+export function hearingPagePath (id: string): string {
+  return `/hearings/${id}`
+}
+
+export function councilPagePath (code: string): string {
+  return `/councils/${encodeURIComponent(code)}`
+}

@@ -1,0 +1,102 @@
+import fp from 'fastify-plugin'
+import csrf from '@fastify/csrf-protection'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { databaseCode, isDatabaseUnavailable } from '../db/errors.js'
+import createError from '@fastify/error'
+import { sendProblem } from './errors.js'
+import { renderTemplate, wantsHtml } from '../pages/render.js'
+import { words } from '../pages/i18n.js'
+import type { Lang } from '../schemas/common.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler of every form post: same-origin (Origin / Sec-Fetch-Site) and a valid CSRF token. */
+    checkForm(request: FastifyRequest, reply: FastifyReply): Promise<void>
+    /** The error handler of page routes: an HTML page in the person's language, or problem+json for a client. */
+    pageErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<unknown>
+  }
+}
+
+const CrossOriginFormError = createError('GT_CROSS_ORIGIN_FORM', 'A form may be sent only from this site\'s own pages.', 403)
+
+function sameHost (origin: string, host: string): boolean {
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false // "null" (a sandboxed or file page) and anything unreadable
+  }
+}
+
+/** The language a page request asked for (?lang=en, or the hidden field of a form). */
+export function requestLang (request: FastifyRequest): Lang {
+  const query = (request.query as { lang?: string } | undefined)?.lang
+  const body = (request.body as { lang?: string } | undefined)?.lang
+  return query === 'en' || body === 'en' ? 'en' : 'vi'
+}
+
+/** The path of a page to sign in from, returning to `next` afterwards. */
+export function signInPath (next: string, lang: Lang): string {
+  return `/dashboard/login?next=${encodeURIComponent(next)}&lang=${lang}`
+}
+
+/** Form bodies for page routes only (the API reads JSON alone): each page plugin registers this. */
+export const PAGE_FORM_LIMIT = 16 * 1024
+
+/**
+ * What the pages share: CSRF tokens in a cookie-bound secret
+ * (double submit, @fastify/csrf-protection), a same-origin check on every form post, and errors
+ * shown as pages. Registered inside the API's context, after @fastify/cookie.
+ */
+export default fp(async (app) => {
+  const secure = app.config.PUBLIC_BASE_URL?.startsWith('https:') ?? false
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'gt_csrf',
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure },
+    getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf
+  })
+
+  app.decorate('checkForm', async function (request: FastifyRequest, reply: FastifyReply) {
+    // A browser says where a form came from; another site's form is refused before its token is read.
+    const site = request.headers['sec-fetch-site']
+    const origin = request.headers.origin
+    if ((site !== undefined && site !== 'same-origin' && site !== 'none') ||
+      (origin !== undefined && !sameHost(origin, request.host))) {
+      throw new CrossOriginFormError()
+    }
+    await new Promise<void>((resolve, reject) => {
+      app.csrfProtection(request, reply, (error?: Error) => error ? reject(error) : resolve())
+      // csrfProtection answers a failure through reply.send(error), which goes to the error handler.
+      if (reply.sent) resolve()
+    })
+  })
+
+  app.decorate('pageErrorHandler', async function (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    const lang = requestLang(request)
+    const t = words(lang)
+    let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    if (error.validation) status = 400
+    else if (isDatabaseUnavailable(error)) status = 503
+    else if (databaseCode(error) === '23P01') status = 409
+    if (status >= 500) request.log.error({ err: error }, 'page failed')
+    if (!wantsHtml(request) && request.method === 'GET') {
+      return sendProblem(reply, request, status, status >= 500 ? `An internal error occurred. Quote request id ${request.id} when you report it.` : error.message)
+    }
+    if (status === 401 && request.method === 'GET') return reply.redirect(signInPath(request.url, lang), 303)
+    const csrfFailure = error.code?.startsWith('FST_CSRF') || error.code === 'GT_CROSS_ORIGIN_FORM'
+    const known = t.errors[status as 400] as string | undefined
+    const message = csrfFailure ? t.errors.csrf : status === 404 ? t.notFoundHelp : known ?? (status >= 500 ? t.errors[500] : t.errors[400])
+    // The service's own sentence says exactly what is wrong (in English); shown under the translation.
+    const detail = status < 500 && !csrfFailure && status !== 404 ? error.message : undefined
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
+    return reply.send(renderTemplate('error', {
+      lang,
+      title: status === 404 ? t.notFound : t.errorTitle,
+      heading: status === 404 ? t.notFound : t.errorTitle,
+      message,
+      detail,
+      requestId: status >= 500 ? request.id : undefined,
+      backUrl: request.headers.referer && sameHost(request.headers.referer, request.host) ? request.headers.referer : '/'
+    }))
+  })
+}, { name: 'pages', dependencies: ['@fastify/cookie'] })

@@ -1,0 +1,148 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { councilSubtree, findCouncil, findCouncilByCode } from '../../db/queries/councils.js'
+import { listHearings, listParticipants, listTransitions, type Hearing, type ParticipantView } from '../../db/queries/hearings.js'
+import { NotFoundError } from '../../domain/errors.js'
+import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
+import { LangParam, Uuid } from '../../schemas/common.js'
+import { councilTitle, formatDay, formatWhen } from '../../pages/i18n.js'
+import { councilPagePath, feedLinks, googleEventUrl, hearingPagePath } from '../../pages/links.js'
+import { otherLangUrl, sendPage } from '../../pages/render.js'
+import type { Lang } from '../../schemas/common.js'
+
+const PAGE_LIMIT = 100
+
+/** What the pages show of a hearing in a list. */
+export function hearingSummary (hearing: Hearing, zone: string, lang: Lang) {
+  return {
+    id: hearing.id,
+    title: hearing.title,
+    status: hearing.status,
+    restricted: hearing.visibility === 'restricted',
+    when: formatWhen(hearing.startsAt, hearing.endsAt, zone, lang),
+    location: hearing.location,
+    url: `${hearingPagePath(hearing.id)}?lang=${lang}`
+  }
+}
+
+/** The reason given for the hearing's present status (a cancellation, a postponement), if any. */
+export async function statusReason (db: Parameters<typeof listTransitions>[0], hearing: Hearing): Promise<string | null> {
+  if (hearing.status !== 'cancelled' && hearing.status !== 'postponed') return null
+  const transitions = await listTransitions(db, hearing.id)
+  return transitions.findLast((transition) => transition.toStatus === hearing.status)?.reason ?? null
+}
+
+export function answerText (participant: ParticipantView, words: { response: Record<string, string> }): string {
+  const answer = words.response[participant.response] ?? participant.response
+  return participant.response === 'delegated' && participant.substituteName
+    ? `${answer}: ${participant.substituteName}${participant.substitutePosition ? `, ${participant.substitutePosition}` : ''}`
+    : answer
+}
+
+/**
+ * The public pages: a council's hearings with subscribe buttons, and a hearing's page (what feeds,
+ * e-mails and the dashboard link to). Public, non-draft hearings are for everyone; restricted ones
+ * and drafts only for a signed-in person in the council's scope (the same rule as the API).
+ */
+const publicPages: FastifyPluginAsyncTypebox = async (app) => {
+  app.setErrorHandler(app.pageErrorHandler)
+  app.get('/hearings/:id', {
+    schema: {
+      hide: true,
+      params: Type.Object({ id: Uuid }, { additionalProperties: false }),
+      querystring: Type.Object({ lang: Type.Optional(LangParam()) }, { additionalProperties: false })
+    }
+  }, async (request, reply) => {
+    const lang = request.query.lang ?? 'vi'
+    const { hearing, inScope } = await visibleHearing(app.db, request.principal, request.params.id)
+    const council = (await findCouncil(app.db, hearing.councilId))!
+    const zone = council.timezone
+    const participants = await listParticipants(app.db, [hearing.id])
+    const base = app.publicBaseUrl()
+    const pageUrl = `${base}${hearingPagePath(hearing.id)}`
+    const google = hearing.startsAt && hearing.endsAt && hearing.status === 'scheduled'
+      ? googleEventUrl({ title: hearing.title, description: hearing.description, location: hearing.location, startsAt: hearing.startsAt, endsAt: hearing.endsAt, pageUrl })
+      : undefined
+    return sendPage(reply, 'hearing', {
+      lang,
+      title: hearing.title,
+      otherLangUrl: otherLangUrl(request, lang),
+      signedIn: request.principal !== undefined,
+      hearing: {
+        ...hearingSummary(hearing, zone, lang),
+        description: hearing.description,
+        outcome: hearing.outcome,
+        conclusionIssuedOn: hearing.outcome?.conclusionIssuedOn ? hearing.outcome.conclusionIssuedOn.split('-').reverse().join('/') : null
+      },
+      reason: await statusReason(app.db, hearing),
+      council: { title: councilTitle(council.name, lang), url: `${councilPagePath(council.code)}?lang=${lang}` },
+      explainers: participants.filter((p) => p.role === 'explainer'),
+      guests: inScope ? participants.filter((p) => p.role !== 'explainer') : [],
+      inScope,
+      answerText,
+      calendar: { ics: `/v1/hearings/${hearing.id}/calendar.ics?lang=${lang}`, google },
+      consoleUrl: inScope ? `/console/hearings/${hearing.id}?lang=${lang}` : undefined
+    }, inScope ? 'private' : 'public')
+  })
+
+  app.get('/councils/:code', {
+    schema: {
+      hide: true,
+      params: Type.Object({ code: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        lang: Type.Optional(LangParam()),
+        descendants: Type.Optional(Type.Boolean())
+      }, { additionalProperties: false })
+    }
+  }, async (request, reply) => {
+    const lang = request.query.lang ?? 'vi'
+    const descendants = request.query.descendants ?? false
+    const council = await findCouncilByCode(app.db, request.params.code)
+    if (!council) throw new NotFoundError(`No council with code ${request.params.code}.`)
+    const subtree = await councilSubtree(app.db, council.id)
+    const councilIds = descendants ? subtree.map((row) => row.id) : [council.id]
+    const privateCouncilIds = request.principal ? await readableCouncilIds(app.db, request.principal) : []
+    const now = app.now()
+    const query = { councilIds, privateCouncilIds, limit: PAGE_LIMIT }
+    const today = formatDay(now, council.timezone).split('/').reverse().join('-')
+    const [upcoming, postponed, past, parent] = await Promise.all([
+      listHearings(app.db, { ...query, from: now, status: ['scheduled'] }),
+      listHearings(app.db, { ...query, status: ['postponed'] }),
+      listHearings(app.db, { ...query, to: now, status: ['held', 'scheduled', 'cancelled'], descending: true }),
+      council.parentId ? findCouncil(app.db, council.parentId) : undefined
+    ])
+    // Units that ended (wards merged in 2025) stay listed, marked with their last day: their hearings remain.
+    const children = subtree.filter((row) => row.depth === 1 && row.activeFrom <= today)
+    const byId = new Map(subtree.map((row) => [row.id, row.name]))
+    const item = (hearing: Hearing & { timezone: string }) => ({
+      ...hearingSummary(hearing, hearing.timezone, lang),
+      council: descendants && hearing.councilId !== council.id ? councilTitle(byId.get(hearing.councilId) ?? '', lang) : undefined
+    })
+    const feedUrl = `${app.publicBaseUrl()}/feeds/councils/${encodeURIComponent(council.code)}.ics${descendants ? '?descendants=true' : ''}`
+    const title = councilTitle(council.name, lang)
+    const signedIn = request.principal !== undefined
+    return sendPage(reply, 'council', {
+      lang,
+      title,
+      otherLangUrl: otherLangUrl(request, lang),
+      signedIn,
+      council: { code: council.code, title },
+      descendants,
+      toggleUrl: `${councilPagePath(council.code)}?lang=${lang}${descendants ? '' : '&descendants=true'}`,
+      upcoming: upcoming.map(item),
+      postponed: postponed.map(item),
+      past: past.map(item),
+      parent: parent ? { title: councilTitle(parent.name, lang), url: `${councilPagePath(parent.code)}?lang=${lang}` } : undefined,
+      children: children.map((child) => ({
+        title: councilTitle(child.name, lang),
+        url: `${councilPagePath(child.code)}?lang=${lang}`,
+        endedOn: child.activeTo !== null && child.activeTo < today ? child.activeTo.split('-').reverse().join('/') : undefined
+      })),
+      feeds: feedLinks(feedUrl, title),
+      consoleUrl: signedIn ? `/console/councils/${encodeURIComponent(council.code)}?lang=${lang}` : undefined,
+      formatDay
+    }, signedIn ? 'private' : 'public')
+  })
+}
+
+export default publicPages
