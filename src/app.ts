@@ -37,6 +37,8 @@ import coverageRoutes from './routes/coverage/index.js'
 import dashboardRoutes from './routes/dashboard/index.js'
 import pagesPlugin from './plugins/pages.js'
 import publicPages from './routes/pages/public.js'
+import invitationPages from './routes/pages/invitation.js'
+import consolePages from './routes/pages/console.js'
 import cookie from '@fastify/cookie'
 import { IdempotencyKeyHeader, ProblemRef, sharedSchemas } from './schemas/common.js'
 import { councilSchemas } from './schemas/councils.js'
@@ -255,6 +257,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(coverageRoutes, { prefix: '/v1' })
     await api.register(dashboardRoutes, { prefix: '/dashboard' })
     await api.register(publicPages)
+    await api.register(invitationPages)
+    await api.register(consolePages)
   })
   await app.register(feedRoutes)
   return app

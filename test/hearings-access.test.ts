@@ -69,7 +69,7 @@ t.test('invitations: a link answers only its own invitation; wrong or withdrawn 
   t.equal(foreign.status, 422, 'a secretariat invites only people it may see')
   const invited = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: wardA.headers, payload: { personId: chair.body.id, role: 'explainer' } })
   t.equal(invited.status, 201)
-  t.match(invited.body, { participant: { fullName: 'Ngô Quang Huy', role: 'explainer', response: 'pending' }, invitationUrl: `https://giaitrinh.test/v1/invitations/${invited.body.invitationToken}` })
+  t.match(invited.body, { participant: { fullName: 'Ngô Quang Huy', role: 'explainer', response: 'pending' }, invitationUrl: `https://giaitrinh.test/invitations/${invited.body.invitationToken}` })
   const duplicate = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: wardA.headers, payload: { personId: chair.body.id, role: 'attendee' } })
   t.equal(duplicate.status, 409, 'one invitation per person and hearing')
   const second = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: wardA.headers, payload: { personId: delegate.body.id, role: 'attendee' } })

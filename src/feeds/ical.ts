@@ -179,7 +179,7 @@ function description (event: FeedEvent, options: FeedOptions): string {
 }
 
 export function hearingUrl (id: string, baseUrl: string): string {
-  return `${baseUrl.replace(/\/$/, '')}/v1/hearings/${id}`
+  return `${baseUrl.replace(/\/$/, '')}/hearings/${id}`
 }
 
 /**

@@ -123,7 +123,7 @@ export interface SecretariatNotice {
   event: FeedEvent
   to: string
   /** The answer told of. */
-  answer?: { fullName: string, role: 'explainer' | 'attendee' | 'guest', response: string, substituteName: string | null, substitutePosition: string | null } | undefined
+  answer?: { fullName: string, role: 'explainer' | 'attendee' | 'guest', response: string, substituteName: string | null, substitutePosition: string | null, reason?: string | null } | undefined
   /** Where the secretariat acts (the hearing in the API). */
   hearingUrl: string
 }
@@ -146,7 +146,7 @@ export function composeSecretariatEmail (notice: SecretariatNotice): Email {
     const declined = a.response === 'declined'
     subject = SECRETARIAT.answer(event.title, a.fullName, declined)
     lines.push(declined
-      ? `${a.fullName} (${t.roles[a.role]}) đã từ chối thư mời dự phiên giải trình.`
+      ? `${a.fullName} (${t.roles[a.role]}) đã từ chối thư mời dự phiên giải trình.${a.reason ? ` Lý do: ${a.reason}` : ''}`
       : `${a.fullName} (${t.roles[a.role]}) cử người dự thay: ${a.substituteName}, ${a.substitutePosition}.`)
   } else if (notice.kind === 'outcome_overdue') {
     subject = SECRETARIAT.outcome_overdue(event.title)

@@ -366,8 +366,9 @@ export class NotificationWorker {
         kind: row.kind as 'answer' | 'outcome_overdue' | 'conclusion_overdue',
         event: base,
         to: row.channel === 'email' ? row.recipient : batch.secretariats.get(row.councilId)?.email ?? '',
-        answer: participant && { fullName: answerer?.fullName ?? '', role: participant.role, response: participant.response, substituteName: participant.substituteName, substitutePosition: participant.substitutePosition },
-        hearingUrl: `${this.options.feedOptions().baseUrl}/v1/hearings/${row.hearingId}`
+        answer: participant && { fullName: answerer?.fullName ?? '', role: participant.role, response: participant.response, substituteName: participant.substituteName, substitutePosition: participant.substitutePosition, reason: participant.responseReason },
+        // The secretariat acts on it in the console.
+        hearingUrl: `${this.options.feedOptions().baseUrl}/console/hearings/${row.hearingId}`
       })
     }
     const person = batch.people.get(row.personId)!
@@ -384,7 +385,7 @@ export class NotificationWorker {
       // A link of its own for this message; the one the secretariat was given keeps working.
       const secret = generateSecret()
       await insertInvitationLink(db, participant.id, hashSecret(secret), this.options.now())
-      answerUrl = `${this.options.feedOptions().baseUrl}/v1/invitations/${secret}`
+      answerUrl = `${this.options.feedOptions().baseUrl}/invitations/${secret}`
     }
     return composeEmail({
       kind: row.kind as PersonNoticeKind,

@@ -45,6 +45,14 @@ export function otherLangUrl (request: FastifyRequest, lang: Lang): string {
   return `${url.pathname}${url.search}`
 }
 
+/** Whether the client asks for JSON rather than a page (a page route then answers problem+json on errors). */
+export function prefersJson (request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? ''
+  const json = accept.search(/application\/(problem\+)?json/)
+  const html = accept.indexOf('text/html')
+  return json !== -1 && (html === -1 || json < html)
+}
+
 /** Whether the client would rather have a page than JSON (a browser following a link). */
 export function wantsHtml (request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? ''

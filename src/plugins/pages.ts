@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { databaseCode, isDatabaseUnavailable } from '../db/errors.js'
 import createError from '@fastify/error'
 import { sendProblem } from './errors.js'
-import { renderTemplate, wantsHtml } from '../pages/render.js'
+import { prefersJson, renderTemplate } from '../pages/render.js'
 import { words } from '../pages/i18n.js'
 import type { Lang } from '../schemas/common.js'
 
@@ -21,9 +21,11 @@ const CrossOriginFormError = createError('GT_CROSS_ORIGIN_FORM', 'A form may be 
 
 function sameHost (origin: string, host: string): boolean {
   try {
-    return new URL(origin).host === host
+    const url = new URL(origin)
+    // Host as the request names it, default port dropped as URL does ("localhost:80" is "localhost").
+    return url.host === new URL(`${url.protocol}//${host}`).host
   } catch {
-    return false // "null" (a sandboxed or file page) and anything unreadable
+    return false // anything unreadable
   }
 }
 
@@ -61,7 +63,9 @@ export default fp(async (app) => {
     const site = request.headers['sec-fetch-site']
     const origin = request.headers.origin
     if ((site !== undefined && site !== 'same-origin' && site !== 'none') ||
-      (origin !== undefined && !sameHost(origin, request.host))) {
+      // Under Referrer-Policy: no-referrer (helmet's), Chromium sends "Origin: null" even for its own
+      // forms: that says nothing, and the CSRF token decides.
+      (origin !== undefined && origin !== 'null' && !sameHost(origin, request.host))) {
       throw new CrossOriginFormError()
     }
     await new Promise<void>((resolve, reject) => {
@@ -79,7 +83,7 @@ export default fp(async (app) => {
     else if (isDatabaseUnavailable(error)) status = 503
     else if (databaseCode(error) === '23P01') status = 409
     if (status >= 500) request.log.error({ err: error }, 'page failed')
-    if (!wantsHtml(request) && request.method === 'GET') {
+    if (prefersJson(request)) {
       return sendProblem(reply, request, status, status >= 500 ? `An internal error occurred. Quote request id ${request.id} when you report it.` : error.message)
     }
     if (status === 401 && request.method === 'GET') return reply.redirect(signInPath(request.url, lang), 303)

@@ -1,6 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { alias } from 'drizzle-orm/pg-core'
 import { councils } from '../schema.js'
 
 export type Council = typeof councils.$inferSelect
@@ -118,8 +117,7 @@ export async function lockHierarchy (tx: Db): Promise<void> {
 
 /** Councils with units below them (the ones a coverage report is about), by name; within `ids` when given. */
 export async function parentCouncils (db: Db, ids: string[] | undefined, limit = 500): Promise<Array<Pick<Council, 'id' | 'code' | 'name'>>> {
-  const child = alias(councils, 'child')
-  const hasChildren = sql`exists (select 1 from ${child} where ${child.parentId} = ${councils.id})`
+  const hasChildren = sql`exists (select 1 from ${councils} as "child" where "child"."parent_id" = ${councils.id})`
   return db.select({ id: councils.id, code: councils.code, name: councils.name }).from(councils)
     .where(and(hasChildren, ids ? inArray(councils.id, ids) : undefined))
     .orderBy(asc(councils.name)).limit(limit)

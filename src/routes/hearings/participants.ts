@@ -9,7 +9,8 @@ import { participantView } from '../../views/hearing.js'
 
 /** Invitations: who is asked to a hearing, in which role; each with a secret link to answer. */
 const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const invitationUrl = (secret: string) => `${app.publicBaseUrl()}/v1/invitations/${secret}`
+  // What the person follows: the invitation page (the API answers at /v1/invitations/{token}).
+  const invitationUrl = (secret: string) => `${app.publicBaseUrl()}/invitations/${secret}`
   const linkResponse = async (councilId: string, participant: ParticipantView, secret: string) => {
     const zone = (await councilZones(app.db, [councilId])).get(councilId)!
     return { participant: participantView(participant, zone), invitationToken: secret, invitationUrl: invitationUrl(secret) }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { councilZones, findHearing } from '../../db/queries/hearings.js'
 import { findCouncil } from '../../db/queries/councils.js'
 import { NotFoundError } from '../../domain/errors.js'
@@ -6,6 +7,7 @@ import { problems } from '../../schemas/common.js'
 import { InvitationSchema, InvitationTokenParams, RespondSchema } from '../../schemas/hearings.js'
 import { answerInvitation, findInvitation } from '../../services/participants.js'
 import { participantView, zoned } from '../../views/hearing.js'
+import { wantsHtml } from '../../pages/render.js'
 
 const notFound = () => new NotFoundError('This invitation link is not valid: it may have been replaced or withdrawn. Ask the council\'s office for a new one.')
 
@@ -40,9 +42,11 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['invitations'],
       summary: 'The hearing and this invitation, for the person invited',
       params: InvitationTokenParams,
-      response: { 200: InvitationSchema, ...problems(404, 429) }
+      response: { 200: InvitationSchema, 303: Type.Null({ description: 'A browser (Accept: text/html before JSON) is sent to the invitation page, /invitations/{token}' }), ...problems(404, 429) }
     }
   }, async (request, reply) => {
+    // A person's browser following the link gets the invitation page; clients asking for JSON get JSON.
+    if (wantsHtml(request)) return reply.redirect(`/invitations/${encodeURIComponent(request.params.token)}`, 303)
     const found = await invitation(request.params.token)
     await app.guardSecret(request, Boolean(found))
     if (!found) throw notFound()

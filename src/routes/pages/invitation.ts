@@ -1,0 +1,140 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import formbody from '@fastify/formbody'
+import { findCouncil } from '../../db/queries/councils.js'
+import { findHearing, listTransitions } from '../../db/queries/hearings.js'
+import { findPerson } from '../../db/queries/people.js'
+import { NotFoundError } from '../../domain/errors.js'
+import { PAGE_FORM_LIMIT } from '../../plugins/pages.js'
+import { InvitationTokenParams } from '../../schemas/hearings.js'
+import { LangParam, type Lang } from '../../schemas/common.js'
+import { answerInvitation, findInvitation } from '../../services/participants.js'
+import { councilTitle, formatWhen, words } from '../../pages/i18n.js'
+import { councilPagePath, googleEventUrl, hearingPagePath } from '../../pages/links.js'
+import { otherLangUrl, sendPage } from '../../pages/render.js'
+import { feedOptions, send } from '../feeds/http.js'
+import { statusReason } from './public.js'
+
+const LangQuery = Type.Object({ lang: Type.Optional(LangParam()), answered: Type.Optional(Type.Literal('1')) }, { additionalProperties: false })
+
+/** The form's fields are text: empty ones are absent, and the answer decides which apply. */
+const AnswerForm = Type.Object({
+  _csrf: Type.String({ maxLength: 200 }),
+  lang: Type.Optional(LangParam()),
+  response: Type.Unsafe<'accepted' | 'declined' | 'delegated'>({ type: 'string', enum: ['accepted', 'declined', 'delegated'] }),
+  reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  substituteName: Type.Optional(Type.String({ maxLength: 200 })),
+  substitutePosition: Type.Optional(Type.String({ maxLength: 300 }))
+}, { additionalProperties: false })
+
+const gone = () => new NotFoundError('This invitation link is not valid: it may have been replaced or withdrawn. Ask the council\'s office for a new one.')
+
+/**
+ * The page an invitation link opens: the hearing in the person's language, their role and answer,
+ * forms to accept, decline (with a reason) or delegate, and the hearing for their calendar. The link's
+ * secret is the only credential, as in the API (/v1/invitations/{token}); guesses are rate limited.
+ */
+const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(formbody, { bodyLimit: PAGE_FORM_LIMIT })
+  app.setErrorHandler(app.pageErrorHandler)
+  const options = feedOptions(app.config, app.publicBaseUrl)
+
+  async function load (secret: string) {
+    const participant = await findInvitation(app.db, secret)
+    if (!participant) return undefined
+    const hearing = (await findHearing(app.db, participant.hearingId))!
+    const council = (await findCouncil(app.db, hearing.councilId))!
+    const person = (await findPerson(app.db, participant.personId))!
+    return { participant, hearing, council, person }
+  }
+
+  app.get('/invitations/:token', {
+    schema: { hide: true, params: InvitationTokenParams, querystring: LangQuery }
+  }, async (request, reply) => {
+    const found = await load(request.params.token)
+    await app.guardSecret(request, Boolean(found))
+    if (!found) throw gone()
+    const { participant, hearing, council, person } = found
+    const lang: Lang = request.query.lang ?? person.locale
+    const t = words(lang)
+    const zone = council.timezone
+    const self = `/invitations/${encodeURIComponent(request.params.token)}`
+    const open = hearing.status === 'scheduled' || hearing.status === 'postponed' || hearing.status === 'draft'
+    // An answer given for the old time was set back to pending by a reschedule: ask again, saying why.
+    const moved = participant.response === 'pending' && (await listTransitions(app.db, hearing.id)).some((move) => move.action === 'reschedule')
+    const pageUrl = `${app.publicBaseUrl()}${hearingPagePath(hearing.id)}`
+    const timed = hearing.startsAt && hearing.endsAt && hearing.status === 'scheduled'
+    const calendarUrl = `${app.publicBaseUrl()}${self}/calendar.ics?lang=${lang}`
+    return sendPage(reply, 'invitation', {
+      lang,
+      title: t.invitation,
+      otherLangUrl: otherLangUrl(request, lang),
+      csrfToken: reply.generateCsrf(),
+      self,
+      answered: request.query.answered === '1',
+      person: { fullName: person.fullName },
+      participant,
+      role: t.role[participant.role] ?? participant.role,
+      answer: participant.response === 'delegated'
+        ? `${t.response.delegated}: ${participant.substituteName}, ${participant.substitutePosition}`
+        : t.response[participant.response],
+      hearing: {
+        title: hearing.title,
+        status: hearing.status,
+        description: hearing.description,
+        location: hearing.location,
+        when: formatWhen(hearing.startsAt, hearing.endsAt, zone, lang),
+        pageUrl: hearing.visibility === 'public' ? `${hearingPagePath(hearing.id)}?lang=${lang}` : undefined
+      },
+      reason: await statusReason(app.db, hearing),
+      council: { title: councilTitle(council.name, lang), url: `${councilPagePath(council.code)}?lang=${lang}` },
+      open,
+      moved,
+      calendar: timed
+        ? {
+            ics: `${self}/calendar.ics?lang=${lang}`,
+            webcal: calendarUrl.replace(/^https?:/, 'webcal:'),
+            google: googleEventUrl({ title: hearing.title, description: hearing.description, location: hearing.location, startsAt: hearing.startsAt!, endsAt: hearing.endsAt!, pageUrl })
+          }
+        : undefined
+    })
+  })
+
+  app.post('/invitations/:token', {
+    preHandler: app.checkForm,
+    schema: { hide: true, params: InvitationTokenParams, body: AnswerForm }
+  }, async (request, reply) => {
+    const { response, reason, substituteName, substitutePosition } = request.body
+    const text = (value: string | undefined) => value?.trim() || undefined
+    const answered = await answerInvitation({ db: app.db, now: app.now(), requestId: request.id, announce: (changes) => app.changes.announce(changes), quietHours: app.quietHours }, request.params.token, {
+      response,
+      ...(response === 'declined' ? { reason: text(reason) } : {}),
+      ...(response === 'delegated' ? { substituteName: text(substituteName), substitutePosition: text(substitutePosition) } : {})
+    })
+    await app.guardSecret(request, Boolean(answered))
+    if (!answered) throw gone()
+    const lang = request.body.lang ? `&lang=${request.body.lang}` : ''
+    return reply.redirect(`/invitations/${encodeURIComponent(request.params.token)}?answered=1${lang}`, 303)
+  })
+
+  /** The hearing as iCalendar for the invited person: a download, or (webcal) a subscription that follows changes. */
+  app.get('/invitations/:token/calendar.ics', {
+    schema: { hide: true, params: InvitationTokenParams, querystring: Type.Object({ lang: Type.Optional(LangParam()) }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const found = await load(request.params.token)
+    await app.guardSecret(request, Boolean(found))
+    if (!found) throw gone()
+    const { hearing, council } = found
+    const lang = request.query.lang ?? found.person.locale
+    const feed = await app.feeds.get(`invitation:${hearing.id}:${lang}`, async () => ({
+      frame: { kind: 'council', name: council.name },
+      scope: { kind: 'hearing', hearingId: hearing.id },
+      window: { from: new Date(0), to: null, retainSince: new Date(0) },
+      withAttendees: false,
+      options: options(lang)
+    }))
+    return send(request, reply, feed, `hearing-${hearing.id}.ics`, 'private')
+  })
+}
+
+export default invitationPages
