@@ -76,7 +76,7 @@ t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { 
   t.equal(await page.getByTestId('legend').locator('li').count(), 5, 'a legend for the status colours')
   const smallest = await page.evaluate(`Math.min(...[...document.querySelectorAll('main *')].filter((e) => e.offsetParent !== null && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())).map((e) => parseFloat(getComputedStyle(e).fontSize)))`) as number
   t.ok(smallest >= 12, `every text on the phone is at least 12 px (smallest ${smallest})`)
-  t.equal(await page.locator('table.cards thead').evaluate((e) => getComputedStyle(e).position), 'absolute', 'on a phone the units are cards, not a table too wide to read')
+  t.equal(await page.evaluate("getComputedStyle(document.querySelector('table.cards thead')).position"), 'absolute', 'on a phone the units are cards, not a table too wide to read')
   const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number
   t.ok(overflow <= 0, 'readable on a phone: the page itself does not scroll sideways')
   await mkdir('.tap/screenshots', { recursive: true })

@@ -14,7 +14,7 @@ export const SESSION_COOKIE = 'gt_session'
 
 /** Where a person's pages are (and the session cookie counts); the API (/v1) and feeds take bearer tokens only. */
 export function isPageUrl (url: string): boolean {
-  return /^\/(dashboard|console|councils|hearings|invitations)\//.test(url)
+  return /^\/(dashboard|console|councils|hearings|invitations)([/?]|$)/.test(url)
 }
 
 export const TooManyFailuresError = createError<[number]>(
