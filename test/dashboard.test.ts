@@ -74,7 +74,7 @@ t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { 
   t.ok(await page.locator('[role=img]').first().isVisible(), 'the chart is drawn')
   t.match(await page.locator('table.cards tbody tr').first().locator('a').first().getAttribute('href') ?? '', /^\/councils\/[a-z0-9-]+\?lang=vi$/, 'a ward\'s row opens its page of hearings')
   t.equal(await page.getByTestId('legend').locator('li').count(), 5, 'a legend for the status colours')
-  const smallest = await page.evaluate(`Math.min(...[...document.querySelectorAll('main *')].filter((e) => e.offsetParent !== null && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())).map((e) => parseFloat(getComputedStyle(e).fontSize)))`) as number
+  const smallest = await page.evaluate('Math.min(...[...document.querySelectorAll(\'main *\')].filter((e) => e.offsetParent !== null && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())).map((e) => parseFloat(getComputedStyle(e).fontSize)))') as number
   t.ok(smallest >= 12, `every text on the phone is at least 12 px (smallest ${smallest})`)
   t.equal(await page.evaluate("getComputedStyle(document.querySelector('table.cards thead')).position"), 'absolute', 'on a phone the units are cards, not a table too wide to read')
   const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number

@@ -41,7 +41,10 @@ function watch (page: Page): string[] {
   const problems: string[] = []
   page.on('pageerror', (error) => problems.push(error.message))
   page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`))
-  page.on('dialog', (dialog) => { problems.push(`dialog: ${dialog.message()}`); void dialog.dismiss() })
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`)
+    dialog.dismiss().catch(() => {})
+  })
   return problems
 }
 
@@ -148,7 +151,7 @@ t.test('an official answers an invitation from its page: accepts, declines with 
 
 t.test('a secretariat signs in and runs a hearing through the console\'s forms', { skip: noBrowser }, async (t) => {
   const { app, address, browser, councils, secretariat } = await setup(t)
-  const known = await createPerson(app, councils.wardA.id, 'Nguyễn Thị Hương')
+  await createPerson(app, councils.wardA.id, 'Nguyễn Thị Hương')
   const context = await personContext(browser)
   const page = await context.newPage()
   const problems = watch(page)
@@ -187,7 +190,6 @@ t.test('a secretariat signs in and runs a hearing through the console\'s forms',
   t.match(await page.getByTestId('secret').inputValue(), /\/invitations\//)
   await page.goto(`${address}/console/hearings/${hearingId}`)
   t.match(await page.getByTestId('participants').innerText(), /Nguyễn Thị Hương[\s\S]*Đỗ Minh Khoa|Đỗ Minh Khoa[\s\S]*Nguyễn Thị Hương/, 'both invited')
-  void known
 
   // Schedule: warnings first (evening, short notice), then confirm.
   await page.fill('#startsAt', '2026-12-01T18:00')
@@ -263,7 +265,10 @@ t.test('a citizen opens a hearing\'s page from a feed, then its council\'s page;
   await call(app, { method: 'POST', url: `/v1/hearings/${open.id}/participants`, headers: admin, payload: { personId: explainer.id, role: 'explainer' } })
   const restricted = await createHearing(app, { councilId: councils.wardA.id, status: 'scheduled', visibility: 'restricted', title: 'Phiên không công khai', ...slotAt('2026-12-11') })
   const held = await createHearing(app, {
-    councilId: councils.wardA.id, status: 'held', title: 'Phiên giải trình về an toàn thực phẩm', ...slotAt('2026-10-08'),
+    councilId: councils.wardA.id,
+    status: 'held',
+    title: 'Phiên giải trình về an toàn thực phẩm',
+    ...slotAt('2026-10-08'),
     outcome: { summary: 'Đã giải trình đầy đủ.', delegatesPresent: 20, conclusionText: 'Yêu cầu kiểm tra định kỳ hằng quý.', conclusionIssuedOn: '2026-10-15' }
   })
   const context = await personContext(browser)
@@ -344,8 +349,8 @@ t.test('text fields holding script payloads render inert on every page', { skip:
   await page.fill('#token', headers.authorization.slice(7))
   await submit(page, 'form.stack', /\/console\//)
   const pages = [
-    `/councils/dong-da-xss`, `/councils/dong-da?descendants=true`, `/hearings/${hearing.id}`, `/hearings/${past.id}`, `/hearings/${cancelled.id}`,
-    `/invitations/${secret}`, `/console/councils/dong-da-xss`, `/console/hearings/${hearing.id}`, `/console/hearings/${hearing.id}?q=${encodeURIComponent('Người')}`,
+    '/councils/dong-da-xss', '/councils/dong-da?descendants=true', `/hearings/${hearing.id}`, `/hearings/${past.id}`, `/hearings/${cancelled.id}`,
+    `/invitations/${secret}`, '/console/councils/dong-da-xss', `/console/hearings/${hearing.id}`, `/console/hearings/${hearing.id}?q=${encodeURIComponent('Người')}`,
     `/hearings/${hearing.id}?lang=en`, `/invitations/${secret}?lang=en`
   ]
   for (const path of pages) {

@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon'
+import type { DateTime } from 'luxon'
+import { inZone } from '../domain/zone.js'
 import type { Lang } from '../schemas/common.js'
 import type { ScheduleWarning } from '../domain/calendar.js'
 
@@ -16,8 +17,8 @@ const WEEKDAYS_VI = ['', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'th
 /** "08 giờ 00 – 11 giờ 30, thứ Năm, ngày 18/12/2026 (giờ Hà Nội)"; English "Thu 18 Dec 2026, 08:00–11:30 (Hà Nội time)". */
 export function formatWhen (startsAt: Date | null, endsAt: Date | null, zone: string, lang: Lang): string {
   if (!startsAt) return lang === 'vi' ? 'Chưa có thời gian' : 'No time set'
-  const start = DateTime.fromJSDate(startsAt, { zone })
-  const end = endsAt ? DateTime.fromJSDate(endsAt, { zone }) : undefined
+  const start = inZone(startsAt, zone)
+  const end = endsAt ? inZone(endsAt, zone) : undefined
   const zoneName = zone === 'Asia/Ho_Chi_Minh' ? (lang === 'vi' ? 'giờ Hà Nội' : 'Hà Nội time') : zone
   if (lang === 'vi') {
     const hours = (t: DateTime) => t.toFormat("HH 'giờ' mm")
@@ -28,12 +29,12 @@ export function formatWhen (startsAt: Date | null, endsAt: Date | null, zone: st
 
 /** dd/MM/yyyy in the zone, or an em dash. */
 export function formatDay (date: Date | null, zone: string): string {
-  return date ? DateTime.fromJSDate(date, { zone }).toFormat('dd/MM/yyyy') : '—'
+  return date ? inZone(date, zone).toFormat('dd/MM/yyyy') : '—'
 }
 
 /** A value for <input type="datetime-local"> in the zone. */
 export function localInput (date: Date | null, zone: string): string {
-  return date ? DateTime.fromJSDate(date, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : ''
+  return date ? inZone(date, zone).toFormat("yyyy-MM-dd'T'HH:mm") : ''
 }
 
 const vi = {
@@ -112,7 +113,7 @@ const vi = {
   title: 'Tên phiên',
   description: 'Nội dung, chủ đề',
   location: 'Địa điểm',
-  visibility: 'Công khai',
+  visibility: 'Phạm vi công khai',
   visibilityPublic: 'Công khai',
   visibilityRestricted: 'Không công khai',
   startsAt: 'Bắt đầu (giờ Hà Nội)',

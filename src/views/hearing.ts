@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon'
+import { inZone } from '../domain/zone.js'
 import type { Hearing, ParticipantView } from '../db/queries/hearings.js'
 import { allowedActions } from '../domain/hearings.js'
 
@@ -6,7 +6,7 @@ import { allowedActions } from '../domain/hearings.js'
 export function zoned (date: Date, zone: string): string
 export function zoned (date: Date | null, zone: string): string | null
 export function zoned (date: Date | null, zone: string): string | null {
-  return date ? DateTime.fromJSDate(date, { zone }).toISO()! : null
+  return date ? inZone(date, zone).toISO()! : null
 }
 
 export function participantView (participant: ParticipantView, zone: string) {

@@ -84,6 +84,8 @@ export interface HearingQuery {
   /** Councils whose restricted hearings and drafts the caller may see; undefined: all (admins). */
   privateCouncilIds?: string[] | undefined
   from?: Date | undefined
+  /** With from: hearings without a time (postponed, drafts) too. */
+  orUntimed?: boolean | undefined
   to?: Date | undefined
   status?: Hearing['status'][] | undefined
   personId?: string | undefined
@@ -103,7 +105,7 @@ export async function listHearings (db: Db, query: HearingQuery): Promise<Array<
     const visible = and(eq(hearings.visibility, 'public'), ne(hearings.status, 'draft'))
     conditions.push(query.privateCouncilIds.length > 0 ? or(visible, inArray(hearings.councilId, query.privateCouncilIds)) : visible)
   }
-  if (query.from) conditions.push(gte(hearings.startsAt, query.from))
+  if (query.from) conditions.push(query.orUntimed ? or(gte(hearings.startsAt, query.from), isNull(hearings.startsAt)) : gte(hearings.startsAt, query.from))
   if (query.to) conditions.push(lt(hearings.startsAt, query.to))
   if (query.status) conditions.push(inArray(hearings.status, query.status))
   if (query.personId) {

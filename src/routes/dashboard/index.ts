@@ -13,7 +13,7 @@ import { councilTitle, formatDay, words } from '../../pages/i18n.js'
 import { councilPagePath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 
-const Lang = Type.Optional(LangParam())
+const LangField = Type.Optional(LangParam())
 const SESSION_HOURS = 8
 /** The years the pickers offer: from the first councils' data to a few years ahead. */
 const FIRST_YEAR = 2016
@@ -41,7 +41,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         councilId: Uuid,
         year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
-        lang: Lang
+        lang: LangField
       }, { additionalProperties: false })
     }
   }, async (request, reply) => {
@@ -100,7 +100,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/login', {
-    schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: Lang }, { additionalProperties: false }) }
+    schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: LangField }, { additionalProperties: false }) }
   }, async (request, reply) => {
     const lang = request.query.lang ?? 'vi'
     return sendPage(reply, 'signin', { lang, title: words(lang).signIn, otherLangUrl: otherLangUrl(request, lang), next: safeNext(request.query.next), failed: false, csrfToken: reply.generateCsrf() })
@@ -113,7 +113,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({
         token: Type.String({ minLength: 1, maxLength: 200 }),
         next: Type.Optional(Type.String({ maxLength: 500 })),
-        lang: Lang,
+        lang: LangField,
         _csrf: Type.String({ maxLength: 200 })
       }, { additionalProperties: false })
     }
@@ -133,7 +133,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/logout', {
     preHandler: app.checkForm,
-    schema: { hide: true, body: Type.Object({ _csrf: Type.String({ maxLength: 200 }), lang: Lang }, { additionalProperties: false }) }
+    schema: { hide: true, body: Type.Object({ _csrf: Type.String({ maxLength: 200 }), lang: LangField }, { additionalProperties: false }) }
   }, async (_request, reply) => {
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/dashboard/login', 303)

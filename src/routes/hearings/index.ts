@@ -73,7 +73,8 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const principal = request.principal
     let councilIds: string[] | undefined
     if (councilId) {
-      councilIds = descendants ? await descendantIds(app.db, councilId) : (await findCouncil(app.db, councilId)) ? [councilId] : []
+      // One council: whether it exists is asked only when it has no hearing to show (one query less).
+      councilIds = descendants ? await descendantIds(app.db, councilId) : [councilId]
       if (councilIds.length === 0) throw new NotFoundError(`No council with id ${councilId}.`)
     } else if (descendants) {
       throw new InvalidError('descendants=true goes with councilId.')
@@ -92,6 +93,9 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       after: decodeHearingCursor(cursor),
       limit: limit + 1
     })
+    if (rows.length === 0 && councilId && !descendants && !(await findCouncil(app.db, councilId))) {
+      throw new NotFoundError(`No council with id ${councilId}.`)
+    }
     const result = page(rows, limit, encodeHearingCursor)
     const participants = await listParticipants(app.db, result.items.map((h) => h.id))
     const inScope = new Set(privateCouncilIds ?? result.items.map((h) => h.councilId))

@@ -87,7 +87,7 @@ const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false })
 /** Empty form fields are absent. */
 function text (value: string | undefined): string | undefined {
   const trimmed = value?.trim()
-  return trimmed ? trimmed : undefined
+  return trimmed || undefined
 }
 
 /** A datetime-local value in the council's zone as ISO 8601 with its offset. */
@@ -106,9 +106,10 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(formbody, { bodyLimit: PAGE_FORM_LIMIT })
   app.setErrorHandler(app.pageErrorHandler)
 
+  /** The signed-in caller; otherwise the reply is sent to the sign-in page (the caller returns it). */
   function signedIn (request: FastifyRequest, reply: FastifyReply): Principal | undefined {
     if (request.principal) return request.principal
-    void reply.redirect(signInPath(request.url, requestLang(request)), 303)
+    reply.redirect(signInPath(request.url, requestLang(request)), 303)
     return undefined
   }
 

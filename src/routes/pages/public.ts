@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { councilSubtree, findCouncil, findCouncilByCode } from '../../db/queries/councils.js'
+import { councilSubtree, findCouncil, findCouncilByCode, listCouncils } from '../../db/queries/councils.js'
+import { inZone } from '../../domain/zone.js'
 import { listHearings, listParticipants, listTransitions, type Hearing, type ParticipantView } from '../../db/queries/hearings.js'
 import { NotFoundError } from '../../domain/errors.js'
 import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
@@ -99,21 +100,23 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
     const descendants = request.query.descendants ?? false
     const council = await findCouncilByCode(app.db, request.params.code)
     if (!council) throw new NotFoundError(`No council with code ${request.params.code}.`)
-    const subtree = await councilSubtree(app.db, council.id)
-    const councilIds = descendants ? subtree.map((row) => row.id) : [council.id]
-    const privateCouncilIds = request.principal ? await readableCouncilIds(app.db, request.principal) : []
     const now = app.now()
+    const today = inZone(now, council.timezone).toISODate()!
+    // The council's units, or its whole subtree when their hearings are listed too (for their names).
+    const subtree = descendants ? await councilSubtree(app.db, council.id) : undefined
+    const councilIds = subtree ? subtree.map((row) => row.id) : [council.id]
+    const privateCouncilIds = request.principal ? await readableCouncilIds(app.db, request.principal) : []
     const query = { councilIds, privateCouncilIds, limit: PAGE_LIMIT }
-    const today = formatDay(now, council.timezone).split('/').reverse().join('-')
-    const [upcoming, postponed, past, parent] = await Promise.all([
-      listHearings(app.db, { ...query, from: now, status: ['scheduled'] }),
-      listHearings(app.db, { ...query, status: ['postponed'] }),
+    const [upcoming, past, parent, units] = await Promise.all([
+      // Scheduled ahead, then postponed ones (no time until scheduled again): one query.
+      listHearings(app.db, { ...query, from: now, orUntimed: true, status: ['scheduled', 'postponed'] }),
       listHearings(app.db, { ...query, to: now, status: ['held', 'scheduled', 'cancelled'], descending: true }),
-      council.parentId ? findCouncil(app.db, council.parentId) : undefined
+      council.parentId ? findCouncil(app.db, council.parentId) : undefined,
+      subtree ? subtree.filter((row) => row.depth === 1) : listCouncils(app.db, { parentId: council.id, limit: 1000 })
     ])
     // Units that ended (wards merged in 2025) stay listed, marked with their last day: their hearings remain.
-    const children = subtree.filter((row) => row.depth === 1 && row.activeFrom <= today)
-    const byId = new Map(subtree.map((row) => [row.id, row.name]))
+    const children = units.filter((row) => row.activeFrom <= today)
+    const byId = new Map((subtree ?? []).map((row) => [row.id, row.name]))
     const item = (hearing: Hearing & { timezone: string }) => ({
       ...hearingSummary(hearing, hearing.timezone, lang),
       council: descendants && hearing.councilId !== council.id ? councilTitle(byId.get(hearing.councilId) ?? '', lang) : undefined
@@ -129,8 +132,8 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
       council: { code: council.code, title },
       descendants,
       toggleUrl: `${councilPagePath(council.code)}?lang=${lang}${descendants ? '' : '&descendants=true'}`,
-      upcoming: upcoming.map(item),
-      postponed: postponed.map(item),
+      upcoming: upcoming.filter((hearing) => hearing.status === 'scheduled').map(item),
+      postponed: upcoming.filter((hearing) => hearing.status === 'postponed').map(item),
       past: past.map(item),
       parent: parent ? { title: councilTitle(parent.name, lang), url: `${councilPagePath(parent.code)}?lang=${lang}` } : undefined,
       children: children.map((child) => ({
