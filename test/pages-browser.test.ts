@@ -214,6 +214,34 @@ t.test('a secretariat signs in and runs a hearing through the console\'s forms',
   t.match(await page.getByTestId('history').innerText(), /Chờ báo cáo của Ban quản lý chợ/)
   await check(t, page, 'console-hearing')
 
+  // Edit the details; renew an invitation link (the old one stops working); make a person's feed link.
+  await page.fill('#edit-location', 'Nhà văn hóa tổ dân phố 3')
+  await submit(page, '[data-testid=edit-form]', /saved=1/)
+  t.match(await page.locator('main').innerText(), /Nhà văn hóa tổ dân phố 3/)
+  const huong = page.locator('[data-testid=participants] tr', { hasText: 'Nguyễn Thị Hương' })
+  await Promise.all([page.waitForURL(/\/link$/), huong.locator('button', { hasText: 'Tạo đường dẫn mời mới' }).click()])
+  const renewed = await page.getByTestId('secret').inputValue()
+  t.not(renewed, link, 'a new invitation link')
+  t.equal((await page.request.get(link.replace('https://giaitrinh.test', address))).status(), 404, 'the old link no longer opens the invitation')
+  t.equal((await page.request.get(renewed.replace('https://giaitrinh.test', address))).status(), 200, 'the new one does')
+  await page.goto(`${address}/console/hearings/${hearingId}`)
+  await Promise.all([page.waitForURL(/\/feed-link$/), page.locator('[data-testid=participants] tr', { hasText: 'Nguyễn Thị Hương' }).locator('button', { hasText: 'Tạo đường dẫn lịch cá nhân' }).click()])
+  const feedLink = await page.getByTestId('secret').inputValue()
+  t.match(feedLink, /^https:\/\/giaitrinh\.test\/feeds\/people\/[^/]+\.ics$/)
+  const personal = parseFeed(await (await page.request.get(feedLink.replace('https://giaitrinh.test', address))).text())
+  t.ok(personal.events.some((e) => e.summary === 'Phiên giải trình về quản lý chợ dân sinh'), 'the person\'s feed holds the hearing')
+
+  // Postpone with a reason, then schedule again.
+  await page.goto(`${address}/console/hearings/${hearingId}`)
+  await page.fill('#postpone-reason', 'Chờ ý kiến của UBND quận')
+  await submit(page, '[data-testid=postpone-form]', /saved=1/)
+  t.equal(await page.getByTestId('status').innerText(), 'Đã hoãn')
+  await page.fill('#startsAt', '2026-12-23T08:00')
+  await page.fill('#endsAt', '2026-12-23T10:00')
+  await submit(page, '[data-testid=time-form]', /\/time$/)
+  await submit(page, '[data-testid=confirm-form]', /saved=1/)
+  t.equal(await page.getByTestId('status').innerText(), 'Đã lên lịch', 'scheduled again')
+
   // A stale form (the hearing changed since it was read) is refused with a sentence, and loses nothing.
   const stale = await page.locator('[data-testid=cancel-form] input[name=revision]').inputValue()
   const touched = await call(app, { method: 'GET', url: `/v1/hearings/${hearingId}`, headers: admin })
@@ -360,6 +388,19 @@ t.test('text fields holding script payloads render inert on every page', { skip:
     t.equal(await page.evaluate('window.__xss'), undefined, `${path}: no payload ran`)
     t.equal(await page.locator('main img, main script').count(), 0, `${path}: no element came from a payload`)
   }
+  // What the console echoes back before confirming (a new hearing's fields) stays text too.
+  await page.goto(`${address}/console/councils/dong-da-xss`)
+  await page.fill('#title', `Mới ${script}${attribute}`)
+  await page.fill('#location', attribute)
+  await page.fill('#startsAt', '2026-12-21T08:00')
+  await page.fill('#endsAt', '2026-12-21T10:00')
+  await submit(page, '[data-testid=create-form]', /\/hearings$/)
+  t.match(await page.locator('main').innerText(), /Mới <script>/)
+  t.equal(await page.evaluate('window.__xss'), undefined, 'confirm page: no payload ran')
+  await submit(page, '[data-testid=confirm-form]', /saved=1/)
+  t.equal(await page.locator('h1').innerText(), `Mới ${script}${attribute}`, 'and the hearing is created with the text as typed')
+  t.equal(await page.evaluate('window.__xss'), undefined)
+
   // The dashboard of the district lists the ward by its name.
   const { headers: supervisor } = await tokenFor(app, 'supervisor', councils.district.id)
   await page.goto(`${address}/dashboard/login?next=${encodeURIComponent(`/dashboard/coverage?councilId=${councils.district.id}`)}`)

@@ -16,6 +16,8 @@ try {
   console.log(`
 What to open once the service is ready:
   Dashboard, Đống Đa 2019:   ${base}/dashboard/coverage?councilId=${ids['dong-da']}&year=2019
+  Đống Đa's public page:     ${base}/councils/dong-da?descendants=true
+  Secretariat's console:     ${base}/console
   Calendar feed (Đống Đa and its wards, for Google/Outlook/Apple Calendar):
                              ${base}/feeds/councils/${ids['dong-da']}.ics?descendants=true
   API documentation:         ${base}/docs
