@@ -43,6 +43,8 @@ t.test('forms need this site\'s CSRF token and origin; another council\'s forms 
   const fromElsewhere = await postForm(app, `/invitations/${secret}`, session, { response: 'accepted' }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })
   t.equal(fromElsewhere.statusCode, 403, 'another site\'s form, even with a stolen token, is refused')
   t.match(fromElsewhere.body, /không được gửi từ trang này/)
+  const junk = await postForm(app, `/invitations/${secret}`, session, { nonsense: 'x' }, { origin: 'https://evil.example' })
+  t.equal(junk.statusCode, 403, 'another site learns nothing of the form\'s fields: refused before they are read')
   const noToken = await postForm(app, `/invitations/${secret}`, { ...session, token: 'forged' }, { response: 'accepted' })
   t.equal(noToken.statusCode, 403, 'a forged token is refused')
   const reasonless = await postForm(app, `/invitations/${secret}`, session, { response: 'delegated', substituteName: 'Ai đó' })

@@ -10,7 +10,7 @@ import type { Lang } from '../schemas/common.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler of every form post: same-origin (Origin / Sec-Fetch-Site) and a valid CSRF token. */
+    /** preValidation hook of every form post (before its fields are read): same-origin (Origin / Sec-Fetch-Site) and a valid CSRF token. */
     checkForm(request: FastifyRequest, reply: FastifyReply): Promise<void>
     /** The error handler of page routes: an HTML page in the person's language, or problem+json for a client. */
     pageErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<unknown>

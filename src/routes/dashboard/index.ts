@@ -107,7 +107,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/login', {
-    preHandler: app.checkForm,
+    preValidation: app.checkForm,
     schema: {
       hide: true,
       body: Type.Object({
@@ -132,7 +132,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/logout', {
-    preHandler: app.checkForm,
+    preValidation: app.checkForm,
     schema: { hide: true, body: Type.Object({ _csrf: Type.String({ maxLength: 200 }), lang: LangField }, { additionalProperties: false }) }
   }, async (_request, reply) => {
     reply.clearCookie(SESSION_COOKIE, { path: '/' })

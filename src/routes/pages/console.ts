@@ -197,7 +197,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/console/councils/:code/hearings', {
-    preHandler: app.checkForm,
+    preValidation: app.checkForm,
     schema: { hide: true, params: Type.Object({ code: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), body: HearingForm }
   }, async (request, reply) => {
     const lang = requestLang(request)
@@ -311,7 +311,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     })
   })
 
-  app.post('/console/hearings/:id/edit', { preHandler: app.checkForm, schema: { hide: true, params: IdParams, body: EditForm } }, async (request, reply) => {
+  app.post('/console/hearings/:id/edit', { preValidation: app.checkForm, schema: { hide: true, params: IdParams, body: EditForm } }, async (request, reply) => {
     const lang = requestLang(request)
     const { principal } = await hearingAccess(request, request.params.id, true)
     const form = request.body
@@ -321,7 +321,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(hearingPage(request.params.id, lang, '&saved=1'), 303)
   })
 
-  app.post('/console/hearings/:id/time', { preHandler: app.checkForm, schema: { hide: true, params: IdParams, body: TimeForm } }, async (request, reply) => {
+  app.post('/console/hearings/:id/time', { preValidation: app.checkForm, schema: { hide: true, params: IdParams, body: TimeForm } }, async (request, reply) => {
     const lang = requestLang(request)
     const { hearing, council, principal } = await hearingAccess(request, request.params.id, true)
     const form = request.body
@@ -346,7 +346,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   for (const action of ['postpone', 'cancel'] as const) {
-    app.post(`/console/hearings/:id/${action}`, { preHandler: app.checkForm, schema: { hide: true, params: IdParams, body: ReasonForm } }, async (request, reply) => {
+    app.post(`/console/hearings/:id/${action}`, { preValidation: app.checkForm, schema: { hide: true, params: IdParams, body: ReasonForm } }, async (request, reply) => {
       const lang = requestLang(request)
       const { principal } = await hearingAccess(request, request.params.id, true)
       const body = request.body as Static<typeof ReasonForm>
@@ -355,7 +355,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     })
   }
 
-  app.post('/console/hearings/:id/outcome', { preHandler: app.checkForm, schema: { hide: true, params: IdParams, body: OutcomeForm } }, async (request, reply) => {
+  app.post('/console/hearings/:id/outcome', { preValidation: app.checkForm, schema: { hide: true, params: IdParams, body: OutcomeForm } }, async (request, reply) => {
     const lang = requestLang(request)
     const { principal } = await hearingAccess(request, request.params.id, true)
     const form = request.body
@@ -370,7 +370,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(hearingPage(request.params.id, lang, '&saved=1'), 303)
   })
 
-  app.post('/console/hearings/:id/participants', { preHandler: app.checkForm, schema: { hide: true, params: IdParams, body: InviteForm } }, async (request, reply) => {
+  app.post('/console/hearings/:id/participants', { preValidation: app.checkForm, schema: { hide: true, params: IdParams, body: InviteForm } }, async (request, reply) => {
     const lang = requestLang(request)
     const { hearing, council, principal } = await hearingAccess(request, request.params.id, true)
     const form = request.body
@@ -391,7 +391,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/console/hearings/:id/participants/:participantId/link', {
-    preHandler: app.checkForm,
+    preValidation: app.checkForm,
     schema: { hide: true, params: Type.Object({ id: Uuid, participantId: Uuid }, { additionalProperties: false }), body: Type.Object(FormBase, { additionalProperties: false }) }
   }, async (request, reply) => {
     const lang = requestLang(request)
@@ -401,7 +401,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/console/hearings/:id/people/:personId/feed-link', {
-    preHandler: app.checkForm,
+    preValidation: app.checkForm,
     schema: { hide: true, params: Type.Object({ id: Uuid, personId: Uuid }, { additionalProperties: false }), body: Type.Object(FormBase, { additionalProperties: false }) }
   }, async (request, reply) => {
     const lang = requestLang(request)

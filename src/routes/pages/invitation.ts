@@ -101,7 +101,7 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/invitations/:token', {
-    preHandler: app.checkForm,
+    preValidation: app.checkForm,
     schema: { hide: true, params: InvitationTokenParams, body: AnswerForm }
   }, async (request, reply) => {
     const { response, reason, substituteName, substitutePosition } = request.body
