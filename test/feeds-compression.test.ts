@@ -3,7 +3,7 @@ import { request } from 'node:http'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { admin, build, call, seedHierarchy } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
-import { negotiateEncoding } from '../src/routes/feeds/http.js'
+import { negotiateEncoding } from '../src/feeds/http.js'
 
 // Issue "What clients read must be right", feed defect 5: gzip and br by Accept-Encoding, each
 // compressed once per ETag, over real HTTP (node:http, which does not decode: the bytes on the wire).

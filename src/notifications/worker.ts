@@ -11,7 +11,7 @@ import { councils, hearingParticipants, hearings, notifications, people, webhook
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import type { Config } from '../config.js'
 import { hearingUrl, type FeedEvent, type FeedOptions } from '../feeds/ical.js'
-import { feedOptions } from '../routes/feeds/http.js'
+import { feedOptions } from '../feeds/http.js'
 import { skipEndpointNotices } from './plan.js'
 import { composeEmail, composeSecretariatEmail, type Email, type PersonNoticeKind } from './mail.js'
 import { postWebhook, retryAfterMs, signatureHeaders } from './webhooks.js'

@@ -3,7 +3,7 @@ import { findCouncil } from '../../db/queries/councils.js'
 import { IdParams, problems } from '../../schemas/common.js'
 import { CalendarResponse, FeedQuerySchema, NotModified } from '../../schemas/feeds.js'
 import { visibleHearing } from '../../policy/index.js'
-import { feedOptions, send } from './http.js'
+import { feedOptions, send } from '../../feeds/http.js'
 
 /** One hearing as iCalendar, within the API: the same access rules as the hearing itself. */
 const hearingCalendarRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -9,7 +9,7 @@ import type { Feed, FeedSpec } from '../../feeds/cache.js'
 import { problems } from '../../schemas/common.js'
 import { CalendarResponse, CouncilFeedParams, CouncilFeedQuerySchema, FeedQuerySchema, NotModified, PersonFeedParams } from '../../schemas/feeds.js'
 import { councilKeyHook } from '../council-key.js'
-import { feedOptions, send } from './http.js'
+import { feedOptions, send } from '../../feeds/http.js'
 
 const MAX_YEARS = 5
 /** A feed starts this many months back unless the client says otherwise. */

@@ -22,7 +22,7 @@ import { councilTitle, formatDay, formatWhen, localInput, words } from '../../pa
 import { councilPagePath, hearingPagePath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { etag } from '../../views/hearing.js'
-import { answerText } from './public.js'
+import { answerText } from '../../pages/view.js'
 
 const STATUSES = ['draft', 'scheduled', 'postponed', 'cancelled', 'held'] as const
 const LangQuery = { lang: Type.Optional(LangParam()) }

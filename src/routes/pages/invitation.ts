@@ -12,8 +12,8 @@ import { answerInvitation, findInvitation } from '../../services/participants.js
 import { councilTitle, formatWhen, words } from '../../pages/i18n.js'
 import { councilPagePath, googleEventUrl, hearingPagePath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
-import { feedOptions, send } from '../feeds/http.js'
-import { statusReason } from './public.js'
+import { feedOptions, send } from '../../feeds/http.js'
+import { statusReason } from '../../pages/view.js'
 
 const LangQuery = Type.Object({ lang: Type.Optional(LangParam()), answered: Type.Optional(Type.Literal('1')) }, { additionalProperties: false })
 

@@ -2,43 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { councilSubtree, findCouncil, findCouncilByCode, listCouncils } from '../../db/queries/councils.js'
 import { inZone } from '../../domain/zone.js'
-import { listHearings, listParticipants, listTransitions, type Hearing, type ParticipantView } from '../../db/queries/hearings.js'
+import { listHearings, listParticipants, type Hearing } from '../../db/queries/hearings.js'
 import { NotFoundError } from '../../domain/errors.js'
 import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
 import { LangParam, Uuid } from '../../schemas/common.js'
-import { councilTitle, formatDay, formatWhen } from '../../pages/i18n.js'
+import { councilTitle, formatDay } from '../../pages/i18n.js'
 import { councilPagePath, feedLinks, googleEventUrl, hearingPagePath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
-import type { Lang } from '../../schemas/common.js'
+import { answerText, hearingSummary, statusReason } from '../../pages/view.js'
 
 const PAGE_LIMIT = 100
-
-/** What the pages show of a hearing in a list. */
-export function hearingSummary (hearing: Hearing, zone: string, lang: Lang) {
-  return {
-    id: hearing.id,
-    title: hearing.title,
-    status: hearing.status,
-    restricted: hearing.visibility === 'restricted',
-    when: formatWhen(hearing.startsAt, hearing.endsAt, zone, lang),
-    location: hearing.location,
-    url: `${hearingPagePath(hearing.id)}?lang=${lang}`
-  }
-}
-
-/** The reason given for the hearing's present status (a cancellation, a postponement), if any. */
-export async function statusReason (db: Parameters<typeof listTransitions>[0], hearing: Hearing): Promise<string | null> {
-  if (hearing.status !== 'cancelled' && hearing.status !== 'postponed') return null
-  const transitions = await listTransitions(db, hearing.id)
-  return transitions.findLast((transition) => transition.toStatus === hearing.status)?.reason ?? null
-}
-
-export function answerText (participant: ParticipantView, words: { response: Record<string, string> }): string {
-  const answer = words.response[participant.response] ?? participant.response
-  return participant.response === 'delegated' && participant.substituteName
-    ? `${answer}: ${participant.substituteName}${participant.substitutePosition ? `, ${participant.substitutePosition}` : ''}`
-    : answer
-}
 
 /**
  * The public pages: a council's hearings with subscribe buttons, and a hearing's page (what feeds,

@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Config } from '../../config.js'
-import type { Encoding, Feed } from '../../feeds/cache.js'
-import { notModifiedHeaders, type Visibility } from '../../feeds/polls.js'
-import type { FeedOptions } from '../../feeds/ical.js'
-import type { Lang } from '../../schemas/common.js'
+import type { Config } from '../config.js'
+import type { Encoding, Feed } from './cache.js'
+import { notModifiedHeaders, type Visibility } from './polls.js'
+import type { FeedOptions } from './ical.js'
+import type { Lang } from '../schemas/common.js'
 
 /** A strong validator of any of the feed's representations matches (they hold the same calendar); or, without one, nothing changed since the date given. */
 function notModified (request: FastifyRequest, feed: Feed): string | false {

@@ -1,0 +1,32 @@
+import type { Db } from '../db/client.js'
+import { listTransitions, type Hearing, type ParticipantView } from '../db/queries/hearings.js'
+import type { Lang } from '../schemas/common.js'
+import { formatWhen } from './i18n.js'
+import { hearingPagePath } from './links.js'
+
+/** What the pages show of a hearing in a list. */
+export function hearingSummary (hearing: Hearing, zone: string, lang: Lang) {
+  return {
+    id: hearing.id,
+    title: hearing.title,
+    status: hearing.status,
+    restricted: hearing.visibility === 'restricted',
+    when: formatWhen(hearing.startsAt, hearing.endsAt, zone, lang),
+    location: hearing.location,
+    url: `${hearingPagePath(hearing.id)}?lang=${lang}`
+  }
+}
+
+/** The reason given for the hearing's present status (a cancellation, a postponement), if any. */
+export async function statusReason (db: Db, hearing: Hearing): Promise<string | null> {
+  if (hearing.status !== 'cancelled' && hearing.status !== 'postponed') return null
+  const transitions = await listTransitions(db, hearing.id)
+  return transitions.findLast((transition) => transition.toStatus === hearing.status)?.reason ?? null
+}
+
+export function answerText (participant: ParticipantView, words: { response: Record<string, string> }): string {
+  const answer = words.response[participant.response] ?? participant.response
+  return participant.response === 'delegated' && participant.substituteName
+    ? `${answer}: ${participant.substituteName}${participant.substitutePosition ? `, ${participant.substitutePosition}` : ''}`
+    : answer
+}
