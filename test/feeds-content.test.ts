@@ -138,7 +138,7 @@ t.test('personal feeds: no other invitee\'s address, delegation in full, CLASS, 
   t.same(uids.sort(), [hearing.id, restricted.id, councilOnly.id].sort(), 'invited hearings and the council\'s own, no draft, no other council')
   t.notOk(uids.includes(draft.id) || uids.includes(otherCouncil.id))
   const member = eventOf(text, councilOnly.id)
-  t.match(String(member.getFirstPropertyValue('description')), /Vai trò của bạn: Đại biểu HĐND Phường Cát Linh \(phiên của HĐND mà bạn là thành viên\)/, 'marked as their council\'s')
+  t.match(String(member.getFirstPropertyValue('description')), /Vai trò của bạn: Đại biểu HĐND phường Cát Linh \(phiên của HĐND mà bạn là thành viên\)/, 'marked as their council\'s')
 
   const event = eventOf(text, hearing.id)
   const attendees = event.getAllProperties('attendee').map((p) => ({

@@ -125,7 +125,7 @@ t.test('the secretariat is told of declined and delegated answers, of a hearing 
     'Từ chối: Nguyễn Thị Lan — Phiên giải trình về vệ sinh môi trường'
   ], 'declined and delegated, not accepted; Vietnamese intact')
   const delegated = sink.mails.find((m) => m.subject!.startsWith('Cử'))!
-  t.match(delegated.text, /Kính gửi Thường trực HĐND Phường Cát Linh,/)
+  t.match(delegated.text, /Kính gửi Thường trực HĐND phường Cát Linh,/)
   t.match(delegated.text, /cử người dự thay: Lê Thị Hoa, Phó Chủ tịch UBND phường\./)
   t.equal((Array.isArray(delegated.to) ? delegated.to[0] : delegated.to)!.value[0]!.address, 'thuongtruc@catlinh.example')
 

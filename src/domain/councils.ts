@@ -23,3 +23,12 @@ export function parentProblem (
   }
   return undefined
 }
+
+/** Administrative-level words that stay lower case mid-phrase: "HĐND phường Cát Linh" (Decree 30/2020 usage). */
+const LEVEL_WORDS = /^(Phường|Xã|Quận|Huyện|Thị xã|Thị trấn|Thành phố|Tỉnh|Đặc khu)(?= )/
+
+/** "HĐND phường Cát Linh" in Vietnamese; "People's Council of Phường Cát Linh" in English. */
+export function councilTitle (name: string, lang: 'vi' | 'en'): string {
+  if (lang === 'en') return `People's Council of ${name}`
+  return `HĐND ${name.replace(LEVEL_WORDS, (word) => word.toLowerCase())}`
+}

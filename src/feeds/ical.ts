@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import ical, { ICalCalendarMethod, ICalEventClass, ICalEventStatus, type ICalCalendar, type ICalEvent } from 'ical-generator'
-import { COUNCIL_ZONE } from '../domain/councils.js'
+import { COUNCIL_ZONE, councilTitle } from '../domain/councils.js'
 import type { Lang } from '../schemas/common.js'
 
 export type MembershipRole = 'chair' | 'vice_chair' | 'standing_member' | 'delegate' | 'secretary'
@@ -65,11 +65,11 @@ const TEXT = {
     substitute: 'Người dự thay',
     roles: { explainer: 'Người giải trình', attendee: 'Đại biểu dự', guest: 'Khách mời' },
     answers: { pending: 'Chưa trả lời', accepted: 'Nhận lời', declined: 'Từ chối', delegated: 'Cử người dự thay' },
-    member: (role: MembershipRole, council: string) => `${MEMBER_ROLES.vi[role]} HĐND ${council} (phiên của HĐND mà bạn là thành viên)`,
-    organizer: (name: string) => `HĐND ${name}`,
-    calendar: (name: string) => `Phiên giải trình – HĐND ${name}`,
+    member: (role: MembershipRole, council: string) => `${MEMBER_ROLES.vi[role]} ${councilTitle(council, 'vi')} (phiên của HĐND mà bạn là thành viên)`,
+    organizer: (name: string) => councilTitle(name, 'vi'),
+    calendar: (name: string) => `Phiên giải trình – ${councilTitle(name, 'vi')}`,
     personal: (name: string) => `Phiên giải trình của ${name}`,
-    councilDescription: (name: string) => `Các phiên giải trình công khai của HĐND ${name}. Lịch tự cập nhật; đường dẫn "Chi tiết" trong mỗi phiên mở trang của phiên đó.`,
+    councilDescription: (name: string) => `Các phiên giải trình công khai của ${councilTitle(name, 'vi')}. Lịch tự cập nhật; đường dẫn "Chi tiết" trong mỗi phiên mở trang của phiên đó.`,
     personalDescription: (name: string) => `Các phiên giải trình ${name} được mời và các phiên của HĐND mà ${name} là thành viên. Đường dẫn của lịch này là riêng: xin đừng chia sẻ.`
   },
   en: {

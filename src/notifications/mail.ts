@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import type { FeedEvent } from '../feeds/ical.js'
 import { renderItip, type FeedOptions } from '../feeds/ical.js'
 import type { NoticeKind } from './plan.js'
+import { councilTitle } from '../domain/councils.js'
 
 type Lang = 'vi' | 'en'
 
@@ -17,12 +18,12 @@ const TEXT = {
     },
     greeting: (name: string) => `Kính gửi ${name},`,
     lead: {
-      invitation: (council: string) => `Thường trực HĐND ${council} trân trọng mời Ông/Bà dự phiên giải trình:`,
-      update: (council: string) => `Thường trực HĐND ${council} thông báo thay đổi phiên giải trình. Xin Ông/Bà xác nhận lại việc tham dự:`,
-      postponement: (council: string) => `Thường trực HĐND ${council} thông báo hoãn phiên giải trình; thời gian mới sẽ được thông báo sau:`,
-      cancellation: (council: string) => `Thường trực HĐND ${council} thông báo hủy phiên giải trình:`,
-      removal: (council: string) => `Thường trực HĐND ${council} thông báo Ông/Bà không còn trong danh sách mời dự phiên giải trình:`,
-      reminder: (council: string) => `Thường trực HĐND ${council} xin nhắc Ông/Bà phiên giải trình sắp diễn ra:`
+      invitation: (council: string) => `Thường trực ${councilTitle(council, 'vi')} trân trọng mời Ông/Bà dự phiên giải trình:`,
+      update: (council: string) => `Thường trực ${councilTitle(council, 'vi')} thông báo thay đổi phiên giải trình. Xin Ông/Bà xác nhận lại việc tham dự:`,
+      postponement: (council: string) => `Thường trực ${councilTitle(council, 'vi')} thông báo hoãn phiên giải trình; thời gian mới sẽ được thông báo sau:`,
+      cancellation: (council: string) => `Thường trực ${councilTitle(council, 'vi')} thông báo hủy phiên giải trình:`,
+      removal: (council: string) => `Thường trực ${councilTitle(council, 'vi')} thông báo Ông/Bà không còn trong danh sách mời dự phiên giải trình:`,
+      reminder: (council: string) => `Thường trực ${councilTitle(council, 'vi')} xin nhắc Ông/Bà phiên giải trình sắp diễn ra:`
     },
     title: 'Phiên',
     topic: 'Nội dung',
@@ -139,7 +140,7 @@ export function composeSecretariatEmail (notice: SecretariatNotice): Email {
   const { event } = notice
   const zone = event.council.timezone
   const when = t.date(DateTime.fromJSDate(event.startsAt, { zone }), DateTime.fromJSDate(event.endsAt, { zone }))
-  const lines = [`Kính gửi Thường trực HĐND ${event.council.name},`, '']
+  const lines = [`Kính gửi Thường trực ${councilTitle(event.council.name, 'vi')},`, '']
   let subject: string
   if (notice.kind === 'answer') {
     const a = notice.answer!
@@ -158,5 +159,5 @@ export function composeSecretariatEmail (notice: SecretariatNotice): Email {
   lines.push('', `${t.title}: ${event.title}`, `${t.when}: ${when}`)
   if (event.location) lines.push(`${t.where}: ${event.location}`)
   lines.push('', notice.hearingUrl, '', '—', 'Thư này được gửi tự động từ hệ thống giaitrinh.')
-  return { to: { name: `Thường trực HĐND ${event.council.name}`, address: notice.to }, subject, text: lines.join('\n') }
+  return { to: { name: `Thường trực ${councilTitle(event.council.name, 'vi')}`, address: notice.to }, subject, text: lines.join('\n') }
 }

@@ -1,16 +1,8 @@
 import type { DateTime } from 'luxon'
 import { inZone } from '../domain/zone.js'
+export { councilTitle } from '../domain/councils.js'
 import type { Lang } from '../schemas/common.js'
 import type { ScheduleWarning } from '../domain/calendar.js'
-
-/** Administrative-level words that stay lower case mid-phrase: "HĐND phường Cát Linh" (Decree 30/2020 usage). */
-const LEVEL_WORDS = /^(Phường|Xã|Quận|Huyện|Thị xã|Thị trấn|Thành phố|Tỉnh|Đặc khu)(?= )/
-
-/** "HĐND phường Cát Linh" in Vietnamese; "People's Council of Phường Cát Linh" in English. */
-export function councilTitle (name: string, lang: Lang): string {
-  if (lang === 'en') return `People's Council of ${name}`
-  return `HĐND ${name.replace(LEVEL_WORDS, (word) => word.toLowerCase())}`
-}
 
 const WEEKDAYS_VI = ['', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật']
 
