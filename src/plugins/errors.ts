@@ -9,7 +9,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 interface FieldError { field: string, message: string }
 
 /** PostgreSQL error codes a client can cause; anything else is a 500. */
-const DATABASE_PROBLEMS: Record<string, { status: number, detail: string }> = {
+export const DATABASE_PROBLEMS: Record<string, { status: number, detail: string }> = {
   23505: { status: 409, detail: 'This would duplicate an existing record' },
   23503: { status: 409, detail: 'This refers to a record that does not exist, or is still referred to by another' },
   23514: { status: 422, detail: 'This breaks a rule of the data' },

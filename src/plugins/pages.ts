@@ -3,7 +3,7 @@ import csrf from '@fastify/csrf-protection'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { databaseCode, isDatabaseUnavailable } from '../db/errors.js'
 import createError from '@fastify/error'
-import { sendProblem } from './errors.js'
+import { DATABASE_PROBLEMS, sendProblem } from './errors.js'
 import { prefersJson, renderTemplate } from '../pages/render.js'
 import { words } from '../pages/i18n.js'
 import type { Lang } from '../schemas/common.js'
@@ -79,19 +79,28 @@ export default fp(async (app) => {
     const lang = requestLang(request)
     const t = words(lang)
     let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    // What is said of the error: never a database's own message (it holds the query).
+    let said = error.message
+    const database = DATABASE_PROBLEMS[databaseCode(error) ?? '']
     if (error.validation) status = 400
-    else if (isDatabaseUnavailable(error)) status = 503
-    else if (databaseCode(error) === '23P01') status = 409
-    if (status >= 500) request.log.error({ err: error }, 'page failed')
-    if (prefersJson(request)) {
-      return sendProblem(reply, request, status, status >= 500 ? `An internal error occurred. Quote request id ${request.id} when you report it.` : error.message)
+    else if (isDatabaseUnavailable(error)) {
+      status = 503
+      reply.header('retry-after', '5')
+    } else if (database) {
+      status = database.status
+      said = `${database.detail}.`
     }
+    if (status >= 500) {
+      request.log.error({ err: error }, 'page failed')
+      said = `An internal error occurred. Quote request id ${request.id} when you report it.`
+    }
+    if (prefersJson(request)) return sendProblem(reply, request, status, said)
     if (status === 401 && request.method === 'GET') return reply.redirect(signInPath(request.url, lang), 303)
     const csrfFailure = error.code?.startsWith('FST_CSRF') || error.code === 'GT_CROSS_ORIGIN_FORM'
     const known = t.errors[status as 400] as string | undefined
     const message = csrfFailure ? t.errors.csrf : status === 404 ? t.notFoundHelp : known ?? (status >= 500 ? t.errors[500] : t.errors[400])
     // The service's own sentence says exactly what is wrong (in English); shown under the translation.
-    const detail = status < 500 && !csrfFailure && status !== 404 ? error.message : undefined
+    const detail = status < 500 && !csrfFailure && status !== 404 ? said : undefined
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
     return reply.send(renderTemplate('error', {
       lang,
