@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
-import type { Browser } from 'playwright-core'
+import { createRequire } from 'node:module'
+import type { Browser, Page } from 'playwright-core'
+import type { Test } from 'tap'
 
 /** Debian's chromium (CI installs it); CHROMIUM_PATH points elsewhere. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -20,4 +22,16 @@ export async function launchChromium (extraArgs: string[] = []): Promise<Browser
     env,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs]
   })
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+/** Runs axe-core in the page (a context with bypassCSP: it injects a script): no serious or critical violation. */
+export async function accessible (t: Test, page: Page, name: string) {
+  await page.addScriptTag({ path: AXE })
+  // A string, evaluated in the page (this file is compiled without the DOM's types).
+  const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`) as string[]
+  t.same(violations, [], `${name}: axe finds no serious or critical violation`)
 }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { mkdir } from 'node:fs/promises'
 import { ADMIN_TOKEN, admin, build, call } from './helper.js'
-import { launchChromium, noBrowser } from './browser.js'
+import { accessible, launchChromium, noBrowser } from './browser.js'
 import { getPage, postForm } from './pages-helper.js'
 import { demoCouncilIds, seedDemo } from '../src/demo/seed.js'
 
@@ -53,7 +53,8 @@ t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { 
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await launchChromium()
   t.teardown(() => browser.close())
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
+  // bypassCSP: axe is injected into the pages (the CSP itself is checked without a browser).
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, bypassCSP: true })
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
@@ -62,6 +63,7 @@ t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { 
 
   await page.goto(`${address}/dashboard/coverage?councilId=${ids['dong-da']}&year=2019`)
   t.equal(await page.locator('h1').innerText(), 'Đăng nhập', 'asked to sign in first')
+  await accessible(t, page, 'sign-in')
   await page.fill('#token', ADMIN_TOKEN)
   await Promise.all([page.waitForURL(/\/dashboard\/coverage/), page.click('button[type=submit]')])
   t.match(await page.locator('h1').innerText(), /Tình hình tổ chức phiên giải trình .*HĐND quận Đống Đa/)
@@ -82,9 +84,18 @@ t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { 
   await mkdir('.tap/screenshots', { recursive: true })
   await page.screenshot({ path: '.tap/screenshots/coverage-dong-da-2019.png', fullPage: true })
 
+  await accessible(t, page, 'coverage, phone')
   await page.screenshot({ path: '.tap/screenshots/coverage-dong-da-2019-phone.png', fullPage: true })
   await page.setViewportSize({ width: 1280, height: 900 })
   await page.screenshot({ path: '.tap/screenshots/coverage-dong-da-2019-desktop.png', fullPage: true })
+  await accessible(t, page, 'coverage, desktop')
+
+  // An administrator's console starts from a list of councils.
+  await page.goto(`${address}/console`)
+  t.match(await page.getByTestId('councils').innerText(), /HĐND quận Đống Đa/)
+  await accessible(t, page, 'console for an administrator')
+  await page.screenshot({ path: '.tap/screenshots/console-admin-desktop.png', fullPage: true })
+  await page.goBack()
 
   // The pickers: another year, then the parent council, then back down through a unit's row.
   await page.selectOption('#year', '2020')

@@ -1,15 +1,13 @@
 import t, { type Test } from 'tap'
 import { mkdir } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
-import { launchChromium, noBrowser } from './browser.js'
+import { accessible, launchChromium, noBrowser } from './browser.js'
 import { createHearing, createPerson, slotAt } from './hearings-helper.js'
 import { parseFeed } from './feeds-helper.js'
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 const SHOTS = '.tap/screenshots'
 
 interface Setup {
@@ -46,16 +44,6 @@ function watch (page: Page): string[] {
     dialog.dismiss().catch(() => {})
   })
   return problems
-}
-
-/** Runs axe-core in the page: no serious or critical violation. */
-async function accessible (t: Test, page: Page, name: string) {
-  await page.addScriptTag({ path: AXE })
-  // A string, evaluated in the page (this file is compiled without the DOM's types).
-  const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`) as string[]
-  t.same(violations, [], `${name}: axe finds no serious or critical violation`)
 }
 
 /** A page as checked on every visit: accessible, and kept as desktop and phone screenshots. */
@@ -408,6 +396,7 @@ t.test('text fields holding script payloads render inert on every page', { skip:
   await submit(page, 'form.stack', /\/dashboard\/coverage/)
   t.match(await page.locator('main').innerText(), /Phường <script>/)
   t.equal(await page.evaluate('window.__xss'), undefined, 'dashboard: no payload ran')
+  await check(t, page, 'coverage-with-payloads')
   t.equal(await page.locator('main img, main script').count(), 0)
   t.same(problems.filter((p) => !p.startsWith('failed: ') || !p.includes('/x')), [], 'no script errors, no dialogs')
 })
