@@ -15,6 +15,7 @@ import { feedOptions } from '../feeds/http.js'
 import { skipEndpointNotices } from './plan.js'
 import { composeEmail, composeSecretariatEmail, type Email, type PersonNoticeKind } from './mail.js'
 import { postWebhook, retryAfterMs, signatureHeaders } from './webhooks.js'
+import { invitationPath } from '../pages/links.js'
 
 export type Notification = typeof notifications.$inferSelect
 
@@ -385,7 +386,7 @@ export class NotificationWorker {
       // A link of its own for this message; the one the secretariat was given keeps working.
       const secret = generateSecret()
       await insertInvitationLink(db, participant.id, hashSecret(secret), this.options.now())
-      answerUrl = `${this.options.feedOptions().baseUrl}/invitations/${secret}`
+      answerUrl = `${this.options.feedOptions().baseUrl}${invitationPath(secret)}`
     }
     return composeEmail({
       kind: row.kind as PersonNoticeKind,

@@ -36,3 +36,13 @@ export function hearingPagePath (id: string): string {
 export function councilPagePath (code: string): string {
   return `/councils/${encodeURIComponent(code)}`
 }
+
+/** The invitation page a secret link opens (given out in e-mails, the API and the console). */
+export function invitationPath (secret: string): string {
+  return `/invitations/${encodeURIComponent(secret)}`
+}
+
+/** A person's private feed. */
+export function personFeedPath (secret: string): string {
+  return `/feeds/people/${encodeURIComponent(secret)}.ics`
+}

@@ -76,7 +76,8 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       csrfToken: request.principal ? reply.generateCsrf() : undefined,
       report,
       year,
-      years: Array.from({ length: thisYear + 2 - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i).filter((y) => y !== year).concat(year).sort(),
+      // The picker's range, and the year shown when it lies outside it.
+      years: [...new Set([...Array.from({ length: thisYear + 2 - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i), year])].sort((a, b) => a - b),
       councils: councils.map((c) => ({ id: c.id, title: councilTitle(c.name, lang) })),
       councilTitle: councilTitle(parent.name, lang),
       councilUrl: `${councilPagePath(parent.code)}?lang=${lang}`,

@@ -5,6 +5,7 @@ import { feedLinkPerson } from '../../policy/index.js'
 import { revokeFeedLinks, rotateFeedLink } from '../../services/feed-links.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import { FeedLinkSchema, FeedLinkStatusSchema } from '../../schemas/feeds.js'
+import { personFeedPath } from '../../pages/links.js'
 
 /**
  * A person's private feed link, managed by the secretariat of a council the person belongs to (or an
@@ -43,7 +44,7 @@ const feedTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { principal, person } = await manageable(request, request.params.id)
     const { secret, previousLinksValidUntil } = await rotateFeedLink(app.writeContext(request, principal), person, app.config.FEED_TOKEN_GRACE_HOURS)
-    const url = `${app.publicBaseUrl()}/feeds/people/${secret}.ics`
+    const url = `${app.publicBaseUrl()}${personFeedPath(secret)}`
     reply.code(201).header('cache-control', 'no-store')
     return { personId: person.id, url, webcalUrl: url.replace(/^https?:/, 'webcal:'), previousLinksValidUntil }
   })

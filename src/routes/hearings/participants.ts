@@ -6,11 +6,12 @@ import { IdParams, problems, secured } from '../../schemas/common.js'
 import { AddParticipantSchema, InvitationLinkSchema, ParticipantParams } from '../../schemas/hearings.js'
 import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
 import { participantView } from '../../views/hearing.js'
+import { invitationPath } from '../../pages/links.js'
 
 /** Invitations: who is asked to a hearing, in which role; each with a secret link to answer. */
 const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // What the person follows: the invitation page (the API answers at /v1/invitations/{token}).
-  const invitationUrl = (secret: string) => `${app.publicBaseUrl()}/invitations/${secret}`
+  const invitationUrl = (secret: string) => `${app.publicBaseUrl()}${invitationPath(secret)}`
   const linkResponse = async (councilId: string, participant: ParticipantView, secret: string) => {
     const zone = (await councilZones(app.db, [councilId])).get(councilId)!
     return { participant: participantView(participant, zone), invitationToken: secret, invitationUrl: invitationUrl(secret) }

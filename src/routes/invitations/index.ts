@@ -8,6 +8,7 @@ import { InvitationSchema, InvitationTokenParams, RespondSchema } from '../../sc
 import { answerInvitation, findInvitation } from '../../services/participants.js'
 import { participantView, zoned } from '../../views/hearing.js'
 import { wantsHtml } from '../../pages/render.js'
+import { invitationPath } from '../../pages/links.js'
 
 const notFound = () => new NotFoundError('This invitation link is not valid: it may have been replaced or withdrawn. Ask the council\'s office for a new one.')
 
@@ -46,7 +47,7 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     // A person's browser following the link gets the invitation page; clients asking for JSON get JSON.
-    if (wantsHtml(request)) return reply.redirect(`/invitations/${encodeURIComponent(request.params.token)}`, 303)
+    if (wantsHtml(request)) return reply.redirect(invitationPath(request.params.token), 303)
     const found = await invitation(request.params.token)
     await app.guardSecret(request, Boolean(found))
     if (!found) throw notFound()

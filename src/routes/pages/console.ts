@@ -19,7 +19,7 @@ import { createPerson } from '../../services/people.js'
 import { rotateFeedLink } from '../../services/feed-links.js'
 import { deliveredNotice } from '../../services/delivery-notice.js'
 import { councilTitle, formatDay, formatWhen, localInput, words } from '../../pages/i18n.js'
-import { councilPagePath, hearingPagePath } from '../../pages/links.js'
+import { councilPagePath, hearingPagePath, invitationPath, personFeedPath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { etag } from '../../views/hearing.js'
 import { answerText } from '../../pages/view.js'
@@ -387,7 +387,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
       personId = person.id
     }
     const result = await addParticipant(ctx, hearing.id, { personId, role: form.role })
-    return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}/invitations/${result.secret}`)
+    return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
   })
 
   app.post('/console/hearings/:id/participants/:participantId/link', {
@@ -397,7 +397,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     const lang = requestLang(request)
     const { hearing, principal } = await hearingAccess(request, request.params.id, true)
     const result = await renewInvitation(app.writeContext(request, principal), hearing.id, request.params.participantId)
-    return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}/invitations/${result.secret}`)
+    return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
   })
 
   app.post('/console/hearings/:id/people/:personId/feed-link', {
@@ -408,7 +408,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     const { hearing, principal } = await hearingAccess(request, request.params.id, true)
     const person = await feedLinkPerson(app.db, principal, request.params.personId)
     const { secret } = await rotateFeedLink(app.writeContext(request, principal), person, app.config.FEED_TOKEN_GRACE_HOURS)
-    return secretPage(reply, lang, hearing, words(lang).personalFeedLink, `${app.publicBaseUrl()}/feeds/people/${secret}.ics`)
+    return secretPage(reply, lang, hearing, words(lang).personalFeedLink, `${app.publicBaseUrl()}${personFeedPath(secret)}`)
   })
 
   /** A link shown once (it is stored hashed): to copy and send to the person. */

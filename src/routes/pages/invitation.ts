@@ -10,7 +10,7 @@ import { InvitationTokenParams } from '../../schemas/hearings.js'
 import { LangParam, type Lang } from '../../schemas/common.js'
 import { answerInvitation, findInvitation } from '../../services/participants.js'
 import { councilTitle, formatWhen, words } from '../../pages/i18n.js'
-import { councilPagePath, googleEventUrl, hearingPagePath } from '../../pages/links.js'
+import { councilPagePath, googleEventUrl, hearingPagePath, invitationPath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { feedOptions, send } from '../../feeds/http.js'
 import { statusReason } from '../../pages/view.js'
@@ -58,7 +58,7 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
     const lang: Lang = request.query.lang ?? person.locale
     const t = words(lang)
     const zone = council.timezone
-    const self = `/invitations/${encodeURIComponent(request.params.token)}`
+    const self = invitationPath(request.params.token)
     const open = hearing.status === 'scheduled' || hearing.status === 'postponed' || hearing.status === 'draft'
     // An answer given for the old time was set back to pending by a reschedule: ask again, saying why.
     const moved = participant.response === 'pending' && (await listTransitions(app.db, hearing.id)).some((move) => move.action === 'reschedule')
@@ -114,7 +114,7 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
     await app.guardSecret(request, Boolean(answered))
     if (!answered) throw gone()
     const lang = request.body.lang ? `&lang=${request.body.lang}` : ''
-    return reply.redirect(`/invitations/${encodeURIComponent(request.params.token)}?answered=1${lang}`, 303)
+    return reply.redirect(`${invitationPath(request.params.token)}?answered=1${lang}`, 303)
   })
 
   /** The hearing as iCalendar for the invited person: a download, or (webcal) a subscription that follows changes. */
