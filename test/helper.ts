@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import type { Test } from 'tap'
+import tap, { type Test } from 'tap'
 import postgres from 'postgres'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { buildApp, type AppDeps } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { createPostgres, wrapPglite, type Database } from '../src/db/client.js'
 import { openPgliteFromTemplate } from './setup/pglite-template.js'
+import { databaseUrl, templateName } from './setup/postgres-template.js'
+import { reset, snapshot, type Snapshot } from './setup/reset.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-000000000000000000000000'
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
@@ -19,18 +21,13 @@ export class TestClock {
   advance (ms: number): void { this.current = new Date(this.current.getTime() + ms) }
 }
 
-/** The URL of a server database with another database name. */
-export function databaseUrl (name: string): string {
-  const url = new URL(process.env.DATABASE_URL!)
-  url.pathname = `/${name}`
-  return url.toString()
-}
+export { databaseUrl }
 
-/** A new, empty PostgreSQL database dropped when the test ends. Returns its URL. */
-export async function createTestPostgresDatabase (t: Test): Promise<string> {
+/** A new PostgreSQL database, cloned from the migrated template, dropped when the test ends. Returns its URL. */
+export async function createTestPostgresDatabase (t: Test, options: { migrated?: boolean } = {}): Promise<string> {
   const name = `giaitrinh_test_${process.pid}_${randomBytes(4).toString('hex')}`
   const server = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} })
-  await server.unsafe(`create database "${name}"`)
+  await server.unsafe(options.migrated ? `create database "${name}" template "${templateName()}"` : `create database "${name}"`)
   t.teardown(async () => {
     await server.unsafe(`drop database if exists "${name}" with (force)`)
     await server.end()
@@ -38,16 +35,39 @@ export async function createTestPostgresDatabase (t: Test): Promise<string> {
   return databaseUrl(name)
 }
 
-/** An isolated, migrated database for one test: PGlite in memory, or a fresh PostgreSQL database. */
+/** A new, migrated database: PGlite loaded from the template, or a PostgreSQL database cloned from it. */
+async function openMigrated (t: Test): Promise<Database> {
+  if (onPostgres) return createPostgres(await createTestPostgresDatabase(t, { migrated: true }), 4)
+  return wrapPglite(await openPgliteFromTemplate())
+}
+
+/**
+ * The file's database: loading one costs a second or two of CPU, emptying one a few milliseconds.
+ * Each test file is its own process; its first database is kept for the whole file and returned to
+ * its migrated state (reset) for each test that asks for one while it is free. A test that asks
+ * while it is in use (two apps on two databases at once) gets a database of its own.
+ */
+let shared: { database: Database, state: Snapshot, inUse: boolean } | undefined
+
+/** An isolated, migrated database for one test, as a fresh one would be. */
 export async function testDatabase (t: Test): Promise<Database> {
-  let database: Database
-  if (onPostgres) {
-    database = createPostgres(await createTestPostgresDatabase(t), 4)
-    await database.migrate()
-  } else {
-    database = wrapPglite(await openPgliteFromTemplate())
+  if (shared && !shared.inUse) {
+    const current = shared
+    await reset(current.database, current.state)
+    current.inUse = true
+    t.teardown(() => { current.inUse = false })
+    return current.database
   }
-  t.teardown(() => database.close())
+  if (shared) {
+    const database = await openMigrated(t)
+    t.teardown(() => database.close())
+    return database
+  }
+  // The file's root test outlives every subtest: the shared database closes with it.
+  const database = await openMigrated(tap)
+  tap.teardown(() => database.close())
+  const current = shared = { database, state: await snapshot(database), inUse: true }
+  t.teardown(() => { current.inUse = false })
   return database
 }
 

@@ -10,12 +10,17 @@ import { migrationsFolder } from '../../src/db/migrate.js'
  * A fresh PGlite takes seconds to create and migrate; one loaded from a migrated dump about one.
  * The dump is made once per set of migrations (tap's `before` step) and loaded by every test.
  */
-function templatePath (): string {
+/** A hash of the migrations: a template made from other migrations is never used. */
+export function migrationsHash (): string {
   const hash = createHash('sha256')
   for (const file of readdirSync(migrationsFolder).filter((name) => name.endsWith('.sql')).sort()) {
     hash.update(file).update(readFileSync(join(migrationsFolder, file)))
   }
-  return join(process.cwd(), '.tap', `pglite-template-${hash.digest('hex').slice(0, 16)}.tar.gz`)
+  return hash.digest('hex').slice(0, 16)
+}
+
+function templatePath (): string {
+  return join(process.cwd(), '.tap', `pglite-template-${migrationsHash()}.tar.gz`)
 }
 
 export async function ensurePgliteTemplate (): Promise<string> {
