@@ -2,7 +2,6 @@ import t from 'tap'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { ADMIN_TOKEN } from './helper.js'
 import { startServer } from './process.js'
 
@@ -23,6 +22,10 @@ t.test('kill -9 during writes on PGlite, three rounds: every acknowledged write 
     councilId ??= ((await (await post('/v1/councils', { code: 'cat-linh', name: 'Phường Cát Linh', level: 'ward', activeFrom: '2016-07-01' })).json()) as { id: string }).id
     // Eight clients write people until the process is killed under them.
     const state = { writing: true, sent: 0 }
+    // Killed once this round's writes are under way (some acknowledged, more in flight): no fixed sleep.
+    const target = acknowledged.size + 10 + round * 5
+    let underWay!: () => void
+    const enoughAcknowledged = new Promise<void>((resolve) => { underWay = resolve })
     const clients = Array.from({ length: 8 }, async (_, client) => {
       for (let n = 0; state.writing; n++) {
         const fullName = `Người ${round}-${client}-${n}`
@@ -30,10 +33,11 @@ t.test('kill -9 during writes on PGlite, three rounds: every acknowledged write 
         try {
           const response = await post('/v1/people', { fullName, kind: 'official', ownerCouncilId: councilId })
           if (response.status === 201) acknowledged.add(fullName)
+          if (acknowledged.size >= target) underWay()
         } catch { /* the process died with this request in flight: not acknowledged */ }
       }
     })
-    await sleep(700 + round * 150)
+    await enoughAcknowledged
     t.equal(await service.stop('SIGKILL'), null, `round ${round}: killed mid-write`)
     state.writing = false
     await Promise.all(clients)

@@ -12,9 +12,15 @@ export interface Running {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
-/** Starts src/server.ts in its own process, as `npm start` does from dist/. */
+/**
+ * Starts a program of the service in its own process from the built dist/, as `npm start` does
+ * (tap's `before` step builds dist/ when src/ is newer). Named by its source, e.g. src/cli/token.ts;
+ * a test's own program outside src/ runs through tsx.
+ */
 export function spawnServer (env: Record<string, string>, script = 'src/server.ts', args: string[] = []): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // A test's own program (e.g. test/fuzz-service.ts) is not built: tsx loads it.
+  const command = script.startsWith('src/') ? [script.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js')] : ['--import', 'tsx', script]
+  return spawn(process.execPath, [...command, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: process.env.TZ ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
