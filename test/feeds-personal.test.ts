@@ -48,7 +48,7 @@ t.test('a person\'s feed lists exactly the hearings they are invited to, with th
   t.equal(publicEvent.attendees.find((a) => a.cn === 'Trịnh Thị Ngọc')!.value.toLowerCase(), 'mailto:ngoc@catlinh.example')
   t.match(publicEvent.attendees.find((a) => a.cn === 'Phan Văn Khải')!.value, /^urn:uuid:[0-9a-f-]{36}$/, 'another invitee: the invitation\'s id, never an address, never an invented one')
   t.notMatch(response.body, /giaitrinh\.invalid/i, 'no address is invented')
-  t.match(publicEvent.description, 'Vai trò của bạn: Người giải trình\nTrả lời của bạn: Nhận lời')
+  t.match(publicEvent.description, 'Vai trò của bạn: Người giải trình\nTrả lời của bạn: Sẽ tham dự')
   t.equal(feed.events.find((e) => e.uid.startsWith(draft.id))!.status, 'TENTATIVE', 'a draft is tentative')
   t.equal(feed.events.find((e) => e.uid.startsWith(draft.id))!.summary, 'DỰ KIẾN: Phiên dự kiến')
 

@@ -66,7 +66,7 @@ export async function testDatabase (t: Test): Promise<Database> {
   // The file's root test outlives every subtest: the shared database closes with it.
   const database = await openMigrated(tap)
   tap.teardown(() => database.close())
-  const current = shared = { database, state: await snapshot(database), inUse: true }
+  const current = shared = { database, state: await snapshot(database), inUse: true as boolean }
   t.teardown(() => { current.inUse = false })
   return database
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import ical, { ICalCalendarMethod, ICalEventClass, ICalEventStatus, type ICalCalendar, type ICalEvent } from 'ical-generator'
-import { COUNCIL_ZONE, councilTitle } from '../domain/councils.js'
+import { COUNCIL_ZONE } from '../domain/councils.js'
 import type { Lang } from '../schemas/common.js'
+import { FEED as TEXT } from '../words/feeds.js'
 
-export type MembershipRole = 'chair' | 'vice_chair' | 'standing_member' | 'delegate' | 'secretary'
-export type Answer = 'pending' | 'accepted' | 'declined' | 'delegated'
+import type { Answer, MembershipRole } from '../words/terms.js'
+export type { Answer, MembershipRole }
 
 export interface FeedAttendee {
   participantId: string
@@ -42,70 +43,6 @@ export interface FeedEvent {
   membership?: MembershipRole | null
   viewerId?: string
 }
-
-const TEXT = {
-  vi: {
-    cancelled: 'ĐÃ HỦY',
-    postponed: 'HOÃN',
-    draft: 'DỰ KIẾN',
-    council: 'Cơ quan tổ chức',
-    topic: 'Nội dung',
-    explainers: 'Người giải trình',
-    details: 'Chi tiết',
-    postponedNote: 'Phiên giải trình đã hoãn; thời gian mới sẽ được thông báo.',
-    cancelReason: 'Lý do hủy',
-    postponeReason: 'Lý do hoãn',
-    outcome: 'Kết quả',
-    delegatesPresent: 'Số đại biểu dự',
-    conclusion: 'Thông báo kết luận',
-    issuedOn: (date: string) => `ban hành ngày ${date.split('-').reverse().join('/')}`,
-    insteadOf: (name: string) => `dự thay ${name}`,
-    yourRole: 'Vai trò của bạn',
-    yourAnswer: 'Trả lời của bạn',
-    substitute: 'Người dự thay',
-    roles: { explainer: 'Người giải trình', attendee: 'Đại biểu dự', guest: 'Khách mời' },
-    answers: { pending: 'Chưa trả lời', accepted: 'Nhận lời', declined: 'Từ chối', delegated: 'Cử người dự thay' },
-    member: (role: MembershipRole, council: string) => `${MEMBER_ROLES.vi[role]} ${councilTitle(council, 'vi')} (phiên của HĐND mà bạn là thành viên)`,
-    organizer: (name: string) => councilTitle(name, 'vi'),
-    calendar: (name: string) => `Phiên giải trình – ${councilTitle(name, 'vi')}`,
-    personal: (name: string) => `Phiên giải trình của ${name}`,
-    councilDescription: (name: string) => `Các phiên giải trình công khai của ${councilTitle(name, 'vi')}. Lịch tự cập nhật; đường dẫn "Chi tiết" trong mỗi phiên mở trang của phiên đó.`,
-    personalDescription: (name: string) => `Các phiên giải trình ${name} được mời và các phiên của HĐND mà ${name} là thành viên. Đường dẫn của lịch này là riêng: xin đừng chia sẻ.`
-  },
-  en: {
-    cancelled: 'CANCELLED',
-    postponed: 'POSTPONED',
-    draft: 'PLANNED',
-    council: 'Organised by',
-    topic: 'Topic',
-    explainers: 'Explaining',
-    details: 'Details',
-    postponedNote: 'The hearing is postponed; a new time will be announced.',
-    cancelReason: 'Reason for cancellation',
-    postponeReason: 'Reason for postponement',
-    outcome: 'Outcome',
-    delegatesPresent: 'Delegates present',
-    conclusion: 'Conclusion notice',
-    issuedOn: (date: string) => `issued on ${date}`,
-    insteadOf: (name: string) => `instead of ${name}`,
-    yourRole: 'Your role',
-    yourAnswer: 'Your answer',
-    substitute: 'Substitute',
-    roles: { explainer: 'Explainer', attendee: 'Attendee', guest: 'Guest' },
-    answers: { pending: 'Not answered', accepted: 'Accepted', declined: 'Declined', delegated: 'Delegated' },
-    member: (role: MembershipRole, council: string) => `${MEMBER_ROLES.en[role]} of the People's Council of ${council} (a hearing of a council you are a member of)`,
-    organizer: (name: string) => `People's Council of ${name}`,
-    calendar: (name: string) => `Accountability hearings – People's Council of ${name}`,
-    personal: (name: string) => `Accountability hearings of ${name}`,
-    councilDescription: (name: string) => `The public accountability hearings of the People's Council of ${name}. Updated automatically; each hearing's "Details" link opens its page.`,
-    personalDescription: (name: string) => `The accountability hearings ${name} is invited to, and those of the councils ${name} is a member of. This calendar's link is private: please do not share it.`
-  }
-} as const
-
-const MEMBER_ROLES = {
-  vi: { chair: 'Chủ tịch', vice_chair: 'Phó Chủ tịch', standing_member: 'Ủy viên Thường trực', delegate: 'Đại biểu', secretary: 'Thư ký' },
-  en: { chair: 'Chair', vice_chair: 'Vice-chair', standing_member: 'Standing member', delegate: 'Delegate', secretary: 'Secretary' }
-} as const
 
 export interface FeedOptions {
   lang: Lang

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { Eta } from 'eta'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Lang } from '../schemas/common.js'
-import { words, type Words } from './i18n.js'
+import { words, type Words } from '../words/pages.js'
 
 /**
  * The templates, compiled once each. `<%= %>` escapes (autoEscape), `<%~ %>` writes as is and is

@@ -1,7 +1,8 @@
 import type { Db } from '../db/client.js'
 import { listTransitions, type Hearing, type ParticipantView } from '../db/queries/hearings.js'
 import type { Lang } from '../schemas/common.js'
-import { formatWhen } from './i18n.js'
+import { formatWhen } from '../words/pages.js'
+import type { Terms } from '../words/terms.js'
 import { hearingPagePath } from './links.js'
 
 /** What the pages show of a hearing in a list. */
@@ -24,8 +25,8 @@ export async function statusReason (db: Db, hearing: Hearing): Promise<string | 
   return transitions.findLast((transition) => transition.toStatus === hearing.status)?.reason ?? null
 }
 
-export function answerText (participant: ParticipantView, words: { response: Record<string, string> }): string {
-  const answer = words.response[participant.response] ?? participant.response
+export function answerText (participant: ParticipantView, words: Pick<Terms, 'answer'>): string {
+  const answer = words.answer[participant.response]
   return participant.response === 'delegated' && participant.substituteName
     ? `${answer}: ${participant.substituteName}${participant.substitutePosition ? `, ${participant.substitutePosition}` : ''}`
     : answer

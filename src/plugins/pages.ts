@@ -5,7 +5,7 @@ import { databaseCode, isDatabaseUnavailable } from '../db/errors.js'
 import createError from '@fastify/error'
 import { DATABASE_PROBLEMS, sendProblem } from './errors.js'
 import { prefersJson, renderTemplate } from '../pages/render.js'
-import { words } from '../pages/i18n.js'
+import { words } from '../words/pages.js'
 import type { Lang } from '../schemas/common.js'
 
 declare module 'fastify' {

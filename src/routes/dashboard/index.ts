@@ -9,7 +9,7 @@ import { PAGE_FORM_LIMIT, requestLang } from '../../plugins/pages.js'
 import { LangParam, Uuid, type Lang } from '../../schemas/common.js'
 import { coverageReport } from '../../services/coverage.js'
 import { coverageAccess, readableCouncilIds, restrict } from '../../policy/index.js'
-import { councilTitle, formatDay, words } from '../../pages/i18n.js'
+import { councilTitle, formatDay, words } from '../../words/pages.js'
 import { councilPagePath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 

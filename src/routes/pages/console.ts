@@ -18,7 +18,7 @@ import { addParticipant, renewInvitation } from '../../services/participants.js'
 import { createPerson } from '../../services/people.js'
 import { rotateFeedLink } from '../../services/feed-links.js'
 import { deliveredNotice } from '../../services/delivery-notice.js'
-import { councilTitle, formatDay, formatWhen, localInput, words } from '../../pages/i18n.js'
+import { councilTitle, formatDay, formatWhen, localInput, words } from '../../words/pages.js'
 import { councilPagePath, hearingPagePath, invitationPath, personFeedPath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { etag } from '../../views/hearing.js'
@@ -175,6 +175,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     const self = `/console/councils/${encodeURIComponent(council.code)}`
     return sendPage(reply, 'console-council', {
       lang,
+      zone: council.timezone,
       title: t.hearingsOf(councilTitle(council.name, lang)),
       otherLangUrl: otherLangUrl(request, lang),
       signedIn: true,
@@ -277,6 +278,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     const delivery = app.config.SMTP_URL && hearing.status === 'scheduled' ? (await deliveredNotice(app.db, hearing, zone)).warnings : []
     return sendPage(reply, 'console-hearing', {
       lang,
+      zone,
       title: hearing.title,
       otherLangUrl: otherLangUrl(request, lang),
       signedIn: true,
@@ -300,8 +302,8 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
         outcome: (hearing.status === 'scheduled' && hearing.startsAt !== null && hearing.startsAt <= app.now()) || hearing.status === 'held',
         invite: hearing.status !== 'cancelled' && hearing.status !== 'held'
       },
-      participants: participants.map((p) => ({ ...p, answer: answerText(p, t), role: t.role[p.role] ?? p.role, respondedAt: p.respondedAt ? formatWhen(p.respondedAt, null, zone, lang) : null })),
-      transitions: transitions.map((move) => ({ ...move, at: formatWhen(move.at, null, zone, lang), to: t.status[move.toStatus] ?? move.toStatus })),
+      participants: participants.map((p) => ({ ...p, answer: answerText(p, t), role: t.role[p.role], respondedAt: p.respondedAt ? formatWhen(p.respondedAt, null, zone, lang) : null })),
+      transitions: transitions.map((move) => ({ ...move, at: formatWhen(move.at, null, zone, lang), to: t.status[move.toStatus] })),
       warnings: delivery.map((warning) => warning.message),
       q: q ?? '',
       found: found.filter((person) => !invited.has(person.id)).map((person) => ({ id: person.id, fullName: person.fullName, position: person.position, organization: person.organization })),

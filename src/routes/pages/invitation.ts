@@ -9,7 +9,7 @@ import { PAGE_FORM_LIMIT } from '../../plugins/pages.js'
 import { InvitationTokenParams } from '../../schemas/hearings.js'
 import { LangParam, type Lang } from '../../schemas/common.js'
 import { answerInvitation, findInvitation } from '../../services/participants.js'
-import { councilTitle, formatWhen, words } from '../../pages/i18n.js'
+import { councilTitle, formatWhen, words } from '../../words/pages.js'
 import { councilPagePath, googleEventUrl, hearingPagePath, invitationPath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { feedOptions, send } from '../../feeds/http.js'
@@ -74,10 +74,10 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
       answered: request.query.answered === '1',
       person: { fullName: person.fullName },
       participant,
-      role: t.role[participant.role] ?? participant.role,
+      role: t.role[participant.role],
       answer: participant.response === 'delegated'
-        ? `${t.response.delegated}: ${participant.substituteName}, ${participant.substitutePosition}`
-        : t.response[participant.response],
+        ? `${t.answer.delegated}: ${participant.substituteName}, ${participant.substitutePosition}`
+        : t.answer[participant.response],
       hearing: {
         title: hearing.title,
         status: hearing.status,

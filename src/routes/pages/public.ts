@@ -6,7 +6,7 @@ import { listHearings, listParticipants, type Hearing } from '../../db/queries/h
 import { NotFoundError } from '../../domain/errors.js'
 import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
 import { LangParam, Uuid } from '../../schemas/common.js'
-import { councilTitle, formatDay } from '../../pages/i18n.js'
+import { councilTitle, formatDay } from '../../words/pages.js'
 import { councilPagePath, feedLinks, googleEventUrl, hearingPagePath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { answerText, hearingSummary, statusReason } from '../../pages/view.js'

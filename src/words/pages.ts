@@ -1,8 +1,8 @@
 import type { DateTime } from 'luxon'
 import { inZone } from '../domain/zone.js'
-export { councilTitle } from '../domain/councils.js'
-import type { Lang } from '../schemas/common.js'
 import type { ScheduleWarning } from '../domain/calendar.js'
+import { TERMS, type Lang } from './terms.js'
+export { councilTitle } from '../domain/councils.js'
 
 const WEEKDAYS_VI = ['', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật']
 
@@ -11,7 +11,7 @@ export function formatWhen (startsAt: Date | null, endsAt: Date | null, zone: st
   if (!startsAt) return lang === 'vi' ? 'Chưa có thời gian' : 'No time set'
   const start = inZone(startsAt, zone)
   const end = endsAt ? inZone(endsAt, zone) : undefined
-  const zoneName = zone === 'Asia/Ho_Chi_Minh' ? (lang === 'vi' ? 'giờ Hà Nội' : 'Hà Nội time') : zone
+  const zoneName = TERMS[lang].zoneName(zone)
   if (lang === 'vi') {
     const hours = (t: DateTime) => t.toFormat("HH 'giờ' mm")
     return `${hours(start)}${end ? ` – ${hours(end)}` : ''}, ${WEEKDAYS_VI[start.weekday]}, ngày ${start.toFormat('dd/MM/yyyy')} (${zoneName})`
@@ -38,9 +38,8 @@ const vi = {
   tokenLabel: 'Mã truy cập (API token)',
   signInHelp: 'Trang này dành cho Thường trực, văn phòng và giám sát. Nhập mã truy cập được cấp để tiếp tục.',
   badToken: 'Mã truy cập không hợp lệ, đã thu hồi hoặc hết hạn.',
-  status: { draft: 'Bản nháp', scheduled: 'Đã lên lịch', postponed: 'Đã hoãn', cancelled: 'Đã hủy', held: 'Đã tổ chức' } as Record<string, string>,
-  response: { pending: 'Chưa trả lời', accepted: 'Sẽ tham dự', declined: 'Từ chối', delegated: 'Cử người dự thay' } as Record<string, string>,
-  role: { explainer: 'Người giải trình', participant: 'Khách mời' } as Record<string, string>,
+  ...TERMS.vi,
+  guests: 'Khách mời',
   when: 'Thời gian',
   place: 'Địa điểm',
   topic: 'Nội dung',
@@ -108,8 +107,8 @@ const vi = {
   visibility: 'Phạm vi công khai',
   visibilityPublic: 'Công khai',
   visibilityRestricted: 'Không công khai',
-  startsAt: 'Bắt đầu (giờ Hà Nội)',
-  endsAt: 'Kết thúc (giờ Hà Nội)',
+  startsAt: (zone: string) => `Bắt đầu (${TERMS.vi.zoneName(zone)})`,
+  endsAt: (zone: string) => `Kết thúc (${TERMS.vi.zoneName(zone)})`,
   create: 'Tạo phiên',
   save: 'Lưu thay đổi',
   edit: 'Sửa thông tin',
@@ -222,9 +221,8 @@ const en: Words = {
   tokenLabel: 'Access token (API token)',
   signInHelp: 'This page is for the Standing Committee, its office and supervisors. Enter the access token you were given.',
   badToken: 'The access token is not valid, revoked or expired.',
-  status: { draft: 'Draft', scheduled: 'Scheduled', postponed: 'Postponed', cancelled: 'Cancelled', held: 'Held' },
-  response: { pending: 'No answer yet', accepted: 'Will attend', declined: 'Declined', delegated: 'Sends a substitute' },
-  role: { explainer: 'Explainer', participant: 'Guest' },
+  ...TERMS.en,
+  guests: 'Guests',
   when: 'When',
   place: 'Place',
   topic: 'Topic',
@@ -290,8 +288,8 @@ const en: Words = {
   visibility: 'Visibility',
   visibilityPublic: 'Public',
   visibilityRestricted: 'Restricted',
-  startsAt: 'Starts (Hà Nội time)',
-  endsAt: 'Ends (Hà Nội time)',
+  startsAt: (zone: string) => `Starts (${TERMS.en.zoneName(zone)})`,
+  endsAt: (zone: string) => `Ends (${TERMS.en.zoneName(zone)})`,
   create: 'Create hearing',
   save: 'Save changes',
   edit: 'Edit details',

@@ -1,0 +1,62 @@
+import { councilTitle } from '../domain/councils.js'
+import { TERMS, type MembershipRole } from './terms.js'
+
+/** What the calendar feeds say (summaries, descriptions, calendar names), in the feed's language. */
+export const FEED = {
+  vi: {
+    cancelled: 'ĐÃ HỦY',
+    postponed: 'HOÃN',
+    draft: 'DỰ KIẾN',
+    council: 'Cơ quan tổ chức',
+    topic: 'Nội dung',
+    explainers: 'Người giải trình',
+    details: 'Chi tiết',
+    postponedNote: 'Phiên giải trình đã hoãn; thời gian mới sẽ được thông báo.',
+    cancelReason: 'Lý do hủy',
+    postponeReason: 'Lý do hoãn',
+    outcome: 'Kết quả',
+    delegatesPresent: 'Số đại biểu dự',
+    conclusion: 'Thông báo kết luận',
+    issuedOn: (date: string) => `ban hành ngày ${date.split('-').reverse().join('/')}`,
+    insteadOf: (name: string) => `dự thay ${name}`,
+    yourRole: 'Vai trò của bạn',
+    yourAnswer: 'Trả lời của bạn',
+    substitute: 'Người dự thay',
+    roles: TERMS.vi.role,
+    answers: TERMS.vi.answer,
+    member: (role: MembershipRole, council: string) => `${TERMS.vi.memberRole[role]} ${councilTitle(council, 'vi')} (phiên của HĐND mà bạn là thành viên)`,
+    organizer: (name: string) => councilTitle(name, 'vi'),
+    calendar: (name: string) => `Phiên giải trình – ${councilTitle(name, 'vi')}`,
+    personal: (name: string) => `Phiên giải trình của ${name}`,
+    councilDescription: (name: string) => `Các phiên giải trình công khai của ${councilTitle(name, 'vi')}. Lịch tự cập nhật; đường dẫn "Chi tiết" trong mỗi phiên mở trang của phiên đó.`,
+    personalDescription: (name: string) => `Các phiên giải trình ${name} được mời và các phiên của HĐND mà ${name} là thành viên. Đường dẫn của lịch này là riêng: xin đừng chia sẻ.`
+  },
+  en: {
+    cancelled: 'CANCELLED',
+    postponed: 'POSTPONED',
+    draft: 'PLANNED',
+    council: 'Organised by',
+    topic: 'Topic',
+    explainers: 'Explaining',
+    details: 'Details',
+    postponedNote: 'The hearing is postponed; a new time will be announced.',
+    cancelReason: 'Reason for cancellation',
+    postponeReason: 'Reason for postponement',
+    outcome: 'Outcome',
+    delegatesPresent: 'Delegates present',
+    conclusion: 'Conclusion notice',
+    issuedOn: (date: string) => `issued on ${date}`,
+    insteadOf: (name: string) => `instead of ${name}`,
+    yourRole: 'Your role',
+    yourAnswer: 'Your answer',
+    substitute: 'Substitute',
+    roles: TERMS.en.role,
+    answers: TERMS.en.answer,
+    member: (role: MembershipRole, council: string) => `${TERMS.en.memberRole[role]} of the People's Council of ${council} (a hearing of a council you are a member of)`,
+    organizer: (name: string) => `People's Council of ${name}`,
+    calendar: (name: string) => `Accountability hearings – People's Council of ${name}`,
+    personal: (name: string) => `Accountability hearings of ${name}`,
+    councilDescription: (name: string) => `The public accountability hearings of the People's Council of ${name}. Updated automatically; each hearing's "Details" link opens its page.`,
+    personalDescription: (name: string) => `The accountability hearings ${name} is invited to, and those of the councils ${name} is a member of. This calendar's link is private: please do not share it.`
+  }
+} as const

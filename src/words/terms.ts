@@ -1,0 +1,38 @@
+/**
+ * The domain's words, once for every place a person reads them (pages, e-mails, feeds, errors):
+ * a status, an answer or a role is never shown raw, and never named two ways.
+ */
+export type Lang = 'vi' | 'en'
+
+export type HearingStatus = 'draft' | 'scheduled' | 'postponed' | 'held' | 'cancelled'
+export type Answer = 'pending' | 'accepted' | 'declined' | 'delegated'
+export type ParticipantRole = 'explainer' | 'attendee' | 'guest'
+export type MembershipRole = 'chair' | 'vice_chair' | 'standing_member' | 'delegate' | 'secretary'
+
+export interface Terms {
+  status: Record<HearingStatus, string>
+  answer: Record<Answer, string>
+  role: Record<ParticipantRole, string>
+  memberRole: Record<MembershipRole, string>
+  /** How a time's zone is named after it: "giờ Hà Nội", or the zone's IANA name where it is another. */
+  zoneName: (zone: string) => string
+}
+
+const HO_CHI_MINH = 'Asia/Ho_Chi_Minh'
+
+export const TERMS: Record<Lang, Terms> = {
+  vi: {
+    status: { draft: 'Bản nháp', scheduled: 'Đã lên lịch', postponed: 'Đã hoãn', cancelled: 'Đã hủy', held: 'Đã tổ chức' },
+    answer: { pending: 'Chưa trả lời', accepted: 'Sẽ tham dự', declined: 'Từ chối', delegated: 'Cử người dự thay' },
+    role: { explainer: 'Người giải trình', attendee: 'Đại biểu dự', guest: 'Khách mời' },
+    memberRole: { chair: 'Chủ tịch', vice_chair: 'Phó Chủ tịch', standing_member: 'Ủy viên Thường trực', delegate: 'Đại biểu', secretary: 'Thư ký' },
+    zoneName: (zone) => zone === HO_CHI_MINH ? 'giờ Hà Nội' : zone
+  },
+  en: {
+    status: { draft: 'Draft', scheduled: 'Scheduled', postponed: 'Postponed', cancelled: 'Cancelled', held: 'Held' },
+    answer: { pending: 'No answer yet', accepted: 'Will attend', declined: 'Declined', delegated: 'Sends a substitute' },
+    role: { explainer: 'Explainer', attendee: 'Attendee', guest: 'Guest' },
+    memberRole: { chair: 'Chair', vice_chair: 'Vice-chair', standing_member: 'Standing member', delegate: 'Delegate', secretary: 'Secretary' },
+    zoneName: (zone) => zone === HO_CHI_MINH ? 'Hà Nội time' : zone
+  }
+}

@@ -1,0 +1,73 @@
+import t from 'tap'
+import { TERMS, type Lang } from '../../src/words/terms.js'
+import { words } from '../../src/words/pages.js'
+import { FEED } from '../../src/words/feeds.js'
+import { MAIL } from '../../src/words/mail.js'
+import { admin, build, call, seedHierarchy, tokenFor } from '../helper.js'
+import { createHearing, createPerson, slotAt } from '../hearings-helper.js'
+import { getPage, postForm } from '../pages-helper.js'
+
+const LANGS: Lang[] = ['vi', 'en']
+const ROLES = ['explainer', 'attendee', 'guest'] as const
+const STATUSES = ['draft', 'scheduled', 'postponed', 'held', 'cancelled'] as const
+const ANSWERS = ['pending', 'accepted', 'declined', 'delegated'] as const
+const MEMBER_ROLES = ['chair', 'vice_chair', 'standing_member', 'delegate', 'secretary'] as const
+
+t.test('every role, status, answer and membership role has a word in each language, never the raw value', async (t) => {
+  for (const lang of LANGS) {
+    const terms = TERMS[lang]
+    for (const [table, keys] of [['role', ROLES], ['status', STATUSES], ['answer', ANSWERS], ['memberRole', MEMBER_ROLES]] as const) {
+      const words = terms[table] as Record<string, string>
+      t.same(Object.keys(words).sort(), [...keys].sort(), `${lang} ${table}: exactly the domain's values`)
+      for (const key of keys) {
+        t.ok(words[key] && words[key] !== key && !/_/.test(words[key]!), `${lang} ${table}.${key} is a word: "${words[key]}"`)
+      }
+    }
+  }
+  t.not(TERMS.vi.role.guest, TERMS.en.role.guest, 'Vietnamese and English differ')
+})
+
+t.test('pages, e-mails and feeds name roles and answers from the one catalogue', async (t) => {
+  for (const lang of LANGS) {
+    t.equal(words(lang).role, TERMS[lang].role, `${lang}: pages`)
+    t.equal(words(lang).answer, TERMS[lang].answer, `${lang}: pages' answers`)
+    t.equal(MAIL[lang].roles, TERMS[lang].role, `${lang}: e-mails`)
+    t.equal(FEED[lang].roles, TERMS[lang].role, `${lang}: feeds`)
+    t.equal(FEED[lang].answers, TERMS[lang].answer, `${lang}: feeds' answers`)
+  }
+})
+
+t.test('a Vietnamese console and invitation page show a guest\'s and an attendee\'s role in Vietnamese', async (t) => {
+  const { app } = await build(t)
+  const { wardA } = await seedHierarchy(app)
+  const { headers } = await tokenFor(app, 'secretariat', wardA.id)
+  const hearing = await createHearing(app, { councilId: wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const secrets: Record<string, string> = {}
+  for (const role of ['guest', 'attendee'] as const) {
+    const person = await createPerson(app, wardA.id, role === 'guest' ? 'Hoàng Thị Lan' : 'Trần Văn Bình')
+    const invited = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role } })
+    t.equal(invited.status, 201, `invited as ${role}`)
+    secrets[role] = invited.body.invitationToken as string
+  }
+  const visibleText = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
+
+  for (const role of ['guest', 'attendee'] as const) {
+    const { response } = await getPage(app, `/invitations/${secrets[role]}`)
+    t.equal(response.statusCode, 200)
+    t.match(response.body, new RegExp(`data-testid="role">${TERMS.vi.role[role]}<`), `the ${role}'s invitation page says "${TERMS.vi.role[role]}"`)
+    t.notMatch(visibleText(response.body), new RegExp(`\\b${role}\\b`), `and never the raw "${role}"`)
+    const english = await getPage(app, `/invitations/${secrets[role]}?lang=en`)
+    t.match(english.response.body, new RegExp(`data-testid="role">${TERMS.en.role[role]}<`), `in English: "${TERMS.en.role[role]}"`)
+  }
+
+  const { session: login } = await getPage(app, '/dashboard/login')
+  const signedIn = await postForm(app, '/dashboard/login', login, { token: headers.authorization.slice(7), next: '/console' })
+  t.equal(signedIn.statusCode, 303)
+  const cookie = String([signedIn.headers['set-cookie']].flat().find((line) => line?.startsWith('giaitrinh_session') || line?.includes('session')) ?? '').split(';')[0]
+  const consolePage = await app.inject({ url: `/console/hearings/${hearing.id}`, headers: { accept: 'text/html', cookie } })
+  t.equal(consolePage.statusCode, 200)
+  const text = visibleText(consolePage.body)
+  t.match(text, TERMS.vi.role.guest, 'the console lists the guest in Vietnamese')
+  t.match(text, TERMS.vi.role.attendee, 'and the attendee')
+  t.notMatch(text, /\b(guest|attendee)\b/, 'no raw role anywhere on the page')
+})
