@@ -8,6 +8,7 @@ import helmet from '@fastify/helmet'
 import { publicBaseUrl, type Config } from './config.js'
 import { RequestLogs, redactUrl } from './logging.js'
 import { parseOfficeHours, type OfficeHours } from './domain/calendar.js'
+import { fail } from './domain/errors.js'
 import type { Database } from './db/client.js'
 import databasePlugin from './plugins/database.js'
 import authPlugin from './plugins/auth.js'
@@ -148,9 +149,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     clientErrorHandler: answerClientError,
     // A URL the router cannot decode (e.g. a broken %-escape) is refused before any route, as problem+json too.
     frameworkErrors: (error, request, reply) => {
-      sendProblem(reply, request, 400, error.code === 'FST_ERR_BAD_URL'
-        ? 'The URL is not valid: a %-escape is broken. Percent-encode each byte of UTF-8 as %XX.'
-        : error.message)
+      sendProblem(reply, request, 400, error.code === 'FST_ERR_BAD_URL' ? fail('URL_INVALID').message : error.message)
     },
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY ?? false,

@@ -2,7 +2,8 @@ import t from 'tap'
 import fc from 'fast-check'
 import { DateTime } from 'luxon'
 import { inZone } from '../src/domain/zone.js'
-import { councilTitle, formatWhen } from '../src/words/pages.js'
+import { councilTitle } from '../src/words/terms.js'
+import { formatWhen } from '../src/pages/format.js'
 import { feedLinks, googleEventUrl } from '../src/pages/links.js'
 
 t.test('inZone gives what luxon gives, in zones with and without daylight saving, any date 1900–2199', async (t) => {

@@ -1,4 +1,4 @@
-import { InvalidError } from './errors.js'
+import { fail } from './errors.js'
 
 /**
  * Coverage of the target that every child council holds at least N hearings in a period. Pure:
@@ -55,10 +55,10 @@ export function totals (statuses: UnitStatus[], helds: number[], target: number)
 /** The period a coverage query asks for: a calendar year, or from and to (both inclusive). */
 export function periodOf (query: { year?: number | undefined, from?: string | undefined, to?: string | undefined }): Period {
   if (query.year !== undefined) {
-    if (query.from || query.to) throw new InvalidError('Give either year, or from and to, not both.')
+    if (query.from || query.to) throw fail('COVERAGE_YEAR_OR_RANGE')
     return { from: `${query.year}-01-01`, to: `${query.year}-12-31` }
   }
-  if (!query.from || !query.to) throw new InvalidError('Give year, or from and to (e.g. a council term: from=2016-07-01&to=2021-06-30).')
-  if (query.to < query.from) throw new InvalidError('to must not be before from.')
+  if (!query.from || !query.to) throw fail('COVERAGE_PERIOD_MISSING')
+  if (query.to < query.from) throw fail('RANGE_REVERSED')
   return { from: query.from, to: query.to }
 }

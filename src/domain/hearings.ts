@@ -1,3 +1,4 @@
+import { fail, type AppError } from './errors.js'
 /** The hearing lifecycle. Pure: which moves exist, from where, to where. */
 export const HEARING_STATUSES = ['draft', 'scheduled', 'postponed', 'held', 'cancelled'] as const
 export type HearingStatus = typeof HEARING_STATUSES[number]
@@ -35,11 +36,11 @@ export const MAX_YEARS_AHEAD = 5
 export const MAX_HOURS = 72
 
 /** Why a hearing's time is out of bounds, or undefined. */
-export function timeBoundsProblem (times: { startsAt: Date, endsAt: Date }, now: Date): string | undefined {
+export function timeBoundsProblem (times: { startsAt: Date, endsAt: Date }, now: Date): AppError | undefined {
   const latest = new Date(now)
   latest.setUTCFullYear(latest.getUTCFullYear() + MAX_YEARS_AHEAD)
-  if (times.startsAt > latest) return `A hearing can be planned at most ${MAX_YEARS_AHEAD} years ahead (until ${latest.toISOString().slice(0, 10)}).`
-  if (times.endsAt.getTime() - times.startsAt.getTime() > MAX_HOURS * 3_600_000) return `A hearing lasts at most ${MAX_HOURS} hours; plan a longer one as several hearings.`
+  if (times.startsAt > latest) return fail('TOO_FAR_AHEAD', { years: MAX_YEARS_AHEAD, until: latest.toISOString().slice(0, 10) })
+  if (times.endsAt.getTime() - times.startsAt.getTime() > MAX_HOURS * 3_600_000) return fail('TOO_LONG', { hours: MAX_HOURS })
   return undefined
 }
 
@@ -47,8 +48,8 @@ export function timeBoundsProblem (times: { startsAt: Date, endsAt: Date }, now:
  * The 409 text for an explainer who is busy then. The other hearing is named only when the caller
  * may see it: another council's restricted hearing is not this caller's to read, not even its title.
  */
-export function explainerConflictMessage (conflict: { fullName: string, title: string, id: string }, visible: boolean): string {
+export function explainerConflict (conflict: { fullName: string, title: string, id: string }, visible: boolean): AppError {
   return visible
-    ? `${conflict.fullName} already explains at another hearing at that time: "${conflict.title}" (${conflict.id}).`
-    : `${conflict.fullName} already explains at another council's hearing at that time; choose another time or another explainer.`
+    ? fail('EXPLAINER_BUSY', { fullName: conflict.fullName, title: conflict.title, id: conflict.id })
+    : fail('EXPLAINER_BUSY_ELSEWHERE', { fullName: conflict.fullName })
 }

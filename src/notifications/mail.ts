@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import type { FeedEvent } from '../feeds/ical.js'
 import { renderItip, type FeedOptions } from '../feeds/ical.js'
 import type { NoticeKind } from './plan.js'
-import { councilTitle } from '../domain/councils.js'
+import { councilTitle } from '../words/terms.js'
 import { MAIL as TEXT, SECRETARIAT_SUBJECT as SECRETARIAT } from '../words/mail.js'
 import type { Lang } from '../words/terms.js'
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { Duration } from 'luxon'
 import type { Db } from '../db/client.js'
 import { councils, serviceSettings, type NotificationSettingsOverrides } from '../db/schema.js'
-import { InvalidError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 
 /** What decides who is told what and when: every key resolved (council, else service default, else built-in). */
 export interface NotificationSettings {
@@ -53,11 +53,11 @@ const BOUNDS = {
 
 function checkDuration (name: string, value: string, bounds: { min: Duration, max: Duration }) {
   const duration = Duration.fromISO(value)
-  if (!duration.isValid) throw new InvalidError(`${name}: "${value}" is not an ISO 8601 duration such as P1D or PT2H.`)
-  if (duration.years || duration.months) throw new InvalidError(`${name}: "${value}" uses years or months, whose length varies; give days, hours or minutes (e.g. P30D).`)
+  if (!duration.isValid) throw fail('DURATION_INVALID', { name, value })
+  if (duration.years || duration.months) throw fail('DURATION_VARIABLE', { name, value })
   const ms = duration.toMillis()
   if (ms < bounds.min.toMillis() || ms > bounds.max.toMillis()) {
-    throw new InvalidError(`${name}: "${value}" must be between ${bounds.min.toISO()} and ${bounds.max.toISO()}.`)
+    throw fail('DURATION_OUT_OF_RANGE', { name, value, min: bounds.min.toISO()!, max: bounds.max.toISO()! })
   }
 }
 
@@ -65,7 +65,7 @@ function checkDuration (name: string, value: string, bounds: { min: Duration, ma
 export function checkOverrides (overrides: NotificationSettingsOverrides, parseQuiet: (text: string) => unknown): void {
   for (const [audience, offsets] of Object.entries(overrides.reminders ?? {})) {
     for (const offset of offsets ?? []) checkDuration(`reminders.${audience}`, offset, BOUNDS.reminder)
-    if (new Set(offsets).size !== offsets?.length) throw new InvalidError(`reminders.${audience} lists the same offset twice.`)
+    if (new Set(offsets).size !== offsets?.length) throw fail('REMINDER_OFFSET_TWICE', { audience })
   }
   for (const offset of overrides.outcomeOverdue ?? []) checkDuration('outcomeOverdue', offset, BOUNDS.outcomeOverdue)
   if (overrides.conclusionOverdue !== undefined) checkDuration('conclusionOverdue', overrides.conclusionOverdue, BOUNDS.conclusionOverdue)
@@ -73,7 +73,7 @@ export function checkOverrides (overrides: NotificationSettingsOverrides, parseQ
     try {
       parseQuiet(overrides.quietHours)
     } catch (error) {
-      throw new InvalidError(`quietHours: ${(error as Error).message}.`)
+      throw fail('QUIET_HOURS_INVALID', { value: overrides.quietHours, reason: (error as Error).message })
     }
   }
 }

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { BlockList, isIP, type LookupFunction } from 'node:net'
 import { Webhook } from 'standardwebhooks'
-import { UnprocessableError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 
 /** A signing secret in the Standard Webhooks form: whsec_ and 32 random bytes in base64. */
 export function generateWebhookSecret (): string {
@@ -32,8 +32,7 @@ export function isPrivateAddress (address: string): boolean {
   return PRIVATE.check(address, family === 6 ? 'ipv6' : 'ipv4')
 }
 
-const privateRefusal = (host: string, address: string) =>
-  `${host} resolves to ${address}, a private, loopback or link-local address: webhooks go only to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows others).`
+const privateRefusal = (host: string, address: string) => fail('WEBHOOK_URL_PRIVATE', { host, address }).message
 
 /** Resolves a host the way the request will, refusing private answers (also at send time: DNS may change). */
 function guardedLookup (allowPrivate: boolean): LookupFunction {
@@ -55,20 +54,20 @@ export async function checkWebhookUrl (text: string, allowPrivate: boolean): Pro
   try {
     url = new URL(text)
   } catch {
-    throw new UnprocessableError(`"${text}" is not a URL; give the gateway's full address, e.g. https://sms.example.gov.vn/hooks/giaitrinh.`)
+    throw fail('WEBHOOK_URL_INVALID', { text })
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnprocessableError(`A webhook URL must be http or https, not ${url.protocol}`)
-  if (url.username || url.password) throw new UnprocessableError('A webhook URL must not carry a user name or password: receivers check the signature instead.')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail('WEBHOOK_URL_SCHEME', { protocol: url.protocol })
+  if (url.username || url.password) throw fail('WEBHOOK_URL_CREDENTIALS')
   if (allowPrivate) return url
   const host = url.hostname.replace(/^\[|\]$/g, '')
   if (isIP(host)) {
-    if (isPrivateAddress(host)) throw new UnprocessableError(privateRefusal(host, host))
+    if (isPrivateAddress(host)) throw fail('WEBHOOK_URL_PRIVATE', { host, address: host })
     return url
   }
   const addresses = await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(host, { all: true }, (error, found) => error ? reject(error) : resolve(found)))
-    .catch(() => { throw new UnprocessableError(`${host} cannot be resolved; check the webhook URL.`) })
+    .catch(() => { throw fail('WEBHOOK_HOST_UNRESOLVED', { host }) })
   const refused = addresses.find((a) => isPrivateAddress(a.address))
-  if (refused) throw new UnprocessableError(privateRefusal(host, refused.address))
+  if (refused) throw fail('WEBHOOK_URL_PRIVATE', { host, address: refused.address })
   return url
 }
 

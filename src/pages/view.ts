@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js'
 import { listTransitions, type Hearing, type ParticipantView } from '../db/queries/hearings.js'
 import type { Lang } from '../schemas/common.js'
-import { formatWhen } from '../words/pages.js'
+import { formatWhen } from './format.js'
 import type { Terms } from '../words/terms.js'
 import { hearingPagePath } from './links.js'
 

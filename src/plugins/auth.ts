@@ -1,12 +1,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, RequestPayload } from 'fastify'
-import createError from '@fastify/error'
 import { findLiveToken } from '../db/queries/tokens.js'
 import { countAuthFailure, pruneAuthFailures } from '../db/queries/auth-failures.js'
 import { councilAncestry } from '../db/queries/councils.js'
 import { canReadPrivate, canWrite, type Principal } from '../domain/access.js'
 import { AuthFailureLimiter } from '../domain/auth-failures.js'
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 import { hashSecret, secretsEqual } from '../domain/tokens.js'
 
 /** The pages' session cookie: the bearer token itself, HttpOnly, SameSite=Strict; never read by the API. */
@@ -16,12 +15,6 @@ export const SESSION_COOKIE = 'gt_session'
 export function isPageUrl (url: string): boolean {
   return /^\/(dashboard|console|councils|hearings|invitations)([/?]|$)/.test(url)
 }
-
-export const TooManyFailuresError = createError<[number]>(
-  'GT_TOO_MANY_AUTH_FAILURES',
-  'Too many failed authentication attempts from this address; try again in %d seconds.',
-  429
-)
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -96,11 +89,11 @@ export default fp<AuthPluginOptions>(async (app, options) => {
       return
     }
     const blockedFor = limiter.retryAfter(request.ip)
-    if (blockedFor > 0) return done(new TooManyFailuresError(blockedFor))
+    if (blockedFor > 0) return done(fail('TOO_MANY_AUTH_FAILURES', { seconds: blockedFor }))
     authenticate(header).then(async (principal) => {
       if (!principal) {
         await recordFailure(request.ip)
-        return done(new UnauthorizedError('The bearer token is not valid: it is unknown, revoked or expired. Ask an administrator for a new one.'))
+        return done(fail('TOKEN_INVALID'))
       }
       request.principal = principal
       done()
@@ -134,7 +127,7 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   })
 
   function unauthorized () {
-    return new UnauthorizedError('This needs a bearer token: send "Authorization: Bearer <token>". Ask an administrator for one.')
+    return fail('TOKEN_MISSING')
   }
 
   function requirePrincipal (request: FastifyRequest): Principal {
@@ -145,14 +138,14 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   async function ancestryOrNotFound (councilId: string) {
     const ancestry = await councilAncestry(app.db, councilId)
     if (ancestry.length === 0) {
-      throw new NotFoundError(`No council with id ${councilId}.`)
+      throw fail('COUNCIL_NOT_FOUND', { id: councilId })
     }
     return ancestry
   }
 
   const refuseBlocked = (request: FastifyRequest) => {
     const blockedFor = limiter.retryAfter(request.ip)
-    if (blockedFor > 0) throw new TooManyFailuresError(blockedFor)
+    if (blockedFor > 0) throw fail('TOO_MANY_AUTH_FAILURES', { seconds: blockedFor })
   }
   app.decorate('refuseBlocked', refuseBlocked)
   app.decorate('guardSecret', async (request: FastifyRequest, found: boolean) => {
@@ -164,14 +157,13 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   app.decorate('requirePrincipal', requirePrincipal)
   app.decorate('requireAdmin', (request: FastifyRequest) => {
     const principal = requirePrincipal(request)
-    if (principal.role !== 'admin') throw new ForbiddenError('Only an administrator may do this.')
+    if (principal.role !== 'admin') throw fail('ADMIN_ONLY')
     return principal
   })
   app.decorate('requireRead', async (request: FastifyRequest, councilId: string) => {
     const principal = requirePrincipal(request)
     if (!canReadPrivate(principal, await ancestryOrNotFound(councilId))) {
-      throw new ForbiddenError('Your token does not cover this council: it may read only its own council' +
-        (principal.role === 'supervisor' ? ' and that council\'s descendants.' : '.'))
+      throw fail('COUNCIL_NOT_COVERED', principal.role === 'supervisor' ? { supervisor: 1 } : {})
     }
     return principal
   })
@@ -179,9 +171,7 @@ export default fp<AuthPluginOptions>(async (app, options) => {
     const principal = requirePrincipal(request)
     await ancestryOrNotFound(councilId)
     if (!canWrite(principal, councilId)) {
-      throw new ForbiddenError(principal.role === 'supervisor'
-        ? 'A supervisor token only reads; changes need the council\'s secretariat or an administrator.'
-        : 'Your token may change only its own council\'s data.')
+      throw fail(principal.role === 'supervisor' ? 'SUPERVISOR_READ_ONLY' : 'OWN_COUNCIL_ONLY')
     }
     return principal
   })

@@ -3,22 +3,42 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import { databaseCode, isDatabaseUnavailable } from '../db/errors.js'
 import { PATTERN_MESSAGES } from '../schemas/common.js'
+import { AppError, fail, type ErrorCode } from '../domain/errors.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
 interface FieldError { field: string, message: string }
 
-/** PostgreSQL error codes a client can cause; anything else is a 500. */
-export const DATABASE_PROBLEMS: Record<string, { status: number, detail: string }> = {
-  23505: { status: 409, detail: 'This would duplicate an existing record' },
-  23503: { status: 409, detail: 'This refers to a record that does not exist, or is still referred to by another' },
-  23514: { status: 422, detail: 'This breaks a rule of the data' },
-  '23P01': { status: 409, detail: 'This conflicts with an existing record' },
-  '22P02': { status: 400, detail: 'A value has the wrong form' },
-  22021: { status: 400, detail: 'Text contains a character that cannot be stored, such as a NUL byte' },
-  '22P05': { status: 400, detail: 'Text contains a character that cannot be stored, such as a NUL byte' },
-  22007: { status: 400, detail: 'A date or time is not valid' },
-  22008: { status: 400, detail: 'A date or time is out of range' }
+/** PostgreSQL error codes a client can cause, as the service's own; anything else is a 500. */
+const DATABASE_PROBLEMS: Record<string, ErrorCode> = {
+  23505: 'DUPLICATE',
+  23503: 'REFERENCE_BROKEN',
+  23514: 'DATA_RULE',
+  '23P01': 'OVERLAP',
+  '22P02': 'VALUE_FORM',
+  22021: 'UNSTORABLE_CHARACTER',
+  '22P05': 'UNSTORABLE_CHARACTER',
+  22007: 'DATE_INVALID',
+  22008: 'DATE_OUT_OF_RANGE'
+}
+
+/**
+ * The service's own error for any error a request ended in: a coded error as it is; a database's
+ * refusal that a client can cause, or the database being out of reach, as its code (never with the
+ * database's own message, which holds the query); anything else is INTERNAL.
+ */
+export function asAppError (error: FastifyError, request: FastifyRequest): AppError | undefined {
+  if (error instanceof AppError) return error
+  if (error.validation) return undefined
+  if (isDatabaseUnavailable(error)) return fail('DATABASE_UNAVAILABLE')
+  const database = DATABASE_PROBLEMS[databaseCode(error) ?? '']
+  if (database) {
+    const cause = (error as { cause?: { constraint_name?: string, constraint?: string } }).cause
+    return fail(database, { constraint: cause?.constraint_name ?? cause?.constraint ?? '' })
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 500 || status < 400) return fail('INTERNAL', { requestId: request.id })
+  return undefined
 }
 
 function slug (title: string): string {
@@ -58,39 +78,33 @@ export default fp(async (app) => {
     let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     let detail = error.message
     let errors: FieldError[] | undefined
-    const pgCode = databaseCode(error)
+    const known = asAppError(error, request)
 
     if (error.validation) {
       status = 400
       errors = fieldErrors(error)
-      detail = `The request is not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`
-    } else if (isDatabaseUnavailable(error)) {
-      status = 503
-      reply.header('retry-after', '5')
-      request.log.warn({ err: error }, 'database unavailable')
-      detail = 'The database cannot be reached just now; send the request again in a few seconds. ' +
-        'To retry a write safely, send it with the same Idempotency-Key header: it is then applied once.'
-    } else if (pgCode && DATABASE_PROBLEMS[pgCode]) {
-      const known = DATABASE_PROBLEMS[pgCode]
-      status = known.status
-      const constraint = (error as { cause?: { constraint_name?: string, constraint?: string } }).cause
-      const name = constraint?.constraint_name ?? constraint?.constraint
-      detail = `${known.detail}${name ? ` (${name})` : ''}.`
-      request.log.info({ err: error }, 'database refused a client request')
-    } else if (status >= 500) {
-      request.log.error({ err: error }, 'request failed')
-      detail = `An internal error occurred. Quote request id ${request.id} when you report it.`
+      detail = fail('REQUEST_INVALID', { errors: errors.map((e) => `${e.field} ${e.message}`).join('; ') }).message
+    } else if (known) {
+      status = known.statusCode
+      detail = known.message
+      if (known.code === 'DATABASE_UNAVAILABLE') {
+        reply.header('retry-after', '5')
+        request.log.warn({ err: error }, 'database unavailable')
+      } else if (known.code === 'INTERNAL') {
+        request.log.error({ err: error }, 'request failed')
+      } else if (known !== error) {
+        request.log.info({ err: error }, 'database refused a client request')
+      }
     }
 
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="giaitrinh"')
-    if (status === 429 && error.code === 'GT_TOO_MANY_AUTH_FAILURES') {
-      reply.header('retry-after', /\d+/.exec(error.message)?.[0] ?? '60')
-    }
-    return sendProblem(reply, request, status, detail, { errors, ...(status < 500 ? error.problem : undefined) })
+    if (known?.code === 'TOO_MANY_AUTH_FAILURES') reply.header('retry-after', String(known.params.seconds ?? 60))
+    return sendProblem(reply, request, status, detail, { code: error.validation ? 'REQUEST_INVALID' : known?.code, errors, ...(status < 500 ? error.problem : undefined) })
   })
 
   app.setNotFoundHandler(async (request, reply) => {
-    return sendProblem(reply, request, 404, `There is no route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`)
+    const notFound = fail('ROUTE_NOT_FOUND', { method: request.method, path: request.url.split('?')[0]! })
+    return sendProblem(reply, request, 404, notFound.message, { code: notFound.code })
   })
 }, { name: 'errors' })
 

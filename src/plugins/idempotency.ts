@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { findIdempotencyKey, pruneIdempotencyKeys, storeIdempotentResponse } from '../db/queries/idempotency.js'
-import { ConflictError, InvalidError, UnprocessableError, withDetails } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 import type { WriteContext } from '../services/write.js'
 
 declare module 'fastify' {
@@ -31,7 +31,7 @@ export default fp(async (app) => {
     const key = request.headers['idempotency-key']
     if (request.method !== 'POST' || key === undefined || !request.principal) return
     if (typeof key !== 'string' || !KEY.test(key)) {
-      throw new InvalidError('Idempotency-Key must be 1 to 200 printable ASCII characters, e.g. a UUID.')
+      throw fail('IDEMPOTENCY_KEY_INVALID')
     }
     const scope = request.principal.tokenId ?? request.principal.label
     const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex')
@@ -41,13 +41,13 @@ export default fp(async (app) => {
       return
     }
     if (previous.requestHash !== requestHash) {
-      throw new UnprocessableError(`Idempotency-Key "${key}" was used for another request; use a new key for a new request.`)
+      throw fail('IDEMPOTENCY_KEY_REUSED', { key })
     }
     if (previous.status !== null && previous.response !== null) {
       for (const [name, value] of Object.entries(previous.headers ?? {})) reply.header(name, value)
       return reply.code(previous.status).header('idempotent-replayed', 'true').send(previous.response)
     }
-    throw withDetails(new ConflictError(`This request (Idempotency-Key "${key}") was already applied${previous.entity ? `: its result is ${previous.entity} ${previous.entityId}` : ''}. Read it instead of sending the request again.`),
+    throw fail('IDEMPOTENCY_ALREADY_APPLIED', { key, result: previous.entity ? `${previous.entity} ${previous.entityId}` : '' },
       { entity: previous.entity, entityId: previous.entityId })
   })
 

@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin'
 import csrf from '@fastify/csrf-protection'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { databaseCode, isDatabaseUnavailable } from '../db/errors.js'
-import createError from '@fastify/error'
-import { DATABASE_PROBLEMS, sendProblem } from './errors.js'
+import { asAppError, sendProblem } from './errors.js'
+import { fail } from '../domain/errors.js'
+import { errorSentence } from '../words/errors.js'
 import { prefersJson, renderTemplate } from '../pages/render.js'
 import { words } from '../words/pages.js'
 import type { Lang } from '../schemas/common.js'
@@ -16,8 +16,6 @@ declare module 'fastify' {
     pageErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<unknown>
   }
 }
-
-const CrossOriginFormError = createError('GT_CROSS_ORIGIN_FORM', 'A form may be sent only from this site\'s own pages.', 403)
 
 function sameHost (origin: string, host: string): boolean {
   try {
@@ -66,7 +64,7 @@ export default fp(async (app) => {
       // Under Referrer-Policy: no-referrer (helmet's), Chromium sends "Origin: null" even for its own
       // forms: that says nothing, and the CSRF token decides.
       (origin !== undefined && origin !== 'null' && !sameHost(origin, request.host))) {
-      throw new CrossOriginFormError()
+      throw fail('CROSS_ORIGIN_FORM')
     }
     await new Promise<void>((resolve, reject) => {
       app.csrfProtection(request, reply, (error?: Error) => error ? reject(error) : resolve())
@@ -79,28 +77,20 @@ export default fp(async (app) => {
     const lang = requestLang(request)
     const t = words(lang)
     let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
-    // What is said of the error: never a database's own message (it holds the query).
-    let said = error.message
-    const database = DATABASE_PROBLEMS[databaseCode(error) ?? '']
+    // What is said of the error, from the catalogue by its code: never a database's own message
+    // (it holds the query), and on a Vietnamese page never an English sentence.
+    const known = asAppError(error, request)
     if (error.validation) status = 400
-    else if (isDatabaseUnavailable(error)) {
-      status = 503
-      reply.header('retry-after', '5')
-    } else if (database) {
-      status = database.status
-      said = `${database.detail}.`
-    }
-    if (status >= 500) {
-      request.log.error({ err: error }, 'page failed')
-      said = `An internal error occurred. Quote request id ${request.id} when you report it.`
-    }
-    if (prefersJson(request)) return sendProblem(reply, request, status, said)
+    else if (known) status = known.statusCode
+    if (known?.code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', '5')
+    if (status >= 500) request.log.error({ err: error }, 'page failed')
+    if (prefersJson(request)) return sendProblem(reply, request, status, known?.message ?? error.message, { code: known?.code })
     if (status === 401 && request.method === 'GET') return reply.redirect(signInPath(request.url, lang), 303)
-    const csrfFailure = error.code?.startsWith('FST_CSRF') || error.code === 'GT_CROSS_ORIGIN_FORM'
-    const known = t.errors[status as 400] as string | undefined
-    const message = csrfFailure ? t.errors.csrf : status === 404 ? t.notFoundHelp : known ?? (status >= 500 ? t.errors[500] : t.errors[400])
-    // The service's own sentence says exactly what is wrong (in English); shown under the translation.
-    const detail = status < 500 && !csrfFailure && status !== 404 ? said : undefined
+    const csrfFailure = error.code?.startsWith('FST_CSRF') || error.code === 'CROSS_ORIGIN_FORM'
+    const general = t.errors[status as 400] as string | undefined
+    const message = csrfFailure ? t.errors.csrf : status === 404 ? t.notFoundHelp : general ?? (status >= 500 ? t.errors[500] : t.errors[400])
+    // The service's own sentence says exactly what is wrong, in the page's language; shown under the general one.
+    const detail = known && status < 500 && !csrfFailure && status !== 404 ? errorSentence(known.code, known.params, lang) : undefined
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
     return reply.send(renderTemplate('error', {
       lang,

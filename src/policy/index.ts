@@ -3,7 +3,7 @@ import { councilAncestry, descendantIds, findCouncil, type Council } from '../db
 import { findHearing, type Hearing } from '../db/queries/hearings.js'
 import { findPerson, personCouncilIds, type Person } from '../db/queries/people.js'
 import { canReadPrivate, canWrite, readScope, type Principal } from '../domain/access.js'
-import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../domain/errors.js'
+import { fail, isError, type ErrorCode } from '../domain/errors.js'
 import type { CoverageReport } from '../services/coverage.js'
 
 /**
@@ -38,7 +38,7 @@ export async function visibleHearing (db: Db, principal: Principal | undefined, 
     const access = await canSeeHearing(db, principal, hearing)
     if (access.visible) return { hearing, inScope: access.inScope }
   }
-  throw new NotFoundError(`No hearing with id ${id} that you may see.`)
+  throw fail('HEARING_NOT_VISIBLE', { id })
 }
 
 /** A person the caller may not read is a 404: their existence is private too. */
@@ -51,14 +51,14 @@ export async function readablePerson (db: Db, principal: Principal, id: string):
       if (canReadPrivate(principal, await councilAncestry(db, councilId))) return { person, councilIds }
     }
   }
-  throw new NotFoundError(`No person with id ${id} that your token may see.`)
+  throw fail('PERSON_NOT_VISIBLE', { id })
 }
 
 /** Whether the caller may read the person's record (and so where they attend, not only where they explain). */
 export async function canReadPerson (db: Db, principal: Principal | undefined, id: string): Promise<boolean> {
   if (!principal) return false
   return readablePerson(db, principal, id).then(() => true, (error: { code?: string }) => {
-    if (error.code === 'GT_NOT_FOUND') return false
+    if (isError(error, 'PERSON_NOT_VISIBLE')) return false
     throw error
   })
 }
@@ -72,15 +72,15 @@ export async function attachablePerson (db: Db, principal: Principal, personId: 
   try {
     return (await readablePerson(db, principal, personId)).person
   } catch (error) {
-    if ((error as { code?: string }).code !== 'GT_NOT_FOUND') throw error
-    throw new UnprocessableError(`personId ${personId} does not name a person your council has registered or includes as a member.`)
+    if (!isError(error, 'PERSON_NOT_VISIBLE')) throw error
+    throw fail('PERSON_NOT_IN_COUNCIL', { id: personId })
   }
 }
 
 /** A person the caller may change (their record, their calendar link): the secretariat of a council they belong to, or an admin. */
-export async function manageablePerson (db: Db, principal: Principal, id: string, forbidden: string): Promise<Person> {
+export async function manageablePerson (db: Db, principal: Principal, id: string, forbidden: ErrorCode): Promise<Person> {
   const { person, councilIds } = await readablePerson(db, principal, id)
-  if (principal.role !== 'admin' && !councilIds.some((councilId) => canWrite(principal, councilId))) throw new ForbiddenError(forbidden)
+  if (principal.role !== 'admin' && !councilIds.some((councilId) => canWrite(principal, councilId))) throw fail(forbidden)
   return person
 }
 
@@ -93,7 +93,7 @@ export async function manageablePerson (db: Db, principal: Principal, id: string
 export async function feedLinkPerson (db: Db, principal: Principal, id: string): Promise<Person> {
   const { person } = await readablePerson(db, principal, id)
   if (principal.role === 'admin' || (person.ownerCouncilId !== null && canWrite(principal, person.ownerCouncilId))) return person
-  throw new ForbiddenError('Only the secretariat of the council that registered this person, or an administrator, manages their calendar link.')
+  throw fail('FEED_LINK_FORBIDDEN')
 }
 
 /**
@@ -103,15 +103,15 @@ export async function feedLinkPerson (db: Db, principal: Principal, id: string):
  */
 export async function coverageAccess (db: Db, principal: Principal | undefined, councilId: string): Promise<{ parent: Council, onlyUnit?: string }> {
   const parent = await findCouncil(db, councilId)
-  if (!parent) throw new NotFoundError(`No council with id ${councilId}.`)
+  if (!parent) throw fail('COUNCIL_NOT_FOUND', { id: councilId })
   if (principal && canReadPrivate(principal, await councilAncestry(db, parent.id))) return { parent }
   if (parent.coveragePublic) return { parent }
   if (principal?.role === 'secretariat') {
     const own = await findCouncil(db, principal.councilId)
     if (own?.parentId === parent.id) return { parent, onlyUnit: own.id }
   }
-  if (!principal) throw new UnauthorizedError('This council\'s coverage is not public: send "Authorization: Bearer <token>", or sign in on the dashboard.')
-  throw new ForbiddenError('Your token does not cover this council\'s coverage report.')
+  if (!principal) throw fail('COVERAGE_NEEDS_TOKEN')
+  throw fail('COVERAGE_FORBIDDEN')
 }
 
 /** A report limited to the caller's own line, when that is all it may read. */

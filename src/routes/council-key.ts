@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { councilIdOf } from '../db/queries/councils.js'
-import { NotFoundError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 
 /**
  * Lets a route take a council's code where it takes its id (/v1/councils/dong-da): a preHandler
@@ -12,7 +12,7 @@ export function councilKeyHook (app: FastifyInstance, name = 'id') {
     const key = params[name]
     if (key === undefined) return
     const id = await councilIdOf(app.db, key)
-    if (!id) throw new NotFoundError(`No council with code ${key}.`)
+    if (!id) throw fail('COUNCIL_CODE_NOT_FOUND', { code: key })
     params[name] = id
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 
 /** Opaque page cursors: the position after which the next page starts. */
 export function encodeCursor (position: string): string {
@@ -9,7 +9,7 @@ export function decodeCursor (cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined
   const position = Buffer.from(cursor, 'base64url').toString('utf8')
   if (!position || encodeCursor(position) !== cursor) {
-    throw new InvalidError('The cursor is not one this service gave out: pass nextCursor from the previous page unchanged.')
+    throw fail('CURSOR_INVALID')
   }
   return position
 }

@@ -10,7 +10,9 @@ export const CouncilKey = Type.String({
 })
 export const CouncilKeyParams = Type.Object({ id: CouncilKey }, { additionalProperties: false })
 /** The languages of what people read (feeds, pages, CSV): Vietnamese, the default, and English. */
-export type Lang = 'vi' | 'en'
+export type { Lang } from '../words/terms.js'
+import type { Lang } from '../words/terms.js'
+import { ERRORS, type ErrorCode } from '../words/errors.js'
 
 /** A `lang` query parameter. */
 export function LangParam (description?: string) {
@@ -52,6 +54,7 @@ export const ProblemSchema = Type.Object({
   title: Type.String(),
   status: Type.Integer(),
   detail: Type.String({ description: 'What went wrong and what to do, for a person to read' }),
+  code: Type.Optional(Type.Unsafe<ErrorCode>({ type: 'string', enum: Object.keys(ERRORS), description: 'The error\'s stable code: what a program checks (never the English detail), and what the pages translate' })),
   instance: Type.Optional(Type.String()),
   requestId: Type.Optional(Type.String()),
   errors: Type.Optional(Type.Array(Type.Object({

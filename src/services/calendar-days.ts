@@ -2,7 +2,7 @@ import {
   deleteCalendarDay, findCalendarDay, findNoticeRule, insertNoticeRule, updateNoticeRuleRow, upsertCalendarDay,
   type CalendarDay, type NoticeRuleRow
 } from '../db/queries/calendar.js'
-import { NotFoundError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 import type { CreateNoticeRule, PutCalendarDay, UpdateNoticeRule } from '../schemas/calendar.js'
 import { write, type WriteContext } from './write.js'
 
@@ -18,7 +18,7 @@ export async function createNoticeRule (ctx: WriteContext, input: CreateNoticeRu
 export async function updateNoticeRule (ctx: WriteContext, id: string, changes: UpdateNoticeRule): Promise<NoticeRuleRow> {
   return write(ctx, async ({ tx, now, record }) => {
     const before = await findNoticeRule(tx, id)
-    if (!before) throw new NotFoundError(`No notice rule with id ${id}.`)
+    if (!before) throw fail('NOTICE_RULE_NOT_FOUND', { id })
     const after = await updateNoticeRuleRow(tx, before.id, changes, now)
     await record({ action: 'update', entity: 'notice_rule', entityId: after.id, councilId: null, before, after })
     return after
@@ -37,7 +37,7 @@ export async function announceDay (ctx: WriteContext, day: string, input: PutCal
 export async function withdrawDay (ctx: WriteContext, day: string): Promise<void> {
   await write(ctx, async ({ tx, record }) => {
     const before = await findCalendarDay(tx, day)
-    if (!before) throw new NotFoundError(`No announced day on ${day}; statutory holidays cannot be removed.`)
+    if (!before) throw fail('DAY_OFF_NOT_FOUND', { day })
     await deleteCalendarDay(tx, before.day)
     await record({ action: 'delete', entity: 'calendar_day', entityId: before.day, councilId: null, before })
   })

@@ -3,24 +3,24 @@ import type { Db } from '../db/client.js'
 import {
   councilAncestry, findCouncil, insertCouncil, lockHierarchy, updateCouncilRow, type Council
 } from '../db/queries/councils.js'
-import { parentProblem } from '../domain/councils.js'
-import { InvalidError, NotFoundError, UnprocessableError } from '../domain/errors.js'
+import { parentRefusal } from '../domain/councils.js'
+import { fail } from '../domain/errors.js'
 import type { CreateCouncil, UpdateCouncil } from '../schemas/councils.js'
 import { write, type WriteContext } from './write.js'
 
 /** Checks what the schema cannot: the zone exists, the parent exists, fits, and forms no cycle. */
 async function checkCouncil (tx: Db, council: Pick<Council, 'level' | 'parentId' | 'timezone' | 'activeFrom' | 'activeTo'> & { id?: string }) {
   if (!IANAZone.isValidZone(council.timezone)) {
-    throw new InvalidError(`timezone "${council.timezone}" is not an IANA time zone; use e.g. "Asia/Ho_Chi_Minh".`)
+    throw fail('TIMEZONE_UNKNOWN', { zone: council.timezone })
   }
   if (council.activeTo && council.activeTo < council.activeFrom) {
-    throw new UnprocessableError(`activeTo (${council.activeTo}) is before activeFrom (${council.activeFrom}).`)
+    throw fail('COUNCIL_ENDS_BEFORE_START', { to: council.activeTo, from: council.activeFrom })
   }
   if (!council.parentId) return
   const parent = await findCouncil(tx, council.parentId)
-  if (!parent) throw new UnprocessableError(`parentId ${council.parentId} does not name an existing council.`)
-  const problem = parentProblem(council, parent, await councilAncestry(tx, parent.id))
-  if (problem) throw new UnprocessableError(problem)
+  if (!parent) throw fail('PARENT_UNKNOWN', { id: council.parentId })
+  const problem = parentRefusal(council, parent, await councilAncestry(tx, parent.id))
+  if (problem) throw problem
 }
 
 /** `id` is for the demo's fixed ids only; the API never passes it. */
@@ -39,7 +39,7 @@ export async function updateCouncil (ctx: WriteContext, id: string, changes: Upd
   return write(ctx, async ({ tx, now, record }) => {
     await lockHierarchy(tx)
     const before = await findCouncil(tx, id)
-    if (!before) throw new NotFoundError(`No council with id ${id}.`)
+    if (!before) throw fail('COUNCIL_NOT_FOUND', { id })
     await checkCouncil(tx, { ...before, ...changes, timezone: changes.timezone ?? before.timezone })
     const after = await updateCouncilRow(tx, id, changes, now)
     await record({ action: 'update', entity: 'council', entityId: id, councilId: id, before, after })

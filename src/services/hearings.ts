@@ -10,10 +10,10 @@ import type { Principal } from '../domain/access.js'
 import type { OfficeHours, ScheduleWarning } from '../domain/calendar.js'
 import { canSeeHearingId } from '../policy/index.js'
 import {
-  ConflictError, InvalidError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, UnprocessableError, withDetails
+  fail, withDetails, type ErrorParams
 } from '../domain/errors.js'
 import {
-  allowedActions, blocksCalendar, explainerConflictMessage, nextStatus, SIGNIFICANT_FIELDS, timeBoundsProblem, type HearingAction
+  allowedActions, blocksCalendar, explainerConflict, nextStatus, SIGNIFICANT_FIELDS, timeBoundsProblem, type HearingAction
 } from '../domain/hearings.js'
 import type { CreateHearing, UpdateHearing } from '../schemas/hearings.js'
 import { warningsFor } from './calendar.js'
@@ -32,13 +32,12 @@ interface Attempt { councilId: string, hearingId?: string, startsAt: Date, endsA
 async function conflictError (db: Db, principal: Principal, attempt: Attempt, explainers: string[]) {
   const council = await findCouncilConflict(db, attempt.councilId, attempt.startsAt, attempt.endsAt, attempt.hearingId)
   if (council) {
-    return withDetails(new ConflictError(`The council already has a hearing at that time: "${council.title}" (${council.id}). Choose another time.`),
-      { conflictingHearingId: council.id })
+    return fail('COUNCIL_BUSY', { title: council.title, id: council.id }, { conflictingHearingId: council.id })
   }
   const explainer = await findExplainerConflict(db, explainers, attempt.startsAt, attempt.endsAt, attempt.hearingId)
   if (explainer) {
     const visible = await canSeeHearingId(db, principal, explainer.id)
-    return withDetails(new ConflictError(explainerConflictMessage(explainer, visible)),
+    return withDetails(explainerConflict(explainer, visible),
       { ...(visible ? { conflictingHearingId: explainer.id } : {}), personId: explainer.personId })
   }
   return undefined
@@ -55,31 +54,38 @@ async function occupying<T> (ctx: HearingContext, attempt: () => Attempt | undef
     const tried = attempt()
     if (!tried || !isExclusionViolation(error)) throw error
     const explainers = tried.hearingId ? await explainerIds(ctx.db, tried.hearingId) : []
-    throw (await conflictError(ctx.db, ctx.principal, tried, explainers)) ?? new ConflictError('That time conflicts with another hearing; choose another time.')
+    throw (await conflictError(ctx.db, ctx.principal, tried, explainers)) ?? fail('TIME_CONFLICT')
   }
 }
 
 function parseTimes (startsAt: string | undefined, endsAt: string | undefined, now: Date): { startsAt: Date, endsAt: Date } | undefined {
   if (startsAt === undefined && endsAt === undefined) return undefined
   if (startsAt === undefined || endsAt === undefined) {
-    throw new InvalidError('startsAt and endsAt go together: give both, as ISO 8601 date-times with an offset.')
+    throw fail('TIMES_TOGETHER')
   }
   const times = { startsAt: new Date(startsAt), endsAt: new Date(endsAt) }
   for (const [name, value] of [['startsAt', startsAt], ['endsAt', endsAt]] as const) {
     // The format admits a leap second (23:59:60), which no clock here can store.
-    if (Number.isNaN(times[name].getTime())) throw new InvalidError(`${name} (${value}) is not a time that can be stored; a leap second (:60) cannot be, use :59.`)
+    if (Number.isNaN(times[name].getTime())) throw fail('TIME_UNSTORABLE', { name, value })
   }
-  if (!(times.endsAt > times.startsAt)) throw new UnprocessableError(`endsAt (${endsAt}) must be after startsAt (${startsAt}).`)
+  if (!(times.endsAt > times.startsAt)) throw fail('END_BEFORE_START', { startsAt, endsAt })
   const problem = timeBoundsProblem(times, now)
-  if (problem) throw new UnprocessableError(problem)
+  if (problem) throw problem
   return times
 }
 
 function checkCouncilExists (council: Council, startsAt: Date) {
   const day = DateTime.fromJSDate(startsAt, { zone: council.timezone }).toISODate()!
   if (day < council.activeFrom || (council.activeTo !== null && day > council.activeTo)) {
-    throw new UnprocessableError(`${council.name} exists from ${council.activeFrom} to ${council.activeTo ?? 'now'}; it cannot hold a hearing on ${day}.`)
+    throw fail('COUNCIL_INACTIVE_ON_DAY', { council: council.name, from: council.activeFrom, to: council.activeTo ?? '', day })
   }
+}
+
+/** The facts of a notice warning that a strict council's refusal tells. */
+function noticeFacts (notice: ScheduleWarning, council: string): ErrorParams {
+  return notice.code === 'notice_too_short'
+    ? { notice: notice.message, council, requiredDays: notice.requiredDays, actualDays: notice.actualDays, rule: notice.rule }
+    : { notice: notice.message, council }
 }
 
 /** Warnings for a time; with a strict council, too-short notice is refused instead. */
@@ -88,7 +94,7 @@ async function checkSchedule (ctx: HearingContext, tx: Db, council: Council, sta
   const warnings = await warningsFor(tx, { startsAt, endsAt, zone: council.timezone, now: ctx.now, officeHours: ctx.officeHours })
   const notice = warnings.find((w) => w.code === 'notice_too_short' || w.code === 'in_the_past')
   if (notice && council.strictNotice) {
-    throw withDetails(new UnprocessableError(`${notice.message} ${council.name} requires the full notice period.`), { warnings: [notice] })
+    throw fail('NOTICE_REQUIRED', noticeFacts(notice, council.name), { warnings: [notice] })
   }
   return warnings
 }
@@ -167,16 +173,16 @@ async function planForChange (tx: Db, before: Hearing, after: Hearing, significa
 export async function createHearing (ctx: HearingContext, input: CreateHearing & { id?: string }): Promise<{ hearing: Hearing, warnings: ScheduleWarning[] }> {
   const status = input.status ?? 'draft'
   const times = parseTimes(input.startsAt, input.endsAt, ctx.now)
-  if (status !== 'draft' && !times) throw new InvalidError(`A ${status} hearing needs startsAt and endsAt.`)
+  if (status !== 'draft' && !times) throw fail('HEARING_NEEDS_TIME', { status })
   if (status === 'held') {
-    if (!input.outcome) throw new InvalidError('A hearing created as held needs its outcome (summary at least).')
-    if (times!.startsAt > ctx.now) throw new UnprocessableError('Only a hearing that has started can be recorded as held; schedule a future one instead.')
+    if (!input.outcome) throw fail('HELD_NEEDS_OUTCOME')
+    if (times!.startsAt > ctx.now) throw fail('HELD_NOT_STARTED')
   } else if (input.outcome) {
-    throw new InvalidError('outcome goes only with status "held"; record it later with POST /v1/hearings/{id}/outcome.')
+    throw fail('OUTCOME_ONLY_WITH_HELD')
   }
   return occupying(ctx, () => times && { councilId: input.councilId, ...times }, async ({ tx, now, record }) => {
     const council = await findCouncil(tx, input.councilId)
-    if (!council) throw new NotFoundError(`No council with id ${input.councilId}.`)
+    if (!council) throw fail('COUNCIL_NOT_FOUND', { id: input.councilId })
     let warnings: ScheduleWarning[] = []
     if (times) {
       if (status === 'scheduled') warnings = await checkSchedule(ctx, tx, council, times.startsAt, times.endsAt)
@@ -222,12 +228,11 @@ export async function createHearing (ctx: HearingContext, input: CreateHearing &
 /** If-Match: the client's ETag must be the hearing's current one. */
 function checkPrecondition (ifMatch: string | undefined, currentTag: string) {
   if (ifMatch === undefined) {
-    throw new PreconditionRequiredError('Changing a hearing needs If-Match with its ETag (from GET /v1/hearings/{id}), so that no one\'s change is lost.')
+    throw fail('IF_MATCH_REQUIRED')
   }
   const tags = ifMatch.split(',').map((tag) => tag.trim())
   if (!tags.includes('*') && !tags.includes(currentTag)) {
-    throw withDetails(new PreconditionFailedError(
-      `The hearing has changed since you read it (its ETag is now ${currentTag}). Read it again, then re-apply your change.`), { currentETag: currentTag })
+    throw fail('HEARING_CHANGED', { etag: currentTag }, { currentETag: currentTag })
   }
 }
 
@@ -238,22 +243,22 @@ export async function updateHearing (
   return occupying(ctx, () => attempt, async (writer) => {
     const { tx } = writer
     const before = await lockHearing(tx, id)
-    if (!before) throw new NotFoundError(`No hearing with id ${id}.`)
+    if (!before) throw fail('HEARING_NOT_FOUND', { id })
     checkPrecondition(ifMatch, etagOf(before))
     const { reason, startsAt, endsAt, ...fields } = input
     const times = parseTimes(startsAt, endsAt, ctx.now)
     const timeChanges = times && (times.startsAt.getTime() !== before.startsAt?.getTime() || times.endsAt.getTime() !== before.endsAt?.getTime())
-    if (before.status === 'cancelled') throw withDetails(new ConflictError('A cancelled hearing cannot be changed.'), { allowed: [] })
+    if (before.status === 'cancelled') throw fail('HEARING_CANCELLED_FROZEN', {}, { allowed: [] })
     let warnings: ScheduleWarning[] = []
     let action = 'update'
     if (timeChanges) {
       if (before.status === 'postponed') {
-        throw withDetails(new ConflictError('A postponed hearing gets its new time through POST /v1/hearings/{id}/schedule.'), { allowed: allowedActions(before.status) })
+        throw fail('POSTPONED_NEEDS_SCHEDULE', {}, { allowed: allowedActions(before.status) })
       }
-      if (before.status === 'held') throw withDetails(new ConflictError('The time of a held hearing is history and cannot change.'), { allowed: allowedActions(before.status) })
+      if (before.status === 'held') throw fail('HELD_TIME_FIXED', {}, { allowed: allowedActions(before.status) })
       const council = (await findCouncil(tx, before.councilId))!
       if (before.status === 'scheduled') {
-        if (!reason) throw new InvalidError('Moving a scheduled hearing is a reschedule: give a reason, which is kept in its history.')
+        if (!reason) throw fail('RESCHEDULE_NEEDS_REASON')
         action = 'reschedule'
         attempt = { councilId: before.councilId, hearingId: before.id, ...times }
         warnings = await checkSchedule(ctx, tx, council, times.startsAt, times.endsAt)
@@ -286,19 +291,19 @@ export async function applyAction (
   return occupying(ctx, () => attempt, async (writer) => {
     const { tx } = writer
     const before = await lockHearing(tx, id)
-    if (!before) throw new NotFoundError(`No hearing with id ${id}.`)
+    if (!before) throw fail('HEARING_NOT_FOUND', { id })
     if (ifMatch) checkPrecondition(ifMatch.header, ifMatch.etagOf(before))
     const status = nextStatus(before.status, action)
     if (!status) {
       const allowed = allowedActions(before.status)
-      throw withDetails(new ConflictError(`A ${before.status} hearing cannot take the action "${action}". Allowed: ${allowed.length ? allowed.join(', ') : 'none'}.`), { allowed })
+      throw fail('ACTION_NOT_ALLOWED', { status: before.status, action, allowed: allowed.join(', ') }, { allowed })
     }
     let warnings: ScheduleWarning[] = []
     let changes: Partial<NewHearing> = { status }
     if (action === 'schedule') {
       const times = parseTimes(input.startsAt, input.endsAt, ctx.now) ??
         (before.startsAt && before.endsAt ? { startsAt: before.startsAt, endsAt: before.endsAt } : undefined)
-      if (!times) throw new InvalidError('Scheduling needs a time: give startsAt and endsAt.')
+      if (!times) throw fail('SCHEDULE_NEEDS_TIME')
       const council = (await findCouncil(tx, before.councilId))!
       attempt = { councilId: before.councilId, hearingId: before.id, ...times }
       warnings = await checkSchedule(ctx, tx, council, times.startsAt, times.endsAt)
@@ -308,7 +313,7 @@ export async function applyAction (
       changes = { ...changes, startsAt: null, endsAt: null }
     } else if (action === 'outcome') {
       if (before.startsAt! > ctx.now) {
-        throw withDetails(new ConflictError(`The hearing starts at ${before.startsAt!.toISOString()}: its outcome can be recorded once it has started.`), { allowed: ['postpone', 'cancel'] })
+        throw fail('OUTCOME_BEFORE_START', { startsAt: before.startsAt!.toISOString() }, { allowed: ['postpone', 'cancel'] })
       }
       changes = { ...changes, outcome: { delegatesPresent: null, conclusionText: null, conclusionIssuedOn: null, ...input.outcome! } }
     }

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { councils, serviceSettings, webhookEndpoints, type NotificationSettingsOverrides } from '../db/schema.js'
-import { NotFoundError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 import { parseQuietHours, skipEndpointNotices } from '../notifications/plan.js'
 import { checkOverrides, NOTIFICATION_DEFAULTS_KEY } from '../notifications/settings.js'
 import { checkWebhookUrl, generateWebhookSecret } from '../notifications/webhooks.js'
@@ -20,7 +20,7 @@ export async function setCouncilNotificationSettings (ctx: WriteContext, council
   return write(ctx, async ({ tx, now, record }) => {
     const [before] = await tx.select({ notificationEmail: councils.notificationEmail, overrides: councils.notificationSettings, revision: councils.revision })
       .from(councils).where(eq(councils.id, councilId)).for('update')
-    if (!before) throw new NotFoundError(`No council with id ${councilId}.`)
+    if (!before) throw fail('COUNCIL_NOT_FOUND', { id: councilId })
     const overrides = Object.keys(input.overrides).length ? input.overrides : null
     await tx.update(councils).set({ notificationEmail: input.notificationEmail, notificationSettings: overrides, revision: before.revision + 1, updatedAt: now })
       .where(eq(councils.id, councilId))
@@ -55,7 +55,7 @@ export async function createWebhookEndpoint (ctx: WriteContext, councilId: strin
 async function lockEndpoint (tx: WriteContext['db'], councilId: string, endpointId: string) {
   const [endpoint] = await tx.select().from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.councilId, councilId))).for('update')
-  if (!endpoint) throw new NotFoundError(`No webhook endpoint ${endpointId} for this council.`)
+  if (!endpoint) throw fail('WEBHOOK_NOT_FOUND', { id: endpointId })
   return endpoint
 }
 

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { notifications } from '../db/schema.js'
-import { ConflictError, NotFoundError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 import { write, type WriteContext } from './write.js'
 
 /**
@@ -12,8 +12,8 @@ export async function resendNotification (ctx: WriteContext, hearingId: string, 
   return write(ctx, async ({ tx, now, record }) => {
     const [row] = await tx.select().from(notifications)
       .where(and(eq(notifications.id, notificationId), eq(notifications.hearingId, hearingId))).for('update')
-    if (!row) throw new NotFoundError(`No notification ${notificationId} for hearing ${hearingId}.`)
-    if (row.status === 'superseded') throw new ConflictError('This notice is about a time or state the hearing no longer has; the current notice is in the list.')
+    if (!row) throw fail('NOTIFICATION_NOT_FOUND', { notificationId, hearingId })
+    if (row.status === 'superseded') throw fail('NOTIFICATION_SUPERSEDED')
     if (row.status === 'pending') return row
     const [after] = await tx.update(notifications)
       .set({ status: 'pending', attempts: 0, dueAt: now, lastError: null, leaseUntil: null, updatedAt: now })

@@ -4,8 +4,8 @@ import {
   deleteInvitationLinks, deleteParticipantRow, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
-import { ConflictError, InvalidError, NotFoundError, withDetails } from '../domain/errors.js'
-import { blocksCalendar, explainerConflictMessage } from '../domain/hearings.js'
+import { fail, withDetails } from '../domain/errors.js'
+import { blocksCalendar, explainerConflict } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import { findPerson, markScheduleChanged } from '../db/queries/people.js'
 import { planAnswerNotice, planContext, planNotices, planReminders, planRemoval, supersedePersonNotices } from '../notifications/plan.js'
@@ -15,8 +15,8 @@ import { canSeeHearingId } from '../policy/index.js'
 
 async function lockOpenHearing (tx: Db, hearingId: string): Promise<Hearing> {
   const hearing = await lockHearing(tx, hearingId)
-  if (!hearing) throw new NotFoundError(`No hearing with id ${hearingId}.`)
-  if (hearing.status === 'cancelled') throw new ConflictError('The hearing is cancelled: its invitations cannot change.')
+  if (!hearing) throw fail('HEARING_NOT_FOUND', { id: hearingId })
+  if (hearing.status === 'cancelled') throw fail('INVITATIONS_CLOSED')
   return hearing
 }
 
@@ -31,7 +31,7 @@ export async function addParticipant (ctx: WriteContext & { principal: Principal
         const conflict = await findExplainerConflict(tx, [input.personId], hearing.startsAt!, hearing.endsAt!, hearing.id)
         if (conflict) {
           const visible = await canSeeHearingId(tx, ctx.principal, conflict.id)
-          throw withDetails(new ConflictError(explainerConflictMessage(conflict, visible)), visible ? { conflictingHearingId: conflict.id } : {})
+          throw withDetails(explainerConflict(conflict, visible), visible ? { conflictingHearingId: conflict.id } : {})
         }
       }
       const id = await insertParticipant(tx, {
@@ -58,7 +58,7 @@ export async function addParticipant (ctx: WriteContext & { principal: Principal
     })
   } catch (error) {
     if (!isExclusionViolation(error)) throw error
-    throw new ConflictError('That person already explains at another hearing at that time.')
+    throw fail('EXPLAINER_BUSY_UNNAMED')
   }
 }
 
@@ -66,7 +66,7 @@ export async function removeParticipant (ctx: WriteContext, hearingId: string, p
   return write(ctx, async ({ tx, now, record }) => {
     const hearing = await lockOpenHearing(tx, hearingId)
     const before = await findParticipant(tx, hearingId, participantId)
-    if (!before) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
+    if (!before) throw fail('PARTICIPANT_NOT_FOUND', { participantId, hearingId })
     if (hearing.status === 'scheduled' || hearing.status === 'postponed') {
       const plan = await planContext(tx, hearing.councilId, ctx.quietHours)
       await planRemoval(tx, plan, hearing, { id: before.id, personId: before.personId, email: (await findPerson(tx, before.personId))?.email ?? null }, now)
@@ -85,7 +85,7 @@ export async function renewInvitation (ctx: WriteContext, hearingId: string, par
   return write(ctx, async ({ tx, now, record }) => {
     const hearing = await lockOpenHearing(tx, hearingId)
     const participant = await findParticipant(tx, hearingId, participantId)
-    if (!participant) throw new NotFoundError(`No participant ${participantId} in hearing ${hearingId}.`)
+    if (!participant) throw fail('PARTICIPANT_NOT_FOUND', { participantId, hearingId })
     await updateParticipantRow(tx, participantId, { invitationHash: hashSecret(secret) }, now)
     await deleteInvitationLinks(tx, participantId)
     await record({ action: 'renew_invitation', entity: 'participant', entityId: participantId, councilId: hearing.councilId })
@@ -110,13 +110,13 @@ export interface InvitationAnswer {
  */
 export async function answerInvitation (ctx: Omit<WriteContext, 'principal'>, secret: string, answer: InvitationAnswer) {
   if (answer.response === 'delegated' && !(answer.substituteName && answer.substitutePosition)) {
-    throw new InvalidError('Delegating needs substituteName and substitutePosition: who comes instead, and in what capacity.')
+    throw fail('DELEGATE_NEEDS_SUBSTITUTE')
   }
   if (answer.response !== 'delegated' && (answer.substituteName || answer.substitutePosition)) {
-    throw new InvalidError('substituteName and substitutePosition go only with the response "delegated".')
+    throw fail('SUBSTITUTE_ONLY_WHEN_DELEGATED')
   }
   if (answer.response !== 'declined' && answer.reason) {
-    throw new InvalidError('reason goes only with the response "declined".')
+    throw fail('REASON_ONLY_WHEN_DECLINED')
   }
   const invitation = await findParticipantByInvitation(ctx.db, hashSecret(secret))
   if (!invitation) return undefined
@@ -126,7 +126,7 @@ export async function answerInvitation (ctx: Omit<WriteContext, 'principal'>, se
     const participant = await findParticipantByInvitation(tx, hashSecret(secret))
     if (!participant) return undefined
     if (hearing.status === 'cancelled' || hearing.status === 'held') {
-      throw new ConflictError(`The hearing is ${hearing.status}: answers are closed.`)
+      throw fail('ANSWERS_CLOSED', { status: hearing.status })
     }
     await updateParticipantRow(tx, participant.id, {
       response: answer.response,

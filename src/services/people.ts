@@ -4,7 +4,7 @@ import {
   deleteMembershipRow, findMembership, findPerson, insertMembership, markScheduleChanged, insertPerson, updateMembershipRow, updatePersonRow,
   type MembershipView, type Person
 } from '../db/queries/people.js'
-import { InvalidError, NotFoundError, UnprocessableError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 import type { CreateMembership, CreatePerson, UpdateMembership, UpdatePerson } from '../schemas/people.js'
 import { write, type WriteContext } from './write.js'
 import { planContext, planReminders } from '../notifications/plan.js'
@@ -28,7 +28,7 @@ async function planMemberReminders (tx: Db, councilId: string, personId: string,
 export async function createPerson (ctx: WriteContext, input: CreatePerson & { id?: string }, ownerCouncilId: string | null): Promise<Person> {
   return write(ctx, async ({ tx, now, record }) => {
     if (ownerCouncilId && !(await findCouncil(tx, ownerCouncilId))) {
-      throw new InvalidError(`ownerCouncilId ${ownerCouncilId} does not name an existing council.`)
+      throw fail('OWNER_COUNCIL_UNKNOWN', { id: ownerCouncilId })
     }
     const created = await insertPerson(tx, { ...input, ownerCouncilId, createdAt: now, updatedAt: now })
     await record({ action: 'create', entity: 'person', entityId: created.id, councilId: ownerCouncilId, after: created })
@@ -45,12 +45,12 @@ export async function updatePerson (ctx: WriteContext, before: Person, changes: 
 }
 
 function checkRange (startsOn: string, endsOn: string | null | undefined) {
-  if (endsOn && endsOn < startsOn) throw new UnprocessableError(`endsOn (${endsOn}) is before startsOn (${startsOn}).`)
+  if (endsOn && endsOn < startsOn) throw fail('MEMBERSHIP_ENDS_BEFORE_START', { endsOn, startsOn })
 }
 
 async function existingMembership (tx: Db, councilId: string, membershipId: string): Promise<MembershipView> {
   const membership = await findMembership(tx, councilId, membershipId)
-  if (!membership) throw new NotFoundError(`No membership ${membershipId} in council ${councilId}.`)
+  if (!membership) throw fail('MEMBERSHIP_NOT_FOUND', { membershipId, councilId })
   return membership
 }
 
@@ -59,7 +59,7 @@ export async function addMember (ctx: WriteContext, councilId: string, input: Cr
   const endsOn = input.endsOn ?? null
   checkRange(input.startsOn, endsOn)
   return write(ctx, async ({ tx, now, record }) => {
-    if (!(await findPerson(tx, input.personId))) throw new UnprocessableError(`personId ${input.personId} does not name an existing person.`)
+    if (!(await findPerson(tx, input.personId))) throw fail('PERSON_UNKNOWN', { id: input.personId })
     const id = await insertMembership(tx, { ...input, endsOn, councilId, createdAt: now, updatedAt: now })
     // The council's hearings join the person's feed (some may be older than any change to them).
     await markScheduleChanged(tx, input.personId, now)

@@ -1,6 +1,6 @@
 import { findCouncil } from '../db/queries/councils.js'
 import { findToken, insertToken, revokeTokenRow, tokenView, type ApiToken } from '../db/queries/tokens.js'
-import { InvalidError, NotFoundError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import type { CreateToken } from '../schemas/tokens.js'
 import { write, type WriteContext } from './write.js'
@@ -8,15 +8,15 @@ import { write, type WriteContext } from './write.js'
 /** Used by POST /v1/tokens and by the offline CLI alike. The secret is returned once. */
 export async function issueToken (ctx: WriteContext, input: CreateToken) {
   if (input.role === 'admin' && input.councilId) {
-    throw new InvalidError('An admin token has no councilId: admins act on every council. Remove councilId or choose role secretariat or supervisor.')
+    throw fail('ADMIN_TOKEN_NO_COUNCIL')
   }
   if (input.role !== 'admin' && !input.councilId) {
-    throw new InvalidError(`A ${input.role} token needs councilId: the council it reads${input.role === 'secretariat' ? ' and writes' : ' (with its descendants)'}.`)
+    throw fail('TOKEN_NEEDS_COUNCIL', { role: input.role })
   }
   const secret = generateSecret()
   return write(ctx, async ({ tx, now, record }) => {
     if (input.councilId && !(await findCouncil(tx, input.councilId))) {
-      throw new InvalidError(`councilId ${input.councilId} does not name an existing council.`)
+      throw fail('COUNCIL_UNKNOWN', { id: input.councilId })
     }
     const token = await insertToken(tx, {
       name: input.name,
@@ -35,7 +35,7 @@ export async function issueToken (ctx: WriteContext, input: CreateToken) {
 export async function revokeToken (ctx: WriteContext, id: string): Promise<ApiToken> {
   return write(ctx, async ({ tx, now, record }) => {
     const before = await findToken(tx, id)
-    if (!before) throw new NotFoundError(`No token with id ${id}.`)
+    if (!before) throw fail('TOKEN_NOT_FOUND', { id })
     const revoked = await revokeTokenRow(tx, id, now)
     // Revoking twice is harmless: the first revocation stands.
     if (!revoked) return before

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js'
 import { insertAuditRow } from '../db/queries/audit.js'
 import { insertIdempotencyKey } from '../db/queries/idempotency.js'
 import { databaseCode } from '../db/errors.js'
-import { ConflictError } from '../domain/errors.js'
+import { fail } from '../domain/errors.js'
 import type { Principal } from '../domain/access.js'
 
 /** Every committed write is announced on this channel: caches (calendar feeds) of every replica listen to it. */
@@ -69,7 +69,7 @@ export async function write<T> (ctx: WriteContext, work: (writer: Writer) => Pro
         await insertIdempotencyKey(tx, { ...ctx.idempotency, entity: first?.entity ?? null, entityId: first?.entityId ?? null, createdAt: ctx.now })
       } catch (error) {
         if (databaseCode(error) !== '23505') throw error
-        throw new ConflictError(`A request with Idempotency-Key "${ctx.idempotency.key}" was applied at the same moment; read the result instead of sending it again.`)
+        throw fail('IDEMPOTENCY_RACE', { key: ctx.idempotency.key })
       }
     }
     if (changes.length > 0) {

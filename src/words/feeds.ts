@@ -1,4 +1,4 @@
-import { councilTitle } from '../domain/councils.js'
+import { councilTitle } from './terms.js'
 import { TERMS, type MembershipRole } from './terms.js'
 
 /** What the calendar feeds say (summaries, descriptions, calendar names), in the feed's language. */

@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon'
-import { councilTitle } from '../domain/councils.js'
+import { councilTitle } from './terms.js'
 import { TERMS } from './terms.js'
 
 /** What the e-mails say, in the recipient's language. */

@@ -1,33 +1,12 @@
-import type { DateTime } from 'luxon'
-import { inZone } from '../domain/zone.js'
-import type { ScheduleWarning } from '../domain/calendar.js'
 import { TERMS, type Lang } from './terms.js'
-export { councilTitle } from '../domain/councils.js'
 
-const WEEKDAYS_VI = ['', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật']
-
-/** "08 giờ 00 – 11 giờ 30, thứ Năm, ngày 18/12/2026 (giờ Hà Nội)"; English "Thu 18 Dec 2026, 08:00–11:30 (Hà Nội time)". */
-export function formatWhen (startsAt: Date | null, endsAt: Date | null, zone: string, lang: Lang): string {
-  if (!startsAt) return lang === 'vi' ? 'Chưa có thời gian' : 'No time set'
-  const start = inZone(startsAt, zone)
-  const end = endsAt ? inZone(endsAt, zone) : undefined
-  const zoneName = TERMS[lang].zoneName(zone)
-  if (lang === 'vi') {
-    const hours = (t: DateTime) => t.toFormat("HH 'giờ' mm")
-    return `${hours(start)}${end ? ` – ${hours(end)}` : ''}, ${WEEKDAYS_VI[start.weekday]}, ngày ${start.toFormat('dd/MM/yyyy')} (${zoneName})`
-  }
-  return `${start.setLocale('en-GB').toFormat('ccc d LLL yyyy, HH:mm')}${end ? `–${end.toFormat('HH:mm')}` : ''} (${zoneName})`
-}
-
-/** dd/MM/yyyy in the zone, or an em dash. */
-export function formatDay (date: Date | null, zone: string): string {
-  return date ? inZone(date, zone).toFormat('dd/MM/yyyy') : '—'
-}
-
-/** A value for <input type="datetime-local"> in the zone. */
-export function localInput (date: Date | null, zone: string): string {
-  return date ? inZone(date, zone).toFormat("yyyy-MM-dd'T'HH:mm") : ''
-}
+/** A scheduling warning as its words need it (the domain's ScheduleWarning has this shape). */
+export type WarningFacts =
+  | { code: 'in_the_past', message: string }
+  | { code: 'notice_too_short', message: string, requiredDays: number, actualDays: number, dayKind: 'calendar' | 'working', rule: string }
+  | { code: 'public_holiday' | 'day_off', message: string, date: string, name: string }
+  | { code: 'weekend', message: string, date: string }
+  | { code: 'outside_office_hours', message: string, officeHours: string }
 
 const vi = {
   site: 'Phiên giải trình HĐND',
@@ -75,6 +54,7 @@ const vi = {
   notFound: 'Không tìm thấy trang',
   notFoundHelp: 'Trang này không có, hoặc bạn cần đăng nhập để xem. Phiên không công khai chỉ hiện với người có thẩm quyền đã đăng nhập.',
   errorTitle: 'Không thực hiện được',
+  requestId: 'Mã yêu cầu',
   back: 'Quay lại',
   // The invitation page.
   invitation: 'Giấy mời dự phiên giải trình',
@@ -182,7 +162,7 @@ const vi = {
     overdue: (date: string) => `quá hạn, chưa ghi kết quả: ${date}`,
     notApplicable: 'Không áp dụng (không có đơn vị nào trong kỳ)'
   },
-  warning: (w: ScheduleWarning): string => {
+  warning: (w: WarningFacts): string => {
     switch (w.code) {
       case 'in_the_past': return 'Thời gian này đã qua: không thể báo trước cho ai. Để ghi lại một phiên đã diễn ra, hãy tạo phiên ở trạng thái đã tổ chức kèm kết quả.'
       case 'notice_too_short': return `Thời gian báo trước quá ngắn: cần ${w.requiredDays} ngày ${w.dayKind === 'working' ? 'làm việc' : ''}, chỉ còn ${w.actualDays} ngày (${w.rule}).`.replace('  ', ' ')
@@ -258,6 +238,7 @@ const en: Words = {
   notFound: 'Page not found',
   notFoundHelp: 'This page does not exist, or you need to sign in to see it. Restricted hearings show only to signed-in people in the council\'s scope.',
   errorTitle: 'Could not be done',
+  requestId: 'Request id',
   back: 'Back',
   invitation: 'Invitation to an accountability hearing',
   dear: (name: string) => `Dear ${name},`,
@@ -362,7 +343,7 @@ const en: Words = {
     overdue: (date: string) => `overdue, no outcome recorded: ${date}`,
     notApplicable: 'Not applicable (no unit in the period)'
   },
-  warning: (w: ScheduleWarning): string => w.message,
+  warning: (w: WarningFacts): string => w.message,
   errors: {
     csrf: 'The form has expired or was not sent from this site. Reload the page and send it again.',
     400: 'What was sent is not valid. Check the fields you filled in.',

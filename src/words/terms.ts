@@ -36,3 +36,12 @@ export const TERMS: Record<Lang, Terms> = {
     zoneName: (zone) => zone === HO_CHI_MINH ? 'Hà Nội time' : zone
   }
 }
+
+/** Administrative-level words that stay lower case mid-phrase: "HĐND phường Cát Linh" (Decree 30/2020 usage). */
+const LEVEL_WORDS = /^(Phường|Xã|Quận|Huyện|Thị xã|Thị trấn|Thành phố|Tỉnh|Đặc khu)(?= )/
+
+/** "HĐND phường Cát Linh" in Vietnamese; "People's Council of Phường Cát Linh" in English. */
+export function councilTitle (name: string, lang: Lang): string {
+  if (lang === 'en') return `People's Council of ${name}`
+  return `HĐND ${name.replace(LEVEL_WORDS, (word) => word.toLowerCase())}`
+}

@@ -3,6 +3,7 @@ import { TERMS, type Lang } from '../../src/words/terms.js'
 import { words } from '../../src/words/pages.js'
 import { FEED } from '../../src/words/feeds.js'
 import { MAIL } from '../../src/words/mail.js'
+import { ERRORS, type ErrorCode } from '../../src/words/errors.js'
 import { admin, build, call, seedHierarchy, tokenFor } from '../helper.js'
 import { createHearing, createPerson, slotAt } from '../hearings-helper.js'
 import { getPage, postForm } from '../pages-helper.js'
@@ -25,6 +26,24 @@ t.test('every role, status, answer and membership role has a word in each langua
     }
   }
   t.not(TERMS.vi.role.guest, TERMS.en.role.guest, 'Vietnamese and English differ')
+})
+
+t.test('every error code has a status, an English and a Vietnamese sentence', async (t) => {
+  // Any fact an error may name, as a value that shows in the sentence.
+  const facts = new Proxy({}, { get: (_, key) => key === 'status' ? 'scheduled' : `«${String(key)}»` }) as Record<string, string>
+  const vietnameseLetter = /[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]/i
+  const codes = Object.keys(ERRORS) as ErrorCode[]
+  t.ok(codes.length > 80, `${codes.length} codes`)
+  for (const code of codes) {
+    const { status, en, vi } = ERRORS[code]
+    t.ok(status >= 400 && status < 600, `${code}: an error status (${status})`)
+    const english = en(facts)
+    const vietnamese = vi(facts)
+    t.ok(english.length > 10 && /^[\x20-\x7e«»…–]+$/.test(english), `${code}: English "${english}"`)
+    t.ok(vietnameseLetter.test(vietnamese), `${code}: Vietnamese "${vietnamese}"`)
+    t.not(vietnamese, english, `${code}: the two differ`)
+    t.notMatch(vietnamese, /\b(the|must|not|is|cannot)\b/, `${code}: no English words in the Vietnamese`)
+  }
 })
 
 t.test('pages, e-mails and feeds name roles and answers from the one catalogue', async (t) => {
@@ -70,4 +89,16 @@ t.test('a Vietnamese console and invitation page show a guest\'s and an attendee
   t.match(text, TERMS.vi.role.guest, 'the console lists the guest in Vietnamese')
   t.match(text, TERMS.vi.role.attendee, 'and the attendee')
   t.notMatch(text, /\b(guest|attendee)\b/, 'no raw role anywhere on the page')
+})
+
+t.test('the API names each error by its code beside the English sentence', async (t) => {
+  const { app } = await build(t)
+  const missing = await call(app, { method: 'GET', url: '/v1/councils/00000000-0000-4000-8000-000000000000', headers: admin })
+  t.equal(missing.status, 404)
+  t.match(missing.body, { code: 'COUNCIL_NOT_FOUND', detail: ERRORS.COUNCIL_NOT_FOUND.en({ id: '00000000-0000-4000-8000-000000000000' }) })
+  const invalid = await call(app, { method: 'POST', url: '/v1/councils', headers: admin, payload: { code: 'x', unknown: 1 } })
+  t.equal(invalid.status, 400)
+  t.equal(invalid.body.code, 'REQUEST_INVALID')
+  const noRoute = await call(app, { method: 'GET', url: '/v1/nowhere' })
+  t.equal(noRoute.body.code, 'ROUTE_NOT_FOUND')
 })

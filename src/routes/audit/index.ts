@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { listAudit } from '../../db/queries/audit.js'
 import { COUNCIL_ZONE } from '../../domain/councils.js'
-import { ForbiddenError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import { zoned } from '../../views/hearing.js'
 import { problems } from '../../schemas/common.js'
 import { AuditPageSchema, QueryAuditSchema } from '../../schemas/audit.js'
@@ -20,12 +20,12 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const principal = app.requirePrincipal(request)
     if (principal.role === 'secretariat') {
-      throw new ForbiddenError('The audit log is for administrators and supervisors.')
+      throw fail('AUDIT_FORBIDDEN')
     }
     const { limit = 100, cursor, councilId, ...filter } = request.query
     let councilIds = await readableCouncilIds(app.db, principal)
     if (councilId) {
-      if (councilIds && !councilIds.includes(councilId)) throw new ForbiddenError('Your token does not cover that council.')
+      if (councilIds && !councilIds.includes(councilId)) throw fail('TOKEN_COUNCIL_NOT_COVERED')
       councilIds = [councilId]
     }
     const rows = await listAudit(app.db, { ...filter, councilIds, beforeId: cursor === undefined ? undefined : Number(cursor), limit: limit + 1 })

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DateTime } from 'luxon'
 import { listNoticeRules } from '../../db/queries/calendar.js'
-import { InvalidError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import { announceDay, createNoticeRule, updateNoticeRule, withdrawDay } from '../../services/calendar-days.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import {
@@ -53,7 +53,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { from, to } = request.query
     const span = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days
-    if (span < 0 || span > 732) throw new InvalidError('from must not be after to, and the range may span at most two years.')
+    if (span < 0 || span > 732) throw fail('CALENDAR_RANGE')
     const facts = await calendarFacts(app.db, from, to)
     const days = new Map<string, { day: string, kind: 'day_off' | 'working_day', name: string, source: 'statutory' | 'announced' }>()
     for (const [day, name] of facts.holidays) days.set(day, { day, kind: 'day_off', name, source: 'statutory' })

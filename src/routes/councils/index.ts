@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { councilSubtree, findCouncil, listCouncils } from '../../db/queries/councils.js'
-import { NotFoundError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import { createCouncil, updateCouncil } from '../../services/councils.js'
 import { CouncilKeyParams, problems, secured } from '../../schemas/common.js'
 import { councilKeyHook } from '../council-key.js'
@@ -53,7 +53,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const council = await findCouncil(app.db, request.params.id)
-    if (!council) throw new NotFoundError(`No council with id ${request.params.id}.`)
+    if (!council) throw fail('COUNCIL_NOT_FOUND', { id: request.params.id })
     return view(council)
   })
 
@@ -80,7 +80,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const items = await councilSubtree(app.db, request.params.id, request.query.activeOn)
-    if (items.length === 0) throw new NotFoundError(`No council with id ${request.params.id}.`)
+    if (items.length === 0) throw fail('COUNCIL_NOT_FOUND', { id: request.params.id })
     return { items: items.map(view) }
   })
 }

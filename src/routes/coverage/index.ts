@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DateTime } from 'luxon'
-import { ForbiddenError, InvalidError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import { periodOf } from '../../domain/coverage.js'
 import { coverageAccess, restrict, type VisibleReport } from '../../policy/index.js'
 import { problems, type Lang } from '../../schemas/common.js'
@@ -87,9 +87,9 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { fromYear, toYear, councilId } = request.query
-    if (toYear < fromYear || toYear - fromYear > 30) throw new InvalidError('fromYear must not be after toYear, and the range may span at most 30 years.')
+    if (toYear < fromYear || toYear - fromYear > 30) throw fail('COVERAGE_YEARS_RANGE')
     const { parent, onlyUnit } = await coverageAccess(app.db, request.principal, councilId)
-    if (onlyUnit) throw new ForbiddenError('The history covers every unit: it is for the parent council\'s secretariat and supervisors.')
+    if (onlyUnit) throw fail('COVERAGE_HISTORY_FORBIDDEN')
     return { council: { id: parent.id, name: parent.name }, items: await coverageHistory(app.db, parent, fromYear, toYear, app.now()) }
   })
 }

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import { descendantIds, findCouncil } from '../../db/queries/councils.js'
 import { findFeedTokenPerson } from '../../db/queries/feeds.js'
 import { COUNCIL_ZONE as ZONE } from '../../domain/councils.js'
-import { InvalidError, NotFoundError } from '../../domain/errors.js'
+import { fail, isError } from '../../domain/errors.js'
 import { hashSecret } from '../../domain/tokens.js'
 import type { Feed, FeedSpec } from '../../feeds/cache.js'
 import { problems } from '../../schemas/common.js'
@@ -46,9 +46,9 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const from = query.from ? DateTime.fromISO(query.from, { zone }) : now.minus({ months: BACK_MONTHS }).startOf('day')
     const to = query.to ? DateTime.fromISO(query.to, { zone }) : null
     if (from < now.minus({ years: MAX_YEARS }).startOf('day') || (to && to > now.plus({ years: MAX_YEARS }))) {
-      throw new InvalidError(`A feed covers at most ${MAX_YEARS} years back and ${MAX_YEARS} years ahead; narrow from/to.`)
+      throw fail('FEED_RANGE_TOO_WIDE', { years: MAX_YEARS })
     }
-    if (to && to <= from) throw new InvalidError('to must be after from.')
+    if (to && to <= from) throw fail('RANGE_EMPTY')
     return {
       key: `${from.toISODate()}:${to?.toISODate() ?? ''}`,
       window: {
@@ -79,7 +79,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const cacheKey = `council:${councilId}:${descendants}:${key}:${lang}`
     const feed = await app.feeds.get(cacheKey, async (): Promise<FeedSpec> => {
       const council = await findCouncil(app.db, councilId)
-      if (!council) throw new NotFoundError(`No council with id ${councilId}.`)
+      if (!council) throw fail('COUNCIL_NOT_FOUND', { id: councilId })
       return {
         frame: { kind: 'council', name: council.name },
         scope: { kind: 'council', councilIds: descendants ? await descendantIds(app.db, councilId) : [councilId] },
@@ -110,7 +110,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // or rotating a link is a write, which makes the next request check the link again.
       feed = await app.feeds.get(cacheKey, async (): Promise<FeedSpec> => {
         const person = await findFeedTokenPerson(app.db, secretHash, app.now())
-        if (!person) throw new NotFoundError('This calendar link is not valid: it may have been replaced or revoked. Ask the council\'s office for a new one.')
+        if (!person) throw fail('FEED_LINK_INVALID')
         const lang = request.query.lang ?? person.locale
         return {
           frame: { kind: 'person', name: person.fullName },
@@ -123,7 +123,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       })
     } catch (error) {
-      if ((error as { code?: string }).code === 'GT_NOT_FOUND') await app.guardSecret(request, false)
+      if (isError(error, 'FEED_LINK_INVALID')) await app.guardSecret(request, false)
       throw error
     }
     app.feedPolls.remember(request.url, cacheKey, 'private')

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon'
 import { descendantIds, findCouncil } from '../../db/queries/councils.js'
 import { councilZones, listHearings, listParticipants, listTransitions, type Hearing } from '../../db/queries/hearings.js'
 import { COUNCIL_ZONE } from '../../domain/councils.js'
-import { InvalidError, NotFoundError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import type { HearingAction } from '../../domain/hearings.js'
 import type { ScheduleWarning } from '../../domain/calendar.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
@@ -44,7 +44,7 @@ function decodeHearingCursor (cursor: string | undefined) {
   const position = decodeCursor(cursor)
   if (position === undefined) return undefined
   const [startsAt, id] = position.split('|')
-  if (!id || (startsAt && Number.isNaN(Date.parse(startsAt)))) throw new InvalidError('The cursor is not one this service gave out.')
+  if (!id || (startsAt && Number.isNaN(Date.parse(startsAt)))) throw fail('CURSOR_INVALID')
   return { startsAt: startsAt ? new Date(startsAt) : null, id }
 }
 
@@ -75,9 +75,9 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (councilId) {
       // One council: whether it exists is asked only when it has no hearing to show (one query less).
       councilIds = descendants ? await descendantIds(app.db, councilId) : [councilId]
-      if (councilIds.length === 0) throw new NotFoundError(`No council with id ${councilId}.`)
+      if (councilIds.length === 0) throw fail('COUNCIL_NOT_FOUND', { id: councilId })
     } else if (descendants) {
-      throw new InvalidError('descendants=true goes with councilId.')
+      throw fail('DESCENDANTS_NEEDS_COUNCIL')
     }
     const privateCouncilIds = principal ? await readableCouncilIds(app.db, principal) : []
     // Who explains where is public (hearings show their explainers); who attends is the person's own business.
@@ -94,7 +94,7 @@ const hearingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       limit: limit + 1
     })
     if (rows.length === 0 && councilId && !descendants && !(await findCouncil(app.db, councilId))) {
-      throw new NotFoundError(`No council with id ${councilId}.`)
+      throw fail('COUNCIL_NOT_FOUND', { id: councilId })
     }
     const result = page(rows, limit, encodeHearingCursor)
     const participants = await listParticipants(app.db, result.items.map((h) => h.id))

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { councilZones, findHearing } from '../../db/queries/hearings.js'
 import { findCouncil } from '../../db/queries/councils.js'
-import { NotFoundError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import { problems } from '../../schemas/common.js'
 import { InvitationSchema, InvitationTokenParams, RespondSchema } from '../../schemas/hearings.js'
 import { answerInvitation, findInvitation } from '../../services/participants.js'
@@ -10,7 +10,7 @@ import { participantView, zoned } from '../../views/hearing.js'
 import { wantsHtml } from '../../pages/render.js'
 import { invitationPath } from '../../pages/links.js'
 
-const notFound = () => new NotFoundError('This invitation link is not valid: it may have been replaced or withdrawn. Ask the council\'s office for a new one.')
+const notFound = () => fail('INVITATION_LINK_INVALID')
 
 /**
  * The invited person's own page, reached by the secret link: no account, no token.

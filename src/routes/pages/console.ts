@@ -7,7 +7,7 @@ import { findCouncil, findCouncilByCode, parentCouncils, type Council } from '..
 import { listHearings, listParticipants, listTransitions, type Hearing } from '../../db/queries/hearings.js'
 import { listPeople } from '../../db/queries/people.js'
 import { canWrite, type Principal } from '../../domain/access.js'
-import { InvalidError, NotFoundError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import type { ScheduleWarning } from '../../domain/calendar.js'
 import { PAGE_FORM_LIMIT, requestLang, signInPath } from '../../plugins/pages.js'
 import { attachablePerson, feedLinkPerson, readableCouncilIds, visibleHearing } from '../../policy/index.js'
@@ -18,7 +18,9 @@ import { addParticipant, renewInvitation } from '../../services/participants.js'
 import { createPerson } from '../../services/people.js'
 import { rotateFeedLink } from '../../services/feed-links.js'
 import { deliveredNotice } from '../../services/delivery-notice.js'
-import { councilTitle, formatDay, formatWhen, localInput, words } from '../../words/pages.js'
+import { words } from '../../words/pages.js'
+import { councilTitle } from '../../words/terms.js'
+import { formatDay, formatWhen, localInput } from '../../pages/format.js'
 import { councilPagePath, hearingPagePath, invitationPath, personFeedPath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { etag } from '../../views/hearing.js'
@@ -93,7 +95,7 @@ function text (value: string | undefined): string | undefined {
 /** A datetime-local value in the council's zone as ISO 8601 with its offset. */
 function zonedIso (value: string, zone: string): string {
   const time = DateTime.fromISO(value, { zone })
-  if (!time.isValid) throw new InvalidError(`The time ${value} is not a valid date and time.`)
+  if (!time.isValid) throw fail('FORM_TIME_INVALID', { value })
   return time.toISO({ suppressMilliseconds: true })!
 }
 
@@ -158,7 +160,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     if (!principal) return reply
     const lang = request.query.lang ?? 'vi'
     const council = await findCouncilByCode(app.db, request.params.code)
-    if (!council) throw new NotFoundError(`No council with code ${request.params.code}.`)
+    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
     await app.requireRead(request, council.id)
     const thisYear = DateTime.fromJSDate(app.now(), { zone: council.timezone }).year
     const year = request.query.year ?? thisYear
@@ -203,7 +205,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const lang = requestLang(request)
     const council = await findCouncilByCode(app.db, request.params.code)
-    if (!council) throw new NotFoundError(`No council with code ${request.params.code}.`)
+    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
     const principal = await app.requireWrite(request, council.id)
     const form = request.body
     const timed = text(form.startsAt) !== undefined || text(form.endsAt) !== undefined
@@ -230,10 +232,10 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
   function times_ (startsAt: string | undefined, endsAt: string | undefined, council: Council) {
     const start = text(startsAt)
     const end = text(endsAt)
-    if (!start || !end) throw new InvalidError('Give both the start and the end, or neither (a draft without a time).')
+    if (!start || !end) throw fail('FORM_TIMES_TOGETHER')
     const iso = { startsAt: zonedIso(start, council.timezone), endsAt: zonedIso(end, council.timezone) }
     const dates = { startsAt: new Date(iso.startsAt), endsAt: new Date(iso.endsAt) }
-    if (dates.endsAt <= dates.startsAt) throw new InvalidError('The end must be after the start.')
+    if (dates.endsAt <= dates.startsAt) throw fail('FORM_END_BEFORE_START')
     return { iso, dates }
   }
 
@@ -329,7 +331,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     const form = request.body
     const times = times_(form.startsAt, form.endsAt, council)
     const reschedule = hearing.status === 'scheduled'
-    if (reschedule && !text(form.reason)) throw new InvalidError('A new time for a scheduled hearing needs a reason: the invited people are told it.')
+    if (reschedule && !text(form.reason)) throw fail('FORM_RESCHEDULE_NEEDS_REASON')
     if (form.intent !== 'confirm') {
       return confirmPage(request, reply, lang, council, await warningsFor(app.db, { ...times.dates, zone: council.timezone, now: app.now(), officeHours: app.officeHours }), {
         action: `/console/hearings/${hearing.id}/time`,
@@ -382,7 +384,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
       await attachablePerson(app.db, principal, personId)
     } else {
       const fullName = text(form.fullName)
-      if (!fullName) throw new InvalidError('Choose a person found by name, or give the new person\'s full name.')
+      if (!fullName) throw fail('FORM_PERSON_MISSING')
       const person = await createPerson(ctx, {
         fullName, kind: form.kind ?? 'official', email: text(form.email) ?? null, position: text(form.position) ?? null, organization: text(form.organization) ?? null
       }, principal.role === 'admin' ? council.id : principal.councilId)

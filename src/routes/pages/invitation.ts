@@ -4,12 +4,14 @@ import formbody from '@fastify/formbody'
 import { findCouncil } from '../../db/queries/councils.js'
 import { findHearing, listTransitions } from '../../db/queries/hearings.js'
 import { findPerson } from '../../db/queries/people.js'
-import { NotFoundError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import { PAGE_FORM_LIMIT } from '../../plugins/pages.js'
 import { InvitationTokenParams } from '../../schemas/hearings.js'
 import { LangParam, type Lang } from '../../schemas/common.js'
 import { answerInvitation, findInvitation } from '../../services/participants.js'
-import { councilTitle, formatWhen, words } from '../../words/pages.js'
+import { words } from '../../words/pages.js'
+import { councilTitle } from '../../words/terms.js'
+import { formatWhen } from '../../pages/format.js'
 import { councilPagePath, googleEventUrl, hearingPagePath, invitationPath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { feedOptions, send } from '../../feeds/http.js'
@@ -27,7 +29,7 @@ const AnswerForm = Type.Object({
   substitutePosition: Type.Optional(Type.String({ maxLength: 300 }))
 }, { additionalProperties: false })
 
-const gone = () => new NotFoundError('This invitation link is not valid: it may have been replaced or withdrawn. Ask the council\'s office for a new one.')
+const gone = () => fail('INVITATION_LINK_INVALID')
 
 /**
  * The page an invitation link opens: the hearing in the person's language, their role and answer,

@@ -3,10 +3,11 @@ import { Type } from '@sinclair/typebox'
 import { councilSubtree, findCouncil, findCouncilByCode, listCouncils } from '../../db/queries/councils.js'
 import { inZone } from '../../domain/zone.js'
 import { listHearings, listParticipants, type Hearing } from '../../db/queries/hearings.js'
-import { NotFoundError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
 import { LangParam, Uuid } from '../../schemas/common.js'
-import { councilTitle, formatDay } from '../../words/pages.js'
+import { councilTitle } from '../../words/terms.js'
+import { formatDay } from '../../pages/format.js'
 import { councilPagePath, feedLinks, googleEventUrl, hearingPagePath } from '../../pages/links.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { answerText, hearingSummary, statusReason } from '../../pages/view.js'
@@ -72,7 +73,7 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
     const lang = request.query.lang ?? 'vi'
     const descendants = request.query.descendants ?? false
     const council = await findCouncilByCode(app.db, request.params.code)
-    if (!council) throw new NotFoundError(`No council with code ${request.params.code}.`)
+    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
     const now = app.now()
     const today = inZone(now, council.timezone).toISODate()!
     // The council's units, or its whole subtree when their hearings are listed too (for their names).

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { listPeople } from '../../db/queries/people.js'
 import { canWrite } from '../../domain/access.js'
-import { ForbiddenError } from '../../domain/errors.js'
+import { fail } from '../../domain/errors.js'
 import { manageablePerson, readableCouncilIds, readablePerson } from '../../policy/index.js'
 import { createPerson, updatePerson } from '../../services/people.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
@@ -25,7 +25,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { limit = 100, cursor, ...filter } = request.query
     const scope = await readableCouncilIds(app.db, principal)
     if (filter.councilId && scope && !scope.includes(filter.councilId)) {
-      throw new ForbiddenError('Your token does not cover that council.')
+      throw fail('TOKEN_COUNCIL_NOT_COVERED')
     }
     const rows = await listPeople(app.db, { ...filter, scope, afterId: decodeCursor(cursor), limit: limit + 1 })
     return page(rows, limit, (person) => person.id)
@@ -42,9 +42,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const principal = app.requirePrincipal(request)
     const ownerCouncilId = request.body.ownerCouncilId ?? (principal.role === 'admin' ? null : principal.councilId)
-    if (principal.role === 'supervisor') throw new ForbiddenError('A supervisor token only reads; ask the council\'s secretariat to register people.')
+    if (principal.role === 'supervisor') throw fail('SUPERVISOR_CANNOT_REGISTER')
     if (ownerCouncilId && !canWrite(principal, ownerCouncilId)) {
-      throw new ForbiddenError('A secretariat registers people for its own council only: leave ownerCouncilId out or set it to your council.')
+      throw fail('REGISTER_OWN_COUNCIL_ONLY')
     }
     const { ownerCouncilId: _owner, ...fields } = request.body
     const person = await createPerson(app.writeContext(request, principal), fields, ownerCouncilId)
@@ -75,8 +75,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const principal = app.requirePrincipal(request)
-    const before = await manageablePerson(app.db, principal, request.params.id,
-      'Your token may read this person but not change them: only the secretariat of a council they belong to may.')
+    const before = await manageablePerson(app.db, principal, request.params.id, 'PERSON_NOT_MANAGEABLE')
     return updatePerson(app.writeContext(request, principal), before, request.body)
   })
 }
