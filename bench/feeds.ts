@@ -172,7 +172,7 @@ try {
   const options: FeedOptions = { lang: 'vi', baseUrl: 'https://giaitrinh.example', organizerEmail: 'noreply@giaitrinh.example', ttlSeconds: 3600 }
   const councilIds = [district!.id, ...wards.map((w) => w.id)]
   const spec = async () => ({
-    frame: { kind: 'council' as const, name: 'Quận Thử Nghiệm' },
+    frame: { kind: 'council' as const, name: 'Quận Thử Nghiệm', zone: 'Asia/Ho_Chi_Minh' },
     scope: { kind: 'council' as const, councilIds },
     window: { from: new Date('2021-12-31T17:00:00Z'), to: null, retainSince: new Date('2026-10-01T00:00:00Z') },
     withAttendees: false,

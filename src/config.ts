@@ -1,8 +1,7 @@
 import { isIP } from 'node:net'
 import { envSchema } from 'env-schema'
 import { Type, type Static } from '@sinclair/typebox'
-import { parseOfficeHours } from './domain/calendar.js'
-import { parseQuietHours } from './notifications/plan.js'
+import { parseOfficeHours, parseQuietHours } from './domain/calendar.js'
 
 /**
  * Every setting comes from the environment and is validated here, at start.

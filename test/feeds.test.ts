@@ -65,7 +65,7 @@ t.test('a council feed: correct events, field by field; no contact data; restric
   const scope = { kind: 'council' as const, councilIds: [h.wardA.id] }
   const window = { from: new Date('2026-05-26T17:00:00Z'), to: null, retainSince: new Date('2026-10-27T17:00:00Z') }
   const all = await feedEvents((app as unknown as { db: never }).db, (await feedStamps((app as unknown as { db: never }).db, scope, window)).map((s) => s.id), false)
-  const full = renderFullCalendar({ kind: 'council', name: 'Phường Cát Linh' }, [...all.values()], { lang: 'vi', baseUrl: 'https://giaitrinh.test', organizerEmail: 'noreply@giaitrinh.test', ttlSeconds: 3600 })
+  const full = renderFullCalendar({ kind: 'council', name: 'Phường Cát Linh', zone: 'Asia/Ho_Chi_Minh' }, [...all.values()], { lang: 'vi', baseUrl: 'https://giaitrinh.test', organizerEmail: 'noreply@giaitrinh.test', ttlSeconds: 3600 })
   t.equal(response.body, full, 'byte for byte the same as building every event of the window at once')
 
   const english = await fetchFeed(app, `/feeds/councils/${h.wardA.id}.ics?lang=en`)

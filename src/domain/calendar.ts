@@ -29,14 +29,44 @@ export type ScheduleWarning =
   | { code: 'weekend', message: string, date: string }
   | { code: 'outside_office_hours', message: string, officeHours: string }
 
+/** "HH:MM-HH:MM" as minutes after midnight, or undefined when it is not of that form. */
+function timeRange (text: string): readonly [number, number] | undefined {
+  const match = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(text)
+  return match ? [Number(match[1]) * 60 + Number(match[2]), Number(match[3]) * 60 + Number(match[4])] : undefined
+}
+
 export function parseOfficeHours (text: string): OfficeHours {
   return text.split(',').map((range) => {
-    const match = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(range)
-    if (!match) throw new Error(`"${range}" is not a range like 08:00-12:00`)
-    const [from, to] = [Number(match[1]) * 60 + Number(match[2]), Number(match[3]) * 60 + Number(match[4])]
+    const minutes = timeRange(range)
+    if (!minutes) throw new Error(`"${range}" is not a range like 08:00-12:00`)
+    const [from, to] = minutes
     if (!(from < to && to <= 24 * 60)) throw new Error(`"${range}" must start before it ends, within one day`)
     return [from, to] as const
   })
+}
+
+/** Hours in which no reminder goes out, as minutes after midnight in the council's zone: [from, to), across midnight when from > to. */
+export interface QuietHours { from: number, to: number }
+
+/** QUIET_HOURS when not set. */
+export const DEFAULT_QUIET_HOURS_TEXT = '21:00-07:00'
+
+export function parseQuietHours (text: string): QuietHours {
+  const minutes = timeRange(text)
+  if (!minutes) throw new Error(`"${text}" is not a range like 21:00-07:00`)
+  const [from, to] = minutes
+  if (from > 24 * 60 || to > 24 * 60 || from === to) throw new Error(`"${text}" must be two different times of day`)
+  return { from, to }
+}
+
+/** When a reminder due at `due` goes: at once, or at the end of the quiet hours it falls in. */
+export function afterQuietHours (due: Date, zone: string, quiet: QuietHours): Date {
+  const local = DateTime.fromJSDate(due, { zone })
+  const minute = local.hour * 60 + local.minute
+  const quietNow = quiet.from < quiet.to ? minute >= quiet.from && minute < quiet.to : minute >= quiet.from || minute < quiet.to
+  if (!quietNow) return due
+  const end = local.startOf('day').plus({ minutes: quiet.to })
+  return (end <= local ? end.plus({ days: 1 }) : end).toJSDate()
 }
 
 export function formatOfficeHours (hours: OfficeHours): string {

@@ -1,6 +1,10 @@
 import { fail, type AppError } from './errors.js'
 
-/** Every council is in Viet Nam: the zone dates given without one are read in, and times are shown in. */
+/**
+ * Every council is in Viet Nam: the zone a new council gets, and the service's zone where no one
+ * council is at hand (a date filter across councils, a feed window counted before its council is read,
+ * the audit log). Where a council is at hand, its own `timezone` is read.
+ */
 export const COUNCIL_ZONE = 'Asia/Ho_Chi_Minh'
 
 export const COUNCIL_LEVELS = ['province', 'city', 'district', 'ward', 'commune', 'special_zone'] as const

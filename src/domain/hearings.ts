@@ -1,4 +1,11 @@
 import { fail, type AppError } from './errors.js'
+/** What makes a hearing one anyone may see: public, and out of draft. The one rule (db/queries/hearings.ts builds its SQL from it). */
+export const PUBLIC_HEARING = { visibility: 'public', hiddenWhile: 'draft' } as const
+
+export function isPublicHearing (hearing: { visibility: string, status: string }): boolean {
+  return hearing.visibility === PUBLIC_HEARING.visibility && hearing.status !== PUBLIC_HEARING.hiddenWhile
+}
+
 /** The hearing lifecycle. Pure: which moves exist, from where, to where. */
 export const HEARING_STATUSES = ['draft', 'scheduled', 'postponed', 'held', 'cancelled'] as const
 export type HearingStatus = typeof HEARING_STATUSES[number]
@@ -21,6 +28,35 @@ export function allowedActions (status: HearingStatus): HearingAction[] {
 /** The status after the action, or undefined when the move is not allowed. */
 export function nextStatus (status: HearingStatus, action: HearingAction): HearingStatus | undefined {
   return MOVES[action].from.includes(status) ? MOVES[action].to(status) : undefined
+}
+
+/**
+ * How a hearing's time may change in each status, outside the actions: a draft's freely; a
+ * scheduled one's by a reschedule, with a reason; a postponed one's only by scheduling it again;
+ * a held one's never (it is history); nothing of a cancelled one changes.
+ */
+export const TIME_CHANGE: Record<HearingStatus, 'free' | 'reschedule' | 'by_scheduling' | 'history' | 'frozen'> = {
+  draft: 'free', scheduled: 'reschedule', postponed: 'by_scheduling', held: 'history', cancelled: 'frozen'
+}
+
+/** Whether a hearing's details (title, topic, place, visibility) can still change. */
+export function isEditable (status: HearingStatus): boolean {
+  return TIME_CHANGE[status] !== 'frozen'
+}
+
+/** Whether people can still be invited or withdrawn (also to a held hearing, recorded after the fact). */
+export function invitationsOpen (status: HearingStatus): boolean {
+  return status !== 'cancelled'
+}
+
+/** Whether the hearing is over, either way: answers are closed, and nobody is invited ahead any more. */
+export function isSettled (status: HearingStatus): boolean {
+  return status === 'held' || status === 'cancelled'
+}
+
+/** Whether the outcome can be recorded now: an allowed move, once the hearing has started. */
+export function canRecordOutcome (hearing: { status: HearingStatus, startsAt: Date | null }, now: Date): boolean {
+  return nextStatus(hearing.status, 'outcome') !== undefined && (hearing.status === 'held' || (hearing.startsAt !== null && hearing.startsAt <= now))
 }
 
 /** Statuses that occupy the council's and the explainers' time. */

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events'
 import type { Db } from '../db/client.js'
 import { DateTime } from 'luxon'
 import { feedEvents, feedLeavers, feedScopeModified, feedStamps, type FeedScope, type FeedWindow } from '../db/queries/feeds.js'
-import { FEED_ZONE } from './ical.js'
+import { COUNCIL_ZONE } from '../domain/councils.js'
 import { renderCalendar, renderEvent, type CalendarFrame, type FeedOptions } from './ical.js'
 
 /** What a feed shows, resolved from the request by reading the database (on a miss or revalidation only). */
@@ -74,7 +74,7 @@ export function leftWindowAt (leavers: { startedBefore: Date | null, retiredBefo
   const months = window.drift?.months
   if (leavers.startedBefore && months !== undefined) {
     // The first midnight whose window starts after the hearing (month lengths vary: step by days).
-    const start = DateTime.fromJSDate(leavers.startedBefore, { zone: FEED_ZONE })
+    const start = DateTime.fromJSDate(leavers.startedBefore, { zone: window.zone ?? COUNCIL_ZONE })
     const startsAfter = (midnight: DateTime) => midnight.minus({ months }).startOf('day') > start
     let midnight = start.startOf('day').plus({ months })
     while (!startsAfter(midnight)) midnight = midnight.plus({ days: 1 })
@@ -82,7 +82,7 @@ export function leftWindowAt (leavers: { startedBefore: Date | null, retiredBefo
     at = midnight.toMillis()
   }
   if (leavers.retiredBefore && window.drift) {
-    const left = DateTime.fromJSDate(leavers.retiredBefore, { zone: FEED_ZONE }).startOf('day').plus({ days: window.drift.retentionDays + 1 })
+    const left = DateTime.fromJSDate(leavers.retiredBefore, { zone: window.zone ?? COUNCIL_ZONE }).startOf('day').plus({ days: window.drift.retentionDays + 1 })
     at = Math.max(at, left.toMillis())
   }
   return at

@@ -1,48 +1,10 @@
 import { createHash } from 'node:crypto'
 import ical, { ICalCalendarMethod, ICalEventClass, ICalEventStatus, type ICalCalendar, type ICalEvent } from 'ical-generator'
-import { COUNCIL_ZONE } from '../domain/councils.js'
 import type { Lang } from '../schemas/common.js'
 import { FEED as TEXT } from '../words/feeds.js'
 
-import type { Answer, MembershipRole } from '../words/terms.js'
-export type { Answer, MembershipRole }
-
-export interface FeedAttendee {
-  participantId: string
-  personId: string
-  fullName: string
-  email: string | null
-  role: 'explainer' | 'attendee' | 'guest'
-  response: Answer
-  substituteName: string | null
-  substitutePosition: string | null
-}
-
-/** Everything one VEVENT shows; nothing here is read from the clock, so the same data gives the same bytes. */
-export interface FeedEvent {
-  id: string
-  title: string
-  description: string
-  location: string | null
-  status: 'draft' | 'scheduled' | 'postponed' | 'held' | 'cancelled'
-  visibility: 'public' | 'restricted'
-  startsAt: Date
-  endsAt: Date
-  sequence: number
-  createdAt: Date
-  /** The last change to anything the event shows: the hearing, its council, its invitations, the people invited. */
-  modifiedAt: Date
-  /** Why it was cancelled or postponed, when it is. */
-  reason: string | null
-  outcome: { summary: string, delegatesPresent: number | null, conclusionText: string | null, conclusionIssuedOn: string | null } | null
-  council: { name: string, timezone: string }
-  explainers: Array<{ fullName: string, position: string | null, organization: string | null, response: Answer, substituteName: string | null, substitutePosition: string | null }>
-  /** Private feeds only: every invitation, and whose feed it is. */
-  attendees?: FeedAttendee[]
-  /** A personal feed's hearing of a council the person is a member of: their role there. */
-  membership?: MembershipRole | null
-  viewerId?: string
-}
+import type { Answer, FeedAttendee, FeedEvent, MembershipRole } from '../db/queries/feeds.js'
+export type { Answer, FeedAttendee, FeedEvent, MembershipRole }
 
 export interface FeedOptions {
   lang: Lang
@@ -61,9 +23,6 @@ const STATUS: Record<FeedEvent['status'], ICalEventStatus> = {
 }
 const ROLE = { explainer: 'REQ-PARTICIPANT', attendee: 'OPT-PARTICIPANT', guest: 'NON-PARTICIPANT' } as const
 const PARTSTAT = { pending: 'NEEDS-ACTION', accepted: 'ACCEPTED', declined: 'DECLINED', delegated: 'DELEGATED' } as const
-
-/** The zone every council is in; feeds say so (X-WR-TIMEZONE) for clients that show floating times. */
-export const FEED_ZONE = COUNCIL_ZONE
 
 function person (p: { fullName: string, position: string | null, organization: string | null }): string {
   return [p.fullName, p.position, p.organization].filter(Boolean).join(' – ')
@@ -251,6 +210,8 @@ export interface CalendarFrame {
   kind: 'council' | 'person'
   /** The council's or the person's name. */
   name: string
+  /** The zone the calendar's people read it in (the council's; a person's feed, the service's). */
+  zone: string
 }
 
 /** The VCALENDAR around the events: name, description, zone hint, refresh interval. */
@@ -263,7 +224,7 @@ function calendarFrame (frame: CalendarFrame, options: FeedOptions): ICalCalenda
     prodId: { company: 'giaitrinh', product: 'hearings', language: options.lang.toUpperCase() },
     ttl: options.ttlSeconds,
     // A hint only: every time in the feed is UTC.
-    x: [['X-WR-TIMEZONE', FEED_ZONE]]
+    x: [['X-WR-TIMEZONE', frame.zone]]
   })
 }
 

@@ -1,5 +1,6 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import { DateTime, Duration } from 'luxon'
+import { afterQuietHours, DEFAULT_QUIET_HOURS_TEXT, parseQuietHours, type QuietHours } from '../domain/calendar.js'
 import type { Db } from '../db/client.js'
 import { hearingParticipants, memberships, notifications, people, webhookEndpoints, type NoticeKind } from '../db/schema.js'
 import { councilNotificationSettings, type NotificationSettings } from './settings.js'
@@ -162,30 +163,6 @@ export async function skipEndpointNotices (tx: Db, endpointId: string, why: stri
 export async function supersedePersonNotices (tx: Db, hearingId: string, personId: string, now: Date): Promise<void> {
   await tx.update(notifications).set({ status: 'superseded', updatedAt: now, leaseUntil: null })
     .where(and(eq(notifications.hearingId, hearingId), eq(notifications.personId, personId), eq(notifications.status, 'pending'), ne(notifications.kind, 'removal')))
-}
-
-/** Hours in which no reminder goes out, as minutes after midnight in the council's zone: [from, to), across midnight when from > to. */
-export interface QuietHours { from: number, to: number }
-
-/** QUIET_HOURS when not set. */
-export const DEFAULT_QUIET_HOURS_TEXT = '21:00-07:00'
-
-export function parseQuietHours (text: string): QuietHours {
-  const match = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(text)
-  if (!match) throw new Error(`"${text}" is not a range like 21:00-07:00`)
-  const [from, to] = [Number(match[1]) * 60 + Number(match[2]), Number(match[3]) * 60 + Number(match[4])]
-  if (from > 24 * 60 || to > 24 * 60 || from === to) throw new Error(`"${text}" must be two different times of day`)
-  return { from, to }
-}
-
-/** When a reminder due at `due` goes: at once, or at the end of the quiet hours it falls in. */
-export function afterQuietHours (due: Date, zone: string, quiet: QuietHours): Date {
-  const local = DateTime.fromJSDate(due, { zone })
-  const minute = local.hour * 60 + local.minute
-  const quietNow = quiet.from < quiet.to ? minute >= quiet.from && minute < quiet.to : minute >= quiet.from || minute < quiet.to
-  if (!quietNow) return due
-  const end = local.startOf('day').plus({ minutes: quiet.to })
-  return (end <= local ? end.plus({ days: 1 }) : end).toJSDate()
 }
 
 /**

@@ -4,7 +4,7 @@ import { findHearing, type Hearing } from '../db/queries/hearings.js'
 import { findPerson, personCouncilIds, type Person } from '../db/queries/people.js'
 import { canReadPrivate, canWrite, readScope, type Principal } from '../domain/access.js'
 import { fail, isError, type ErrorCode } from '../domain/errors.js'
-import type { CoverageReport } from '../services/coverage.js'
+import { isPublicHearing } from '../domain/hearings.js'
 
 /**
  * Who may see or change what, as the routes ask it: the one place for object-level access.
@@ -22,7 +22,7 @@ export async function readableCouncilIds (db: Db, principal: Principal): Promise
 /** Public, non-draft hearings are for everyone; the rest only within the council's scope. */
 export async function canSeeHearing (db: Db, principal: Principal | undefined, hearing: Hearing) {
   const inScope = principal ? canReadPrivate(principal, await councilAncestry(db, hearing.councilId)) : false
-  return { visible: inScope || (hearing.visibility === 'public' && hearing.status !== 'draft'), inScope }
+  return { visible: inScope || isPublicHearing(hearing), inScope }
 }
 
 /** Whether the caller may see the hearing with this id (a conflict may name it only then). */
@@ -114,10 +114,13 @@ export async function coverageAccess (db: Db, principal: Principal | undefined, 
   throw fail('COVERAGE_FORBIDDEN')
 }
 
-/** A report limited to the caller's own line, when that is all it may read. */
-export type VisibleReport = Omit<CoverageReport, 'totals' | 'own'> & { totals: CoverageReport['totals'] | null, own: CoverageReport['own'] | null }
+/** A coverage report as the policy sees it: per-unit lines, and totals and the parent's own line. */
+interface Report { units: Array<{ councilId: string }>, totals: unknown, own: unknown }
 
-export function restrict (report: CoverageReport, onlyUnit: string | undefined): VisibleReport {
+/** A report limited to the caller's own line, when that is all it may read. */
+export type VisibleReport<R extends Report> = Omit<R, 'totals' | 'own'> & { totals: R['totals'] | null, own: R['own'] | null }
+
+export function restrict<R extends Report> (report: R, onlyUnit: string | undefined): VisibleReport<R> {
   if (!onlyUnit) return report
   return { ...report, totals: null, own: null, units: report.units.filter((u) => u.councilId === onlyUnit) }
 }

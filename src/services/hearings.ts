@@ -13,7 +13,7 @@ import {
   fail, withDetails, type ErrorParams
 } from '../domain/errors.js'
 import {
-  allowedActions, blocksCalendar, explainerConflict, nextStatus, SIGNIFICANT_FIELDS, timeBoundsProblem, type HearingAction
+  allowedActions, blocksCalendar, canRecordOutcome, explainerConflict, isEditable, TIME_CHANGE, nextStatus, SIGNIFICANT_FIELDS, timeBoundsProblem, type HearingAction
 } from '../domain/hearings.js'
 import type { CreateHearing, UpdateHearing } from '../schemas/hearings.js'
 import { warningsFor } from './calendar.js'
@@ -248,16 +248,15 @@ export async function updateHearing (
     const { reason, startsAt, endsAt, ...fields } = input
     const times = parseTimes(startsAt, endsAt, ctx.now)
     const timeChanges = times && (times.startsAt.getTime() !== before.startsAt?.getTime() || times.endsAt.getTime() !== before.endsAt?.getTime())
-    if (before.status === 'cancelled') throw fail('HEARING_CANCELLED_FROZEN', {}, { allowed: [] })
+    if (!isEditable(before.status)) throw fail('HEARING_CANCELLED_FROZEN', {}, { allowed: [] })
     let warnings: ScheduleWarning[] = []
     let action = 'update'
     if (timeChanges) {
-      if (before.status === 'postponed') {
-        throw fail('POSTPONED_NEEDS_SCHEDULE', {}, { allowed: allowedActions(before.status) })
-      }
-      if (before.status === 'held') throw fail('HELD_TIME_FIXED', {}, { allowed: allowedActions(before.status) })
+      const change = TIME_CHANGE[before.status]
+      if (change === 'by_scheduling') throw fail('POSTPONED_NEEDS_SCHEDULE', {}, { allowed: allowedActions(before.status) })
+      if (change === 'history') throw fail('HELD_TIME_FIXED', {}, { allowed: allowedActions(before.status) })
       const council = (await findCouncil(tx, before.councilId))!
-      if (before.status === 'scheduled') {
+      if (change === 'reschedule') {
         if (!reason) throw fail('RESCHEDULE_NEEDS_REASON')
         action = 'reschedule'
         attempt = { councilId: before.councilId, hearingId: before.id, ...times }
@@ -312,7 +311,7 @@ export async function applyAction (
     } else if (action === 'postpone') {
       changes = { ...changes, startsAt: null, endsAt: null }
     } else if (action === 'outcome') {
-      if (before.startsAt! > ctx.now) {
+      if (!canRecordOutcome(before, ctx.now)) {
         throw fail('OUTCOME_BEFORE_START', { startsAt: before.startsAt!.toISOString() }, { allowed: ['postpone', 'cancel'] })
       }
       changes = { ...changes, outcome: { delegatesPresent: null, conclusionText: null, conclusionIssuedOn: null, ...input.outcome! } }

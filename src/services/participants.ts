@@ -5,7 +5,7 @@ import {
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
 import { fail, withDetails } from '../domain/errors.js'
-import { blocksCalendar, explainerConflict } from '../domain/hearings.js'
+import { blocksCalendar, explainerConflict, invitationsOpen, isSettled } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
 import { findPerson, markScheduleChanged } from '../db/queries/people.js'
 import { planAnswerNotice, planContext, planNotices, planReminders, planRemoval, supersedePersonNotices } from '../notifications/plan.js'
@@ -16,7 +16,7 @@ import { canSeeHearingId } from '../policy/index.js'
 async function lockOpenHearing (tx: Db, hearingId: string): Promise<Hearing> {
   const hearing = await lockHearing(tx, hearingId)
   if (!hearing) throw fail('HEARING_NOT_FOUND', { id: hearingId })
-  if (hearing.status === 'cancelled') throw fail('INVITATIONS_CLOSED')
+  if (!invitationsOpen(hearing.status)) throw fail('INVITATIONS_CLOSED')
   return hearing
 }
 
@@ -125,7 +125,7 @@ export async function answerInvitation (ctx: Omit<WriteContext, 'principal'>, se
     // Read again under the hearing's lock: the link may have been renewed or withdrawn meanwhile.
     const participant = await findParticipantByInvitation(tx, hashSecret(secret))
     if (!participant) return undefined
-    if (hearing.status === 'cancelled' || hearing.status === 'held') {
+    if (isSettled(hearing.status)) {
       throw fail('ANSWERS_CLOSED', { status: hearing.status })
     }
     await updateParticipantRow(tx, participant.id, {

@@ -1,8 +1,47 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { councils, feedTokens, hearingParticipants, hearingTransitions, hearings, memberships, people } from '../schema.js'
+import { councils, feedTokens, hearingParticipants, hearingTransitions, hearings, invitationResponse, memberships, membershipRole as membershipRoleEnum, people } from '../schema.js'
 import { liveAt } from './tokens.js'
-import { FEED_ZONE, type FeedEvent } from '../../feeds/ical.js'
+import { publicHearing } from './hearings.js'
+export type Answer = typeof invitationResponse.enumValues[number]
+export type MembershipRole = typeof membershipRoleEnum.enumValues[number]
+
+export interface FeedAttendee {
+  participantId: string
+  personId: string
+  fullName: string
+  email: string | null
+  role: 'explainer' | 'attendee' | 'guest'
+  response: Answer
+  substituteName: string | null
+  substitutePosition: string | null
+}
+
+/** Everything one VEVENT shows; nothing here is read from the clock, so the same data gives the same bytes. */
+export interface FeedEvent {
+  id: string
+  title: string
+  description: string
+  location: string | null
+  status: 'draft' | 'scheduled' | 'postponed' | 'held' | 'cancelled'
+  visibility: 'public' | 'restricted'
+  startsAt: Date
+  endsAt: Date
+  sequence: number
+  createdAt: Date
+  /** The last change to anything the event shows: the hearing, its council, its invitations, the people invited. */
+  modifiedAt: Date
+  /** Why it was cancelled or postponed, when it is. */
+  reason: string | null
+  outcome: { summary: string, delegatesPresent: number | null, conclusionText: string | null, conclusionIssuedOn: string | null } | null
+  council: { name: string, timezone: string }
+  explainers: Array<{ fullName: string, position: string | null, organization: string | null, response: Answer, substituteName: string | null, substitutePosition: string | null }>
+  /** Private feeds only: every invitation, and whose feed it is. */
+  attendees?: FeedAttendee[]
+  /** A personal feed's hearing of a council the person is a member of: their role there. */
+  membership?: MembershipRole | null
+  viewerId?: string
+}
 
 /** Which hearings a feed shows. */
 export type FeedScope =
@@ -20,10 +59,12 @@ export interface FeedWindow {
    * (absent when the client fixed it), `retainSince` that many days.
    */
   drift?: { months?: number | undefined, retentionDays: number }
+  /** The zone whose midnights the window moves at. */
+  zone?: string
 }
 
-/** The day a hearing counts on for membership: its start, or when it was postponed (no time then). */
-const hearingDay = sql`(coalesce(${hearings.startsAt}, ${hearings.updatedAt}) at time zone ${FEED_ZONE})::date`
+/** The day a hearing counts on for membership, in its council's zone: its start, or when it was postponed (no time then). */
+const hearingDay = sql`(coalesce(${hearings.startsAt}, ${hearings.updatedAt}) at time zone (select ${councils.timezone} from ${councils} where ${councils.id} = ${hearings.councilId}))::date`
 
 /** The person's role in the hearing's council on the hearing's day, if they are a member then. */
 function membershipRole (personId: string) {
@@ -39,7 +80,7 @@ export async function memberRole (db: Db, personId: string, hearingId: string): 
 function scopeCondition (scope: FeedScope): SQL {
   switch (scope.kind) {
     case 'council':
-      return and(inArray(hearings.councilId, scope.councilIds), eq(hearings.visibility, 'public'), ne(hearings.status, 'draft'))!
+      return and(inArray(hearings.councilId, scope.councilIds), publicHearing())!
     case 'person':
       // Invited, or a member of the council on the hearing's day (its drafts stay with the secretariat).
       return or(

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { councils, hearingParticipants, hearingTransitions, hearings, invitationLinks, people } from '../schema.js'
+import { PUBLIC_HEARING } from '../../domain/hearings.js'
 
 export type Hearing = typeof hearings.$inferSelect
 export type NewHearing = typeof hearings.$inferInsert
@@ -97,12 +98,17 @@ export interface HearingQuery {
   limit: number
 }
 
+/** A hearing anyone may see (domain/hearings.ts isPublicHearing), as a condition on the hearings table. */
+export function publicHearing (): SQL {
+  return and(eq(hearings.visibility, PUBLIC_HEARING.visibility), ne(hearings.status, PUBLIC_HEARING.hiddenWhile))!
+}
+
 /** Hearings ordered by start (those without a time last), then id, for stable cursor pages; each with its council's zone. */
 export async function listHearings (db: Db, query: HearingQuery): Promise<Array<Hearing & { timezone: string }>> {
   const conditions: Array<SQL | undefined> = []
   if (query.councilIds) conditions.push(inArray(hearings.councilId, query.councilIds))
   if (query.privateCouncilIds) {
-    const visible = and(eq(hearings.visibility, 'public'), ne(hearings.status, 'draft'))
+    const visible = publicHearing()
     conditions.push(query.privateCouncilIds.length > 0 ? or(visible, inArray(hearings.councilId, query.privateCouncilIds)) : visible)
   }
   if (query.from) conditions.push(query.orUntimed ? or(gte(hearings.startsAt, query.from), isNull(hearings.startsAt)) : gte(hearings.startsAt, query.from))

@@ -6,7 +6,7 @@ import { periodOf } from '../../domain/coverage.js'
 import { coverageAccess, restrict, type VisibleReport } from '../../policy/index.js'
 import { problems, type Lang } from '../../schemas/common.js'
 import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
-import { coverageHistory, coverageReport } from '../../services/coverage.js'
+import { coverageHistory, coverageReport, type CoverageReport } from '../../services/coverage.js'
 import { zoned } from '../../views/hearing.js'
 
 const secured: Array<Record<string, string[]>> = [{ bearer: [] }, {}]
@@ -28,7 +28,7 @@ function csvCell (value: string | number | boolean | null): string {
 }
 
 /** CSV that Excel opens with Vietnamese intact: UTF-8 with a byte-order mark, CRLF lines. */
-export function coverageCsv (report: VisibleReport, lang: Lang, zone: string): string {
+export function coverageCsv (report: VisibleReport<CoverageReport>, lang: Lang, zone: string): string {
   const day = (date: Date | null) => date ? DateTime.fromJSDate(date, { zone }).toISODate() : null
   const rows = report.units.map((u) => [
     u.code, u.name, STATUS_NAMES[lang][u.status], u.held, u.scheduled, u.overdue, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), day(u.overdueSince),
@@ -38,7 +38,7 @@ export function coverageCsv (report: VisibleReport, lang: Lang, zone: string): s
 }
 
 /** The report's times as ISO 8601 in the council's zone (hearings are shown in it), not UTC. */
-function zonedReport (report: VisibleReport, zone: string) {
+function zonedReport (report: VisibleReport<CoverageReport>, zone: string) {
   const times = <T extends { lastHeldAt: Date | null, nextScheduledAt: Date | null, overdueSince: Date | null }>(counts: T) => ({
     ...counts, lastHeldAt: zoned(counts.lastHeldAt, zone), nextScheduledAt: zoned(counts.nextScheduledAt, zone), overdueSince: zoned(counts.overdueSince, zone)
   })

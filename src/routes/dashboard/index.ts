@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import formbody from '@fastify/formbody'
 import { DateTime } from 'luxon'
-import { COUNCIL_ZONE } from '../../domain/councils.js'
 import { findCouncil, parentCouncils } from '../../db/queries/councils.js'
 import { SESSION_COOKIE } from '../../plugins/auth.js'
 import { PAGE_FORM_LIMIT, requestLang } from '../../plugins/pages.js'
@@ -48,8 +47,6 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const lang = request.query.lang ?? 'vi'
-    const thisYear = DateTime.fromJSDate(app.now(), { zone: COUNCIL_ZONE }).year
-    const year = request.query.year ?? thisYear
     let access: Awaited<ReturnType<typeof coverageAccess>>
     try {
       access = await coverageAccess(app.db, request.principal, request.query.councilId)
@@ -59,6 +56,8 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return sendPage(reply.code(403), 'signin', { lang, title: words(lang).signIn, next: request.url, failed: true, csrfToken: reply.generateCsrf() })
     }
     const parent = access.parent
+    const thisYear = DateTime.fromJSDate(app.now(), { zone: parent.timezone }).year
+    const year = request.query.year ?? thisYear
     const report = restrict(await coverageReport(app.db, parent, { from: `${year}-01-01`, to: `${year}-12-31` }, app.now()), access.onlyUnit)
     const scope = request.principal ? await readableCouncilIds(app.db, request.principal) : [parent.id]
     const councils = await parentCouncils(app.db, scope)

@@ -21,7 +21,7 @@ const hearingCalendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const council = (await findCouncil(app.db, hearing.councilId))!
     const lang = request.query.lang ?? 'vi'
     const feed = await app.feeds.get(`hearing:${hearing.id}:${inScope}:${lang}`, async () => ({
-      frame: { kind: 'council', name: council.name },
+      frame: { kind: 'council', name: council.name, zone: council.timezone },
       scope: { kind: 'hearing', hearingId: hearing.id },
       window: { from: new Date(0), to: null, retainSince: new Date(0) },
       withAttendees: inScope,

@@ -55,7 +55,8 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         from: from.toJSDate(),
         to: to?.toJSDate() ?? null,
         retainSince: now.minus({ days: config.FEED_RETENTION_DAYS }).startOf('day').toJSDate(),
-        drift: { months: query.from ? undefined : BACK_MONTHS, retentionDays: config.FEED_RETENTION_DAYS }
+        drift: { months: query.from ? undefined : BACK_MONTHS, retentionDays: config.FEED_RETENTION_DAYS },
+        zone
       }
     }
   }
@@ -74,14 +75,15 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { councilId } = request.params
     const lang = request.query.lang ?? 'vi'
     const descendants = request.query.descendants === true || request.query.descendants === '1'
-    // Windows are counted in Hà Nội's zone, where every council is; the events carry UTC times.
+    // Windows are counted in the service's zone (before the council is read: the window is part of
+    // the cache key), which is every council's; the events carry UTC times.
     const { key, window: span } = window(request.query, ZONE)
     const cacheKey = `council:${councilId}:${descendants}:${key}:${lang}`
     const feed = await app.feeds.get(cacheKey, async (): Promise<FeedSpec> => {
       const council = await findCouncil(app.db, councilId)
       if (!council) throw fail('COUNCIL_NOT_FOUND', { id: councilId })
       return {
-        frame: { kind: 'council', name: council.name },
+        frame: { kind: 'council', name: council.name, zone: council.timezone },
         scope: { kind: 'council', councilIds: descendants ? await descendantIds(app.db, councilId) : [councilId] },
         window: span,
         withAttendees: false,
@@ -113,7 +115,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!person) throw fail('FEED_LINK_INVALID')
         const lang = request.query.lang ?? person.locale
         return {
-          frame: { kind: 'person', name: person.fullName },
+          frame: { kind: 'person', name: person.fullName, zone: ZONE },
           scope: { kind: 'person', personId: person.personId },
           window: span,
           withAttendees: true,

@@ -8,6 +8,7 @@ import { listHearings, listParticipants, listTransitions, type Hearing } from '.
 import { listPeople } from '../../db/queries/people.js'
 import { canWrite, type Principal } from '../../domain/access.js'
 import { fail } from '../../domain/errors.js'
+import { canRecordOutcome, isEditable, isSettled, nextStatus, TIME_CHANGE } from '../../domain/hearings.js'
 import type { ScheduleWarning } from '../../domain/calendar.js'
 import { PAGE_FORM_LIMIT, requestLang, signInPath } from '../../plugins/pages.js'
 import { attachablePerson, feedLinkPerson, readableCouncilIds, visibleHearing } from '../../policy/index.js'
@@ -297,12 +298,12 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
       revision: etag(hearing),
       writable,
       can: {
-        edit: hearing.status !== 'cancelled',
-        time: hearing.status === 'draft' || hearing.status === 'postponed' || hearing.status === 'scheduled',
-        postpone: hearing.status === 'scheduled',
-        cancel: hearing.status === 'draft' || hearing.status === 'scheduled' || hearing.status === 'postponed',
-        outcome: (hearing.status === 'scheduled' && hearing.startsAt !== null && hearing.startsAt <= app.now()) || hearing.status === 'held',
-        invite: hearing.status !== 'cancelled' && hearing.status !== 'held'
+        edit: isEditable(hearing.status),
+        time: ['free', 'reschedule', 'by_scheduling'].includes(TIME_CHANGE[hearing.status]),
+        postpone: nextStatus(hearing.status, 'postpone') !== undefined,
+        cancel: nextStatus(hearing.status, 'cancel') !== undefined,
+        outcome: canRecordOutcome(hearing, app.now()),
+        invite: !isSettled(hearing.status)
       },
       participants: participants.map((p) => ({ ...p, answer: answerText(p, t), role: t.role[p.role], respondedAt: p.respondedAt ? formatWhen(p.respondedAt, null, zone, lang) : null })),
       transitions: transitions.map((move) => ({ ...move, at: formatWhen(move.at, null, zone, lang), to: t.status[move.toStatus] })),
@@ -330,7 +331,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     const { hearing, council, principal } = await hearingAccess(request, request.params.id, true)
     const form = request.body
     const times = times_(form.startsAt, form.endsAt, council)
-    const reschedule = hearing.status === 'scheduled'
+    const reschedule = TIME_CHANGE[hearing.status] === 'reschedule'
     if (reschedule && !text(form.reason)) throw fail('FORM_RESCHEDULE_NEEDS_REASON')
     if (form.intent !== 'confirm') {
       return confirmPage(request, reply, lang, council, await warningsFor(app.db, { ...times.dates, zone: council.timezone, now: app.now(), officeHours: app.officeHours }), {

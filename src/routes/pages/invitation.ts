@@ -5,6 +5,7 @@ import { findCouncil } from '../../db/queries/councils.js'
 import { findHearing, listTransitions } from '../../db/queries/hearings.js'
 import { findPerson } from '../../db/queries/people.js'
 import { fail } from '../../domain/errors.js'
+import { isPublicHearing, isSettled } from '../../domain/hearings.js'
 import { PAGE_FORM_LIMIT } from '../../plugins/pages.js'
 import { InvitationTokenParams } from '../../schemas/hearings.js'
 import { LangParam, type Lang } from '../../schemas/common.js'
@@ -61,7 +62,7 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
     const t = words(lang)
     const zone = council.timezone
     const self = invitationPath(request.params.token)
-    const open = hearing.status === 'scheduled' || hearing.status === 'postponed' || hearing.status === 'draft'
+    const open = !isSettled(hearing.status)
     // An answer given for the old time was set back to pending by a reschedule: ask again, saying why.
     const moved = participant.response === 'pending' && (await listTransitions(app.db, hearing.id)).some((move) => move.action === 'reschedule')
     const pageUrl = `${app.publicBaseUrl()}${hearingPagePath(hearing.id)}`
@@ -86,7 +87,7 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
         description: hearing.description,
         location: hearing.location,
         when: formatWhen(hearing.startsAt, hearing.endsAt, zone, lang),
-        pageUrl: hearing.visibility === 'public' ? `${hearingPagePath(hearing.id)}?lang=${lang}` : undefined
+        pageUrl: isPublicHearing(hearing) ? `${hearingPagePath(hearing.id)}?lang=${lang}` : undefined
       },
       reason: await statusReason(app.db, hearing),
       council: { title: councilTitle(council.name, lang), url: `${councilPagePath(council.code)}?lang=${lang}` },
@@ -129,7 +130,7 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
     const { hearing, council } = found
     const lang = request.query.lang ?? found.person.locale
     const feed = await app.feeds.get(`invitation:${hearing.id}:${lang}`, async () => ({
-      frame: { kind: 'council', name: council.name },
+      frame: { kind: 'council', name: council.name, zone: council.timezone },
       scope: { kind: 'hearing', hearingId: hearing.id },
       window: { from: new Date(0), to: null, retainSince: new Date(0) },
       withAttendees: false,
