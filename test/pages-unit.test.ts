@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import { inZone } from '../src/domain/zone.js'
 import { councilTitle } from '../src/words/terms.js'
 import { formatWhen } from '../src/pages/format.js'
-import { feedLinks, googleEventUrl } from '../src/pages/links.js'
+import { feedLinks, googleEventUrl } from '../src/links/index.js'
 
 t.test('inZone gives what luxon gives, in zones with and without daylight saving, any date 1900–2199', async (t) => {
   const zones = ['Asia/Ho_Chi_Minh', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Africa/Monrovia', 'UTC']

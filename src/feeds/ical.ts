@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import ical, { ICalCalendarMethod, ICalEventClass, ICalEventStatus, type ICalCalendar, type ICalEvent } from 'ical-generator'
 import type { Lang } from '../schemas/common.js'
 import { FEED as TEXT } from '../words/feeds.js'
+import { hearingPagePath } from '../links/index.js'
 
 import type { Answer, FeedAttendee, FeedEvent, MembershipRole } from '../db/queries/feeds.js'
 export type { Answer, FeedAttendee, FeedEvent, MembershipRole }
@@ -75,7 +76,7 @@ function description (event: FeedEvent, options: FeedOptions): string {
 }
 
 export function hearingUrl (id: string, baseUrl: string): string {
-  return `${baseUrl.replace(/\/$/, '')}/hearings/${id}`
+  return `${baseUrl.replace(/\/$/, '')}${hearingPagePath(id)}`
 }
 
 /**

@@ -15,7 +15,7 @@ import { feedOptions } from '../feeds/http.js'
 import { skipEndpointNotices } from './plan.js'
 import { composeEmail, composeSecretariatEmail, type Email, type PersonNoticeKind } from './mail.js'
 import { postWebhook, retryAfterMs, signatureHeaders } from './webhooks.js'
-import { invitationPath } from '../pages/links.js'
+import { consoleHearingPath, invitationPath } from '../links/index.js'
 
 export type Notification = typeof notifications.$inferSelect
 
@@ -369,7 +369,7 @@ export class NotificationWorker {
         to: row.channel === 'email' ? row.recipient : batch.secretariats.get(row.councilId)?.email ?? '',
         answer: participant && { fullName: answerer?.fullName ?? '', role: participant.role, response: participant.response, substituteName: participant.substituteName, substitutePosition: participant.substitutePosition, reason: participant.responseReason },
         // The secretariat acts on it in the console.
-        hearingUrl: `${this.options.feedOptions().baseUrl}/console/hearings/${row.hearingId}`
+        hearingUrl: `${this.options.feedOptions().baseUrl}${consoleHearingPath(row.hearingId)}`
       })
     }
     const person = batch.people.get(row.personId)!

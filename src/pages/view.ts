@@ -3,7 +3,7 @@ import { listTransitions, type Hearing, type ParticipantView } from '../db/queri
 import type { Lang } from '../schemas/common.js'
 import { formatWhen } from './format.js'
 import type { Terms } from '../words/terms.js'
-import { hearingPagePath } from './links.js'
+import { hearingPagePath } from '../links/index.js'
 
 /** What the pages show of a hearing in a list. */
 export function hearingSummary (hearing: Hearing, zone: string, lang: Lang) {

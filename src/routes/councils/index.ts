@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { apiPath, councilFeedPath } from '../../links/index.js'
 import { councilSubtree, findCouncil, listCouncils } from '../../db/queries/councils.js'
 import { fail } from '../../domain/errors.js'
 import { createCouncil, updateCouncil } from '../../services/councils.js'
@@ -14,7 +15,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('preHandler', councilKeyHook(app))
   /** A council as the API shows it: with the links to subscribe to its feed. */
   const view = <T extends { id: string }>(council: T) => {
-    const url = `${app.publicBaseUrl()}/feeds/councils/${council.id}.ics`
+    const url = `${app.publicBaseUrl()}${councilFeedPath(council.id)}`
     return { ...council, feeds: { url, webcalUrl: url.replace(/^https?:/, 'webcal:'), withDescendantsUrl: `${url}?descendants=true` } }
   }
   app.get('/', {
@@ -41,7 +42,7 @@ const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const council = await createCouncil(app.writeContext(request, app.requireAdmin(request)), request.body)
-    return reply.code(201).header('location', `/v1/councils/${council.id}`).send(view(council))
+    return reply.code(201).header('location', apiPath('councils', council.id)).send(view(council))
   })
 
   app.get('/:id', {

@@ -11,7 +11,7 @@ import { coverageAccess, readableCouncilIds, restrict } from '../../policy/index
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
 import { formatDay } from '../../pages/format.js'
-import { councilPagePath } from '../../pages/links.js'
+import { councilFeedPath, councilPagePath } from '../../links/index.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 
 const LangField = Type.Optional(LangParam())
@@ -88,7 +88,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       yearUrl: (y: number) => url(parent.id, y),
       // A unit with units of its own opens its own report; a ward opens its page of hearings.
       unitUrl: (unit: { councilId: string, code: string }) => withChildren.has(unit.councilId) ? url(unit.councilId, year) : `${councilPagePath(unit.code)}?lang=${lang}`,
-      unitFeedUrl: (unit: { code: string }) => `/feeds/councils/${encodeURIComponent(unit.code)}.ics`,
+      unitFeedUrl: (unit: { code: string }) => councilFeedPath(unit.code),
       day: (date: Date | null) => formatDay(date, parent.timezone),
       chart: totals
         ? {

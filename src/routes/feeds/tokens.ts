@@ -5,7 +5,7 @@ import { feedLinkPerson } from '../../policy/index.js'
 import { revokeFeedLinks, rotateFeedLink } from '../../services/feed-links.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import { FeedLinkSchema, FeedLinkStatusSchema } from '../../schemas/feeds.js'
-import { personFeedPath } from '../../pages/links.js'
+import { personFeedPath } from '../../links/index.js'
 
 /**
  * A person's private feed link, managed by the secretariat of a council the person belongs to (or an

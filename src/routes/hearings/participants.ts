@@ -6,7 +6,7 @@ import { IdParams, problems, secured } from '../../schemas/common.js'
 import { AddParticipantSchema, InvitationLinkSchema, ParticipantParams } from '../../schemas/hearings.js'
 import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
 import { participantView } from '../../views/hearing.js'
-import { invitationPath } from '../../pages/links.js'
+import { invitationPath } from '../../links/index.js'
 
 /** Invitations: who is asked to a hearing, in which role; each with a secret link to answer. */
 const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {

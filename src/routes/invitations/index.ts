@@ -8,7 +8,7 @@ import { InvitationSchema, InvitationTokenParams, RespondSchema } from '../../sc
 import { answerInvitation, findInvitation } from '../../services/participants.js'
 import { participantView, zoned } from '../../views/hearing.js'
 import { wantsHtml } from '../../pages/render.js'
-import { invitationPath } from '../../pages/links.js'
+import { invitationPath } from '../../links/index.js'
 
 const notFound = () => fail('INVITATION_LINK_INVALID')
 

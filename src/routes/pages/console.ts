@@ -22,7 +22,7 @@ import { deliveredNotice } from '../../services/delivery-notice.js'
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
 import { formatDay, formatWhen, localInput } from '../../pages/format.js'
-import { councilPagePath, hearingPagePath, invitationPath, personFeedPath } from '../../pages/links.js'
+import { consoleCouncilPath, consoleHearingPath, councilPagePath, hearingPagePath, invitationPath, personFeedPath } from '../../links/index.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { etag } from '../../views/hearing.js'
 import { answerText } from '../../pages/view.js'
@@ -124,7 +124,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     return { hearing, council, principal }
   }
 
-  const hearingPage = (id: string, lang: Lang, extra = '') => `/console/hearings/${id}?lang=${lang}${extra}`
+  const hearingPage = (id: string, lang: Lang, extra = '') => `${consoleHearingPath(id, lang)}${extra}`
 
   app.get('/console', { schema: { hide: true, querystring: Type.Object(LangQuery, { additionalProperties: false }) } }, async (request, reply) => {
     const principal = signedIn(request, reply)
@@ -132,7 +132,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     const lang = request.query.lang ?? 'vi'
     if (principal.role !== 'admin') {
       const own = (await findCouncil(app.db, principal.councilId))!
-      return reply.redirect(`/console/councils/${encodeURIComponent(own.code)}?lang=${lang}`, 303)
+      return reply.redirect(consoleCouncilPath(own.code, lang), 303)
     }
     const councils = await parentCouncils(app.db, undefined)
     const t = words(lang)
@@ -142,7 +142,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
       otherLangUrl: otherLangUrl(request, lang),
       signedIn: true,
       csrfToken: reply.generateCsrf(),
-      councils: councils.map((c) => ({ title: councilTitle(c.name, lang), url: `/console/councils/${encodeURIComponent(c.code)}?lang=${lang}` }))
+      councils: councils.map((c) => ({ title: councilTitle(c.name, lang), url: consoleCouncilPath(c.code, lang) }))
     })
   })
 
@@ -175,7 +175,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     ])
     const t = words(lang)
     const writable = canWrite(principal, council.id)
-    const self = `/console/councils/${encodeURIComponent(council.code)}`
+    const self = consoleCouncilPath(council.code)
     return sendPage(reply, 'console-council', {
       lang,
       zone: council.timezone,
@@ -213,10 +213,10 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     const times = timed ? times_(form.startsAt, form.endsAt, council) : undefined
     if (times && form.intent !== 'confirm') {
       return confirmPage(request, reply, lang, council, await warningsFor(app.db, { ...times.dates, zone: council.timezone, now: app.now(), officeHours: app.officeHours }), {
-        action: `/console/councils/${encodeURIComponent(council.code)}/hearings`,
+        action: `${consoleCouncilPath(council.code)}/hearings`,
         fields: { title: form.title, description: form.description ?? '', location: form.location ?? '', visibility: form.visibility, startsAt: form.startsAt ?? '', endsAt: form.endsAt ?? '' },
         summary: { title: form.title, when: formatWhen(times.dates.startsAt, times.dates.endsAt, council.timezone, lang) },
-        backUrl: `/console/councils/${encodeURIComponent(council.code)}?lang=${lang}`
+        backUrl: consoleCouncilPath(council.code, lang)
       })
     }
     const { hearing } = await createHearing(app.writeContext(request, principal), {
@@ -287,7 +287,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
       signedIn: true,
       csrfToken: reply.generateCsrf(),
       saved: request.query.saved === '1',
-      council: { title: councilTitle(council.name, lang), url: `/console/councils/${encodeURIComponent(council.code)}?lang=${lang}` },
+      council: { title: councilTitle(council.name, lang), url: consoleCouncilPath(council.code, lang) },
       hearing: {
         ...hearing,
         when: formatWhen(hearing.startsAt, hearing.endsAt, zone, lang),
@@ -311,7 +311,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
       q: q ?? '',
       found: found.filter((person) => !invited.has(person.id)).map((person) => ({ id: person.id, fullName: person.fullName, position: person.position, organization: person.organization })),
       searched: q !== undefined,
-      self: `/console/hearings/${hearing.id}`,
+      self: consoleHearingPath(hearing.id),
       formatDay: (date: Date) => formatDay(date, zone)
     })
   })
@@ -335,7 +335,7 @@ const consolePages: FastifyPluginAsyncTypebox = async (app) => {
     if (reschedule && !text(form.reason)) throw fail('FORM_RESCHEDULE_NEEDS_REASON')
     if (form.intent !== 'confirm') {
       return confirmPage(request, reply, lang, council, await warningsFor(app.db, { ...times.dates, zone: council.timezone, now: app.now(), officeHours: app.officeHours }), {
-        action: `/console/hearings/${hearing.id}/time`,
+        action: `${consoleHearingPath(hearing.id)}/time`,
         fields: { revision: form.revision, startsAt: form.startsAt, endsAt: form.endsAt, reason: form.reason ?? '' },
         summary: { title: hearing.title, when: formatWhen(times.dates.startsAt, times.dates.endsAt, council.timezone, lang) },
         backUrl: hearingPage(hearing.id, lang)

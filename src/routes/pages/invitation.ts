@@ -13,7 +13,7 @@ import { answerInvitation, findInvitation } from '../../services/participants.js
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
 import { formatWhen } from '../../pages/format.js'
-import { councilPagePath, googleEventUrl, hearingPagePath, invitationPath } from '../../pages/links.js'
+import { councilPagePath, googleEventUrl, hearingPagePath, invitationPath } from '../../links/index.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { feedOptions, send } from '../../feeds/http.js'
 import { statusReason } from '../../pages/view.js'

@@ -8,7 +8,7 @@ import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
 import { LangParam, Uuid } from '../../schemas/common.js'
 import { councilTitle } from '../../words/terms.js'
 import { formatDay } from '../../pages/format.js'
-import { councilPagePath, feedLinks, googleEventUrl, hearingPagePath } from '../../pages/links.js'
+import { consoleCouncilPath, consoleHearingPath, councilFeedPath, councilPagePath, feedLinks, googleEventUrl, hearingCalendarPath, hearingPagePath } from '../../links/index.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { answerText, hearingSummary, statusReason } from '../../pages/view.js'
 
@@ -55,8 +55,8 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
       guests: inScope ? participants.filter((p) => p.role !== 'explainer') : [],
       inScope,
       answerText,
-      calendar: { ics: `/v1/hearings/${hearing.id}/calendar.ics?lang=${lang}`, google },
-      consoleUrl: inScope ? `/console/hearings/${hearing.id}?lang=${lang}` : undefined
+      calendar: { ics: hearingCalendarPath(hearing.id, lang), google },
+      consoleUrl: inScope ? consoleHearingPath(hearing.id, lang) : undefined
     }, inScope ? 'private' : 'public')
   })
 
@@ -95,7 +95,7 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
       ...hearingSummary(hearing, hearing.timezone, lang),
       council: descendants && hearing.councilId !== council.id ? councilTitle(byId.get(hearing.councilId) ?? '', lang) : undefined
     })
-    const feedUrl = `${app.publicBaseUrl()}/feeds/councils/${encodeURIComponent(council.code)}.ics${descendants ? '?descendants=true' : ''}`
+    const feedUrl = `${app.publicBaseUrl()}${councilFeedPath(council.code, descendants)}`
     const title = councilTitle(council.name, lang)
     const signedIn = request.principal !== undefined
     return sendPage(reply, 'council', {
@@ -116,7 +116,7 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
         endedOn: child.activeTo !== null && child.activeTo < today ? child.activeTo.split('-').reverse().join('/') : undefined
       })),
       feeds: feedLinks(feedUrl, title),
-      consoleUrl: signedIn ? `/console/councils/${encodeURIComponent(council.code)}?lang=${lang}` : undefined,
+      consoleUrl: signedIn ? consoleCouncilPath(council.code, lang) : undefined,
       formatDay
     }, signedIn ? 'private' : 'public')
   })

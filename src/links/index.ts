@@ -46,3 +46,33 @@ export function invitationPath (secret: string): string {
 export function personFeedPath (secret: string): string {
   return `/feeds/people/${encodeURIComponent(secret)}.ics`
 }
+
+/** A council's public feed, by its id or code; with the hearings of the units below it when asked. */
+export function councilFeedPath (key: string, descendants = false): string {
+  return `/feeds/councils/${encodeURIComponent(key)}.ics${descendants ? '?descendants=true' : ''}`
+}
+
+/** One hearing's calendar file (an .ics with the one event). */
+export function hearingCalendarPath (id: string, lang: string): string {
+  return `/v1/hearings/${id}/calendar.ics?lang=${lang}`
+}
+
+const withLang = (path: string, lang?: string) => lang ? `${path}?lang=${lang}` : path
+
+/** The secretariat's console: the councils it may open, a council's hearings, one hearing. */
+export function consolePath (lang?: string): string {
+  return withLang('/console', lang)
+}
+
+export function consoleCouncilPath (code: string, lang?: string): string {
+  return withLang(`/console/councils/${encodeURIComponent(code)}`, lang)
+}
+
+export function consoleHearingPath (id: string, lang?: string): string {
+  return withLang(`/console/hearings/${id}`, lang)
+}
+
+/** A record in the API, for Location headers. */
+export function apiPath (...segments: string[]): string {
+  return `/v1/${segments.map(encodeURIComponent).join('/')}`
+}
