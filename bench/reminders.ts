@@ -11,8 +11,9 @@ import nodemailer from 'nodemailer'
 import { SMTPServer } from 'smtp-server'
 import { createDatabase, createPostgres, MEMORY, type Database } from '../src/db/client.js'
 import { councils, hearingParticipants, hearings, notifications, people } from '../src/db/schema.js'
-import { composeEmail } from '../src/notifications/mail.js'
+import { composeEmail } from '../src/notifications/compose.js'
 import { createMailTransport, NotificationWorker, SEND_CONCURRENCY } from '../src/notifications/worker.js'
+import { workerWrites } from '../src/services/notifications.js'
 import { feedEvents } from '../src/db/queries/feeds.js'
 import { benchDatabase } from './lib.js'
 
@@ -103,7 +104,7 @@ async function run (engine: string, database: Database) {
   // The worker: every notice due at t0; lateness is arrival minus t0.
   const transport = createMailTransport(smtpUrl, MEMORY)
   const worker = new NotificationWorker({
-    db: database.db, now: () => new Date(), transport, feedOptions: () => options, from: () => 'giaitrinh <noreply@giaitrinh.example>', maxAttempts: 3, pollMs: 60_000, batch: 50
+    db: database.db, now: () => new Date(), writes: workerWrites(database.db, () => new Date()), transport, feedOptions: () => options, from: () => 'giaitrinh <noreply@giaitrinh.example>', maxAttempts: 3, pollMs: 60_000, batch: 50
   })
   const due = Date.now()
   t0 = performance.now()

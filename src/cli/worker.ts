@@ -2,6 +2,7 @@ import { loadConfig, publicBaseUrl } from '../config.js'
 import { createDatabase } from '../db/client.js'
 import { workerFromConfig } from '../notifications/worker.js'
 import { CHANGES_CHANNEL } from '../services/write.js'
+import { workerWrites } from '../services/notifications.js'
 
 /**
  * Delivers the outbox in a process of its own (npm run worker): on PostgreSQL any number of them
@@ -20,7 +21,8 @@ const log = {
   warn: (object: object, message: string) => console.warn(JSON.stringify({ level: 'warn', msg: message, ...object })),
   error: (object: object, message: string) => console.error(JSON.stringify({ level: 'error', msg: message, ...object, err: String((object as { err?: unknown }).err ?? '') }))
 }
-const { worker, transport } = workerFromConfig(config, { db: database.db, now: () => new Date(), log, baseUrl: base })
+const now = () => new Date()
+const { worker, transport } = workerFromConfig(config, { db: database.db, now, log, baseUrl: base, writes: workerWrites(database.db, now) })
 const unlisten = await database.listen(CHANGES_CHANNEL, () => worker.wake(), () => worker.wake())
 worker.start()
 console.log(JSON.stringify({ msg: 'giaitrinh worker is ready', pid: process.pid }))

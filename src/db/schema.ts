@@ -1,3 +1,4 @@
+import { COUNCIL_ZONE } from '../domain/councils.js'
 import { sql } from 'drizzle-orm'
 import {
   pgTable, pgEnum, uuid, text, date, timestamp, jsonb, bigserial, index, uniqueIndex, check, foreignKey, boolean, integer, unique, numeric, primaryKey
@@ -32,7 +33,7 @@ export const councils = pgTable('councils', {
   parentId: uuid('parent_id'),
   activeFrom: date('active_from', { mode: 'string' }).notNull(),
   activeTo: date('active_to', { mode: 'string' }),
-  timezone: text('timezone').notNull().default('Asia/Ho_Chi_Minh'),
+  timezone: text('timezone').notNull().default(COUNCIL_ZONE),
   /** Too-short notice refuses scheduling (422) instead of warning. */
   strictNotice: boolean('strict_notice').notNull().default(false),
   /** The share of child councils that should hold the minimum number of hearings in a year. */

@@ -1,3 +1,4 @@
+import { COUNCIL_ZONE } from '../domain/councils.js'
 import { DateTime } from 'luxon'
 import type { HearingOutcome } from '../db/schema.js'
 import { DONG_DA_WARDS } from './dong-da.js'
@@ -32,7 +33,7 @@ export interface DemoHearing {
 
 /** The first Thursday of a month at a local hour, in Hà Nội. */
 function thursday (year: number, month: number, hour: number, weekOffset = 0): { startsAt: Date, endsAt: Date } {
-  let day = DateTime.fromObject({ year, month, day: 1, hour }, { zone: 'Asia/Ho_Chi_Minh' })
+  let day = DateTime.fromObject({ year, month, day: 1, hour }, { zone: COUNCIL_ZONE })
   while (day.weekday !== 4) day = day.plus({ days: 1 })
   day = day.plus({ weeks: weekOffset })
   return { startsAt: day.toJSDate(), endsAt: day.plus({ hours: 2, minutes: 30 }).toJSDate() }

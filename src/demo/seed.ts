@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto'
-import { inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { findCouncilByCode } from '../db/queries/councils.js'
 import { findHearing } from '../db/queries/hearings.js'
 import { findMembership, findPerson } from '../db/queries/people.js'
-import { councils } from '../db/schema.js'
+import { councilIdsByCode } from '../db/queries/councils.js'
 import type { Principal } from '../domain/access.js'
 import { parseOfficeHours, type OfficeHours } from '../domain/calendar.js'
 import { slugify } from '../domain/slug.js'
@@ -127,7 +126,5 @@ async function loadHearing (ctx: () => HearingContext, id: string, councilId: st
 
 /** The demo's council ids, for tests and the dashboard. */
 export async function demoCouncilIds (db: Db) {
-  const rows = await db.select({ id: councils.id, code: councils.code }).from(councils)
-    .where(inArray(councils.code, [HA_NOI.code, DONG_DA.code, ...DONG_DA_WARDS.map(wardCode)]))
-  return Object.fromEntries(rows.map((row) => [row.code, row.id]))
+  return councilIdsByCode(db, [HA_NOI.code, DONG_DA.code, ...DONG_DA_WARDS.map(wardCode)])
 }

@@ -1,17 +1,15 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import { DateTime, Duration } from 'luxon'
 import { afterQuietHours, DEFAULT_QUIET_HOURS_TEXT, parseQuietHours, type QuietHours } from '../domain/calendar.js'
 import type { Db } from '../db/client.js'
-import { hearingParticipants, memberships, notifications, people, webhookEndpoints, type NoticeKind } from '../db/schema.js'
-import { councilNotificationSettings, type NotificationSettings } from './settings.js'
 import type { Hearing } from '../db/queries/hearings.js'
+import {
+  enabledEndpoints, insertNotifications, invitedPeople, invitedPersonIds, remindableMembers, scheduledHearingsAhead,
+  skipEndpointNotifications, supersedeHearingNotices, supersedePersonNotices as supersedePersonRows, type NoticeKind
+} from '../db/queries/notifications.js'
+import { councilNotificationSettings, type NotificationSettings } from './settings.js'
+import { isOver, supersededBy } from './rules.js'
 
 export type { NoticeKind }
-
-/** A hearing whose end has passed (one recorded after the fact, a past year back-filled): nobody is told of it. */
-function isOver (hearing: Hearing, now: Date): boolean {
-  return hearing.endsAt !== null && hearing.endsAt <= now
-}
 
 /** Who a notice goes to: a person (invited, or a member), or the council's secretariat (no person). */
 interface Recipient {
@@ -38,8 +36,7 @@ export interface PlanContext {
 export async function planContext (tx: Db, councilId: string, quietHours: string = DEFAULT_QUIET_HOURS_TEXT): Promise<PlanContext> {
   const [{ settings, notificationEmail, timezone }, endpoints] = await Promise.all([
     councilNotificationSettings(tx, councilId, quietHours),
-    tx.select({ id: webhookEndpoints.id, url: webhookEndpoints.url }).from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.councilId, councilId), eq(webhookEndpoints.enabled, true)))
+    enabledEndpoints(tx, councilId)
   ])
   return { settings, quiet: parseQuietHours(settings.quietHours), zone: timezone!, notificationEmail, endpoints }
 }
@@ -54,12 +51,7 @@ export async function planContext (tx: Db, councilId: string, quietHours: string
  */
 export async function planNotices (tx: Db, plan: PlanContext, hearing: Hearing, kind: NoticeKind, now: Date, participantIds?: string[]): Promise<number> {
   if (isOver(hearing, now)) return 0
-  const recipients = await tx.select({ participantId: hearingParticipants.id, personId: people.id, email: people.email })
-    .from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
-    .where(and(
-      eq(hearingParticipants.hearingId, hearing.id),
-      participantIds ? inArray(hearingParticipants.id, participantIds) : undefined
-    ))
+  const recipients = await invitedPeople(tx, hearing.id, { participantIds })
   return insertNotices(tx, plan, hearing, kind, now, recipients.map((r) => ({ ...r, invitationId: r.participantId })))
 }
 
@@ -133,9 +125,7 @@ async function insertNotices (tx: Db, plan: PlanContext, hearing: Hearing, kind:
     createdAt: now,
     updatedAt: now
   })))
-  if (values.length === 0) return 0
-  const rows = await tx.insert(notifications).values(values).onConflictDoNothing({ target: notifications.idempotencyKey }).returning({ id: notifications.id })
-  return rows.length
+  return insertNotifications(tx, values)
 }
 
 /**
@@ -143,26 +133,28 @@ async function insertNotices (tx: Db, plan: PlanContext, hearing: Hearing, kind:
  * older one pointless (the worker checks too, for rows already claimed).
  */
 export async function supersedeNotices (tx: Db, hearing: Hearing, now: Date): Promise<void> {
-  await tx.update(notifications).set({ status: 'superseded', updatedAt: now, leaseUntil: null })
-    .where(and(
-      eq(notifications.hearingId, hearing.id),
-      eq(notifications.status, 'pending'),
-      hearing.status === 'cancelled'
-        ? ne(notifications.kind, 'cancellation')
-        : and(sql`${notifications.sequence} < ${hearing.sequence}`, inArray(notifications.kind, ['invitation', 'update', 'postponement', 'reminder', 'outcome_overdue', 'conclusion_overdue']))
-    ))
+  await supersedeHearingNotices(tx, hearing.id, supersededBy(hearing), now)
 }
 
 /** An endpoint disabled (410 Gone) or deleted: what was still to be posted to it is skipped, saying why. */
 export async function skipEndpointNotices (tx: Db, endpointId: string, why: string, now: Date): Promise<void> {
-  await tx.update(notifications).set({ status: 'skipped', lastError: why, leaseUntil: null, updatedAt: now })
-    .where(and(eq(notifications.endpointId, endpointId), eq(notifications.status, 'pending')))
+  await skipEndpointNotifications(tx, endpointId, why, now)
 }
 
 /** An uninvited person is told so, and nothing else about the hearing. */
 export async function supersedePersonNotices (tx: Db, hearingId: string, personId: string, now: Date): Promise<void> {
-  await tx.update(notifications).set({ status: 'superseded', updatedAt: now, leaseUntil: null })
-    .where(and(eq(notifications.hearingId, hearingId), eq(notifications.personId, personId), eq(notifications.status, 'pending'), ne(notifications.kind, 'removal')))
+  await supersedePersonRows(tx, hearingId, personId, now)
+}
+
+/**
+ * A member who joins gets the reminders of the council's scheduled hearings ahead (those on days
+ * their membership covers; planReminders checks). At most the next 200: a council holds a few a year.
+ */
+export async function planMemberReminders (tx: Db, councilId: string, personId: string, now: Date, quietHours: string | undefined): Promise<void> {
+  const ahead = await scheduledHearingsAhead(tx, councilId, now, 200)
+  if (ahead.length === 0) return
+  const plan = await planContext(tx, councilId, quietHours)
+  for (const hearing of ahead) await planReminders(tx, plan, hearing, now, { memberIds: [personId] })
 }
 
 /**
@@ -177,22 +169,15 @@ export async function planReminders (tx: Db, plan: PlanContext, hearing: Hearing
   const { zone, settings } = plan
   const invited = narrow?.memberIds
     ? []
-    : await tx.select({ participantId: hearingParticipants.id, personId: people.id, email: people.email, role: hearingParticipants.role })
-      .from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
-      .where(and(eq(hearingParticipants.hearingId, hearing.id), eq(people.reminders, true),
-        narrow?.participantIds ? inArray(hearingParticipants.id, narrow.participantIds) : undefined))
+    : await invitedPeople(tx, hearing.id, { participantIds: narrow?.participantIds, remindable: true })
   const recipients: Array<Recipient & { offsets: readonly string[] }> =
     invited.map((p) => ({ participantId: p.participantId, invitationId: p.participantId, personId: p.personId, email: p.email, offsets: p.role === 'explainer' ? settings.reminders.explainer : settings.reminders.participant }))
   if (!narrow?.participantIds) {
     const day = DateTime.fromJSDate(hearing.startsAt, { zone }).toISODate()!
-    const members = await tx.selectDistinct({ personId: people.id, email: people.email }).from(memberships).innerJoin(people, eq(people.id, memberships.personId))
-      .where(and(eq(memberships.councilId, hearing.councilId), sql`${memberships.startsOn} <= ${day}`, sql`(${memberships.endsOn} is null or ${memberships.endsOn} >= ${day})`,
-        eq(people.reminders, true), narrow?.memberIds ? inArray(people.id, narrow.memberIds) : undefined))
-    const invitedPeople = new Set((narrow?.memberIds
-      ? await tx.select({ personId: hearingParticipants.personId }).from(hearingParticipants).where(eq(hearingParticipants.hearingId, hearing.id))
-      : invited).map((p) => p.personId))
+    const members = await remindableMembers(tx, hearing.councilId, day, narrow?.memberIds)
+    const invitedIds = narrow?.memberIds ? await invitedPersonIds(tx, hearing.id) : new Set(invited.map((p) => p.personId))
     for (const member of members) {
-      if (!invitedPeople.has(member.personId)) recipients.push({ participantId: null, invitationId: 'member', personId: member.personId, email: member.email, offsets: settings.reminders.member })
+      if (!invitedIds.has(member.personId)) recipients.push({ participantId: null, invitationId: 'member', personId: member.personId, email: member.email, offsets: settings.reminders.member })
     }
   }
   const rows = recipients.flatMap((r) => r.offsets.map((offset) => {

@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm'
 import { Duration } from 'luxon'
 import type { Db } from '../db/client.js'
-import { councils, serviceSettings, type NotificationSettingsOverrides } from '../db/schema.js'
+import { councilNotificationRow, serviceSetting } from '../db/queries/notifications.js'
+import type { NotificationSettingsOverrides } from '../db/schema.js'
 import { fail } from '../domain/errors.js'
 
 /** What decides who is told what and when: every key resolved (council, else service default, else built-in). */
@@ -80,21 +80,21 @@ export function checkOverrides (overrides: NotificationSettingsOverrides, parseQ
 
 /** The service-wide defaults: built-in (with QUIET_HOURS), under what an admin set. */
 export async function serviceDefaults (db: Db, quietHours: string): Promise<{ settings: NotificationSettings, overrides: NotificationSettingsOverrides }> {
-  const [row] = await db.select({ value: serviceSettings.value }).from(serviceSettings).where(eq(serviceSettings.key, NOTIFICATION_DEFAULTS_KEY))
+  const row = await serviceSetting(db, NOTIFICATION_DEFAULTS_KEY)
   const overrides = (row?.value ?? {}) as NotificationSettingsOverrides
   return { settings: mergeSettings(builtInSettings(quietHours), overrides), overrides }
 }
 
 /** A council's settings as they apply: its own over the service's defaults; and its secretariat's address. */
 export async function councilNotificationSettings (db: Db, councilId: string, quietHours: string) {
-  const [[council], defaults] = await Promise.all([
-    db.select({ overrides: councils.notificationSettings, email: councils.notificationEmail, timezone: councils.timezone }).from(councils).where(eq(councils.id, councilId)),
+  const [council, defaults] = await Promise.all([
+    councilNotificationRow(db, councilId),
     serviceDefaults(db, quietHours)
   ])
   return {
     settings: mergeSettings(defaults.settings, council?.overrides),
     overrides: council?.overrides ?? {},
-    notificationEmail: council?.email ?? null,
+    notificationEmail: council?.notificationEmail ?? null,
     timezone: council?.timezone
   }
 }

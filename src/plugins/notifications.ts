@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { workerFromConfig, type NotificationWorker } from '../notifications/worker.js'
+import { workerWrites } from '../services/notifications.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +20,7 @@ export default fp(async (app) => {
     app.decorate('notifier', undefined)
     return
   }
-  const { worker, transport } = workerFromConfig(config, { db: app.db, now: app.now, log: app.log, baseUrl: app.publicBaseUrl })
+  const { worker, transport } = workerFromConfig(config, { db: app.db, now: app.now, log: app.log, baseUrl: app.publicBaseUrl, writes: workerWrites(app.db, app.now) })
   app.decorate('notifier', worker)
   app.changes.on(() => worker.wake())
   app.addHook('onReady', async () => worker.start())

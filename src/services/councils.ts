@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js'
 import {
   councilAncestry, findCouncil, insertCouncil, lockHierarchy, updateCouncilRow, type Council
 } from '../db/queries/councils.js'
-import { parentRefusal } from '../domain/councils.js'
+import { COUNCIL_ZONE, parentRefusal } from '../domain/councils.js'
 import { fail } from '../domain/errors.js'
 import type { CreateCouncil, UpdateCouncil } from '../schemas/councils.js'
 import { write, type WriteContext } from './write.js'
@@ -25,7 +25,7 @@ async function checkCouncil (tx: Db, council: Pick<Council, 'level' | 'parentId'
 
 /** `id` is for the demo's fixed ids only; the API never passes it. */
 export async function createCouncil (ctx: WriteContext, body: CreateCouncil & { id?: string }): Promise<Council> {
-  const input = { ...body, parentId: body.parentId ?? null, activeTo: body.activeTo ?? null, timezone: body.timezone ?? 'Asia/Ho_Chi_Minh' }
+  const input = { ...body, parentId: body.parentId ?? null, activeTo: body.activeTo ?? null, timezone: body.timezone ?? COUNCIL_ZONE }
   return write(ctx, async ({ tx, now, record }) => {
     await lockHierarchy(tx)
     await checkCouncil(tx, input)

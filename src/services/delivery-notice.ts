@@ -1,9 +1,8 @@
-import { and, asc, eq, inArray, min } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Db } from '../db/client.js'
 import { listNoticeRules } from '../db/queries/calendar.js'
 import type { Hearing } from '../db/queries/hearings.js'
-import { hearingParticipants, notifications, people } from '../db/schema.js'
+import { firstDeliveries, hearingExplainers } from '../db/queries/notifications.js'
 import { noticeDays, ruleOn } from '../domain/calendar.js'
 import { calendarFacts } from './calendar.js'
 
@@ -30,15 +29,9 @@ export type DeliveryWarning =
  * secretariat scheduled. Warns while it has not been delivered, and when what remains is too short.
  */
 export async function deliveredNotice (db: Db, hearing: Hearing, zone: string): Promise<{ explainers: ExplainerNotice[], warnings: DeliveryWarning[] }> {
-  const explainers = await db.select({ id: hearingParticipants.id, personId: people.id, fullName: people.fullName, email: people.email })
-    .from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
-    .where(and(eq(hearingParticipants.hearingId, hearing.id), eq(hearingParticipants.role, 'explainer')))
-    .orderBy(asc(people.fullName), asc(hearingParticipants.id))
+  const explainers = await hearingExplainers(db, hearing.id)
   if (!hearing.startsAt || hearing.status !== 'scheduled' || explainers.length === 0) return { explainers: [], warnings: [] }
-  const delivered = new Map((await db.select({ participantId: notifications.participantId, at: min(notifications.sentAt) }).from(notifications)
-    .where(and(inArray(notifications.participantId, explainers.map((e) => e.id)), eq(notifications.channel, 'email'), eq(notifications.status, 'sent'),
-      inArray(notifications.kind, ['invitation', 'update'])))
-    .groupBy(notifications.participantId)).map((row) => [row.participantId, row.at]))
+  const delivered = await firstDeliveries(db, explainers.map((e) => e.id))
   const start = DateTime.fromJSDate(hearing.startsAt, { zone })
   const rule = ruleOn(await listNoticeRules(db), start.toISODate()!)
   const earliest = [...delivered.values()].filter((at): at is Date => at !== null).sort((a, b) => a.getTime() - b.getTime())[0]

@@ -1,5 +1,8 @@
-import { and, eq } from 'drizzle-orm'
-import { councils, serviceSettings, webhookEndpoints, type NotificationSettingsOverrides } from '../db/schema.js'
+import type { NotificationSettingsOverrides } from '../db/schema.js'
+import {
+  councilNotificationRow, deleteWebhookEndpointRow, insertWebhookEndpoint, lockWebhookEndpoint, markNotification, saveCouncilNotificationSettings,
+  saveServiceSetting, serviceSetting, updateWebhookEndpointRow, type WebhookEndpoint
+} from '../db/queries/notifications.js'
 import { fail } from '../domain/errors.js'
 import { skipEndpointNotices } from '../notifications/plan.js'
 import { parseQuietHours } from '../domain/calendar.js'
@@ -11,7 +14,7 @@ import { write, type WriteContext } from './write.js'
 export const ROTATION_GRACE_MS = 24 * 3_600_000
 
 /** What the audit log keeps of an endpoint: never its secrets. */
-function audited ({ secret: _secret, previousSecret: _previous, ...endpoint }: typeof webhookEndpoints.$inferSelect) {
+function audited ({ secret: _secret, previousSecret: _previous, ...endpoint }: WebhookEndpoint) {
   return endpoint
 }
 
@@ -19,12 +22,11 @@ function audited ({ secret: _secret, previousSecret: _previous, ...endpoint }: t
 export async function setCouncilNotificationSettings (ctx: WriteContext, councilId: string, input: { notificationEmail: string | null, overrides: NotificationSettingsOverrides }) {
   checkOverrides(input.overrides, parseQuietHours)
   return write(ctx, async ({ tx, now, record }) => {
-    const [before] = await tx.select({ notificationEmail: councils.notificationEmail, overrides: councils.notificationSettings, revision: councils.revision })
-      .from(councils).where(eq(councils.id, councilId)).for('update')
-    if (!before) throw fail('COUNCIL_NOT_FOUND', { id: councilId })
+    const row = await councilNotificationRow(tx, councilId, true)
+    if (!row) throw fail('COUNCIL_NOT_FOUND', { id: councilId })
+    const before = { notificationEmail: row.notificationEmail, overrides: row.overrides, revision: row.revision }
     const overrides = Object.keys(input.overrides).length ? input.overrides : null
-    await tx.update(councils).set({ notificationEmail: input.notificationEmail, notificationSettings: overrides, revision: before.revision + 1, updatedAt: now })
-      .where(eq(councils.id, councilId))
+    await saveCouncilNotificationSettings(tx, councilId, { notificationEmail: input.notificationEmail, overrides, revision: before.revision + 1 }, now)
     await record({ action: 'update_notification_settings', entity: 'council', entityId: councilId, councilId, before, after: { notificationEmail: input.notificationEmail, overrides } })
   })
 }
@@ -33,9 +35,8 @@ export async function setCouncilNotificationSettings (ctx: WriteContext, council
 export async function setNotificationDefaults (ctx: WriteContext, overrides: NotificationSettingsOverrides) {
   checkOverrides(overrides, parseQuietHours)
   return write(ctx, async ({ tx, now, record }) => {
-    const [before] = await tx.select().from(serviceSettings).where(eq(serviceSettings.key, NOTIFICATION_DEFAULTS_KEY)).for('update')
-    await tx.insert(serviceSettings).values({ key: NOTIFICATION_DEFAULTS_KEY, value: overrides, updatedAt: now, updatedBy: ctx.principal.label })
-      .onConflictDoUpdate({ target: serviceSettings.key, set: { value: overrides, updatedAt: now, updatedBy: ctx.principal.label } })
+    const before = await serviceSetting(tx, NOTIFICATION_DEFAULTS_KEY, true)
+    await saveServiceSetting(tx, NOTIFICATION_DEFAULTS_KEY, overrides, now, ctx.principal.label)
     await record({ action: 'update_notification_defaults', entity: 'service_settings', entityId: NOTIFICATION_DEFAULTS_KEY, councilId: null, before: before?.value ?? null, after: overrides })
   })
 }
@@ -45,17 +46,16 @@ export async function createWebhookEndpoint (ctx: WriteContext, councilId: strin
   const url = await checkWebhookUrl(input.url, allowPrivate)
   const secret = generateWebhookSecret()
   return write(ctx, async ({ tx, now, record }) => {
-    const [endpoint] = await tx.insert(webhookEndpoints).values({
+    const endpoint = await insertWebhookEndpoint(tx, {
       councilId, url: url.href, description: input.description ?? '', secret, createdBy: ctx.principal.label, createdAt: now, updatedAt: now
-    }).returning()
-    await record({ action: 'create', entity: 'webhook_endpoint', entityId: endpoint!.id, councilId, after: audited(endpoint!) })
-    return { endpoint: endpoint!, secret }
+    })
+    await record({ action: 'create', entity: 'webhook_endpoint', entityId: endpoint.id, councilId, after: audited(endpoint) })
+    return { endpoint, secret }
   })
 }
 
 async function lockEndpoint (tx: WriteContext['db'], councilId: string, endpointId: string) {
-  const [endpoint] = await tx.select().from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.councilId, councilId))).for('update')
+  const endpoint = await lockWebhookEndpoint(tx, endpointId, councilId)
   if (!endpoint) throw fail('WEBHOOK_NOT_FOUND', { id: endpointId })
   return endpoint
 }
@@ -65,14 +65,14 @@ export async function updateWebhookEndpoint (ctx: WriteContext, councilId: strin
   const url = input.url === undefined ? undefined : (await checkWebhookUrl(input.url, allowPrivate)).href
   return write(ctx, async ({ tx, now, record }) => {
     const before = await lockEndpoint(tx, councilId, endpointId)
-    const [after] = await tx.update(webhookEndpoints).set({
+    const after = await updateWebhookEndpointRow(tx, endpointId, {
       ...(url !== undefined ? { url } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled, disabledReason: input.enabled ? null : 'disabled by hand' } : {}),
       updatedAt: now
-    }).where(eq(webhookEndpoints.id, endpointId)).returning()
-    await record({ action: 'update', entity: 'webhook_endpoint', entityId: endpointId, councilId, before: audited(before), after: audited(after!) })
-    return after!
+    })
+    await record({ action: 'update', entity: 'webhook_endpoint', entityId: endpointId, councilId, before: audited(before), after: audited(after) })
+    return after
   })
 }
 
@@ -81,11 +81,11 @@ export async function rotateWebhookSecret (ctx: WriteContext, councilId: string,
   const secret = generateWebhookSecret()
   return write(ctx, async ({ tx, now, record }) => {
     const before = await lockEndpoint(tx, councilId, endpointId)
-    const [after] = await tx.update(webhookEndpoints).set({
+    const after = await updateWebhookEndpointRow(tx, endpointId, {
       secret, previousSecret: before.secret, previousSecretExpiresAt: new Date(now.getTime() + ROTATION_GRACE_MS), updatedAt: now
-    }).where(eq(webhookEndpoints.id, endpointId)).returning()
-    await record({ action: 'rotate_secret', entity: 'webhook_endpoint', entityId: endpointId, councilId, before: audited(before), after: audited(after!) })
-    return { endpoint: after!, secret }
+    })
+    await record({ action: 'rotate_secret', entity: 'webhook_endpoint', entityId: endpointId, councilId, before: audited(before), after: audited(after) })
+    return { endpoint: after, secret }
   })
 }
 
@@ -94,7 +94,24 @@ export async function deleteWebhookEndpoint (ctx: WriteContext, councilId: strin
   return write(ctx, async ({ tx, now, record }) => {
     const before = await lockEndpoint(tx, councilId, endpointId)
     await skipEndpointNotices(tx, endpointId, 'The webhook endpoint was deleted.', now)
-    await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId))
+    await deleteWebhookEndpointRow(tx, endpointId)
     await record({ action: 'delete', entity: 'webhook_endpoint', entityId: endpointId, councilId, before: audited(before) })
+  })
+}
+
+/**
+ * The worker's answer to a receiver's 410 Gone: the endpoint is disabled, what was still to be
+ * posted to it is skipped, and the notice that met the 410 is dead; one audited write.
+ */
+export async function disableGoneEndpoint (ctx: WriteContext, endpointId: string, notification: { id: string, attempts: number, error: string }) {
+  return write(ctx, async ({ tx, now, record }) => {
+    const before = await lockWebhookEndpoint(tx, endpointId)
+    if (!before) return undefined
+    const reason = `410 Gone from the receiver at ${now.toISOString()}`
+    const after = await updateWebhookEndpointRow(tx, endpointId, { enabled: false, disabledReason: reason, updatedAt: now })
+    await skipEndpointNotices(tx, endpointId, `The webhook endpoint is disabled (${reason}).`, now)
+    await markNotification(tx, notification.id, { status: 'dead', lastError: `${notification.error}: the endpoint is disabled`, attempts: notification.attempts }, now)
+    await record({ action: 'disable', entity: 'webhook_endpoint', entityId: endpointId, councilId: before.councilId, before: audited(before), after: audited(after) })
+    return after
   })
 }

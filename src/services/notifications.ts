@@ -1,6 +1,9 @@
-import { and, eq } from 'drizzle-orm'
-import { notifications } from '../db/schema.js'
+import { lockHearingNotification, markNotification } from '../db/queries/notifications.js'
+import type { Db } from '../db/client.js'
 import { fail } from '../domain/errors.js'
+import type { WorkerWrites } from '../notifications/worker.js'
+import { disableGoneEndpoint } from './notification-settings.js'
+import { addInvitationLink } from './participants.js'
 import { write, type WriteContext } from './write.js'
 
 /**
@@ -10,15 +13,26 @@ import { write, type WriteContext } from './write.js'
  */
 export async function resendNotification (ctx: WriteContext, hearingId: string, notificationId: string) {
   return write(ctx, async ({ tx, now, record }) => {
-    const [row] = await tx.select().from(notifications)
-      .where(and(eq(notifications.id, notificationId), eq(notifications.hearingId, hearingId))).for('update')
+    const row = await lockHearingNotification(tx, hearingId, notificationId)
     if (!row) throw fail('NOTIFICATION_NOT_FOUND', { notificationId, hearingId })
     if (row.status === 'superseded') throw fail('NOTIFICATION_SUPERSEDED')
     if (row.status === 'pending') return row
-    const [after] = await tx.update(notifications)
-      .set({ status: 'pending', attempts: 0, dueAt: now, lastError: null, leaseUntil: null, updatedAt: now })
-      .where(eq(notifications.id, row.id)).returning()
+    const after = await markNotification(tx, row.id, { status: 'pending', attempts: 0, dueAt: now, lastError: null }, now)
     await record({ action: 'resend', entity: 'notification', entityId: row.id, councilId: row.councilId, before: row, after })
     return after!
   })
+}
+
+/** Who the audit log names for what the notification worker writes. */
+const WORKER = { tokenId: null, label: 'notification worker' }
+
+/** The worker's writes, through the one write path with their audit rows. */
+export function workerWrites (db: Db, now: () => Date): WorkerWrites {
+  const ctx = () => ({ db, principal: WORKER, now: now() })
+  return {
+    addInvitationLink: (participantId, councilId) => addInvitationLink(ctx(), participantId, councilId),
+    async disableGoneEndpoint (endpointId, notification) {
+      return (await disableGoneEndpoint(ctx(), endpointId, notification))?.disabledReason ?? undefined
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js'
 import { isExclusionViolation } from '../db/errors.js'
 import {
-  deleteInvitationLinks, deleteParticipantRow, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
+  deleteInvitationLinks, deleteParticipantRow, insertInvitationLink, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
 import { fail, withDetails } from '../domain/errors.js'
@@ -91,6 +91,19 @@ export async function renewInvitation (ctx: WriteContext, hearingId: string, par
     await record({ action: 'renew_invitation', entity: 'participant', entityId: participantId, councilId: hearing.councilId })
     return { hearing, participant, secret }
   })
+}
+
+/**
+ * Another link to an invitation, for one e-mail (the notification worker's): the links given before
+ * keep working. Returns its secret.
+ */
+export async function addInvitationLink (ctx: WriteContext, participantId: string, councilId: string): Promise<string> {
+  const secret = generateSecret()
+  await write(ctx, async ({ tx, now, record }) => {
+    await insertInvitationLink(tx, participantId, hashSecret(secret), now)
+    await record({ action: 'add_invitation_link', entity: 'participant', entityId: participantId, councilId })
+  })
+  return secret
 }
 
 export async function findInvitation (db: Db, secret: string) {

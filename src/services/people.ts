@@ -7,22 +7,7 @@ import {
 import { fail } from '../domain/errors.js'
 import type { CreateMembership, CreatePerson, UpdateMembership, UpdatePerson } from '../schemas/people.js'
 import { write, type WriteContext } from './write.js'
-import { planContext, planReminders } from '../notifications/plan.js'
-import { and, asc, eq, gt } from 'drizzle-orm'
-import { hearings } from '../db/schema.js'
-
-/**
- * A member who joins gets the reminders of the council's scheduled hearings ahead (those on days
- * their membership covers; planReminders checks). At most the next 200: a council holds a few a year.
- */
-async function planMemberReminders (tx: Db, councilId: string, personId: string, now: Date, quietHours: string | undefined) {
-  const ahead = await tx.select().from(hearings)
-    .where(and(eq(hearings.councilId, councilId), eq(hearings.status, 'scheduled'), gt(hearings.startsAt, now)))
-    .orderBy(asc(hearings.startsAt)).limit(200)
-  if (ahead.length === 0) return
-  const plan = await planContext(tx, councilId, quietHours)
-  for (const hearing of ahead) await planReminders(tx, plan, hearing, now, { memberIds: [personId] })
-}
+import { planMemberReminders } from '../notifications/plan.js'
 
 /** Registers a person for `ownerCouncilId` (null: registered by an administrator). `id` is for the demo's fixed ids. */
 export async function createPerson (ctx: WriteContext, input: CreatePerson & { id?: string }, ownerCouncilId: string | null): Promise<Person> {

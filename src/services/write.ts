@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
-import { insertAuditRow } from '../db/queries/audit.js'
+import { insertAuditRow, notifyChannel } from '../db/queries/audit.js'
 import { insertIdempotencyKey } from '../db/queries/idempotency.js'
 import { databaseCode } from '../db/errors.js'
 import { fail } from '../domain/errors.js'
@@ -74,7 +73,7 @@ export async function write<T> (ctx: WriteContext, work: (writer: Writer) => Pro
     }
     if (changes.length > 0) {
       const payload = JSON.stringify(changes.map(({ entity, entityId, councilId }) => ({ entity, entityId, councilId }))).slice(0, 7900)
-      await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${payload})`)
+      await notifyChannel(tx, CHANGES_CHANNEL, payload)
     }
     return value
   })

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { auditLog } from '../schema.js'
 import type { Principal } from '../../domain/access.js'
@@ -48,4 +48,9 @@ export async function listAudit (db: Db, query: AuditQuery) {
   if (query.councilIds) conditions.push(inArray(auditLog.councilId, query.councilIds))
   if (query.beforeId !== undefined) conditions.push(lt(auditLog.id, query.beforeId))
   return db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(query.limit)
+}
+
+/** Announces on a channel; PostgreSQL delivers it when the transaction commits, and not at all when it rolls back. */
+export async function notifyChannel (tx: Db, channel: string, payload: string): Promise<void> {
+  await tx.execute(sql`select pg_notify(${channel}, ${payload})`)
 }

@@ -122,3 +122,9 @@ export async function parentCouncils (db: Db, ids: string[] | undefined, limit =
     .where(and(hasChildren, ids ? inArray(councils.id, ids) : undefined))
     .orderBy(asc(councils.name)).limit(limit)
 }
+
+/** Ids of the councils with these codes, by code. */
+export async function councilIdsByCode (db: Db, codes: string[]): Promise<Record<string, string>> {
+  const rows = await db.select({ id: councils.id, code: councils.code }).from(councils).where(inArray(councils.code, codes))
+  return Object.fromEntries(rows.map((row) => [row.code, row.id]))
+}

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { asc, eq } from 'drizzle-orm'
-import { webhookEndpoints } from '../../db/schema.js'
+import { listWebhookEndpoints, type WebhookEndpoint } from '../../db/queries/notifications.js'
 import { CouncilKeyParams, problems, secured } from '../../schemas/common.js'
 import {
   CouncilNotificationSettingsSchema, CreateWebhookEndpointSchema, NotificationDefaultsSchema, PutCouncilNotificationSettingsSchema,
@@ -16,7 +15,7 @@ import { councilKeyHook } from '../council-key.js'
 
 const withBasis = (settings: NotificationSettings) => ({ ...settings, conclusionOverdueBasis: CONCLUSION_OVERDUE_BASIS })
 
-function endpointView (endpoint: typeof webhookEndpoints.$inferSelect) {
+function endpointView (endpoint: WebhookEndpoint) {
   return {
     id: endpoint.id,
     councilId: endpoint.councilId,
@@ -79,7 +78,7 @@ export const councilNotificationRoutes: FastifyPluginAsyncTypebox = async (app) 
     }
   }, async (request) => {
     await app.requireWrite(request, request.params.id)
-    const rows = await app.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.councilId, request.params.id)).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id))
+    const rows = await listWebhookEndpoints(app.db, request.params.id)
     return { items: rows.map(endpointView) }
   })
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { asc, eq } from 'drizzle-orm'
 import { councilZones } from '../../db/queries/hearings.js'
-import { notifications, people } from '../../db/schema.js'
+import { hearingNotifications, type Notification } from '../../db/queries/notifications.js'
+import { findPerson } from '../../db/queries/people.js'
 import { visibleHearing } from '../../policy/index.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
 import { DeliveredNoticeSchema, NotificationListSchema, NotificationParams, NotificationSchema } from '../../schemas/notifications.js'
@@ -10,7 +10,7 @@ import { deliveredNotice } from '../../services/delivery-notice.js'
 import { resendNotification } from '../../services/notifications.js'
 import { zoned } from '../../views/hearing.js'
 
-type Row = typeof notifications.$inferSelect & { fullName: string | null }
+type Row = Notification & { fullName: string | null }
 
 /** What was sent about a hearing, to whom, when, with what result; and sending one again. */
 const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -44,10 +44,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
     await app.requireRead(request, hearing.councilId)
     const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
-    const rows = await app.db.select({ notification: notifications, fullName: people.fullName })
-      .from(notifications).leftJoin(people, eq(people.id, notifications.personId))
-      .where(eq(notifications.hearingId, hearing.id)).orderBy(asc(notifications.createdAt), asc(notifications.id))
-    return { items: rows.map((row) => view({ ...row.notification, fullName: row.fullName }, zone)) }
+    return { items: (await hearingNotifications(app.db, hearing.id)).map((row) => view(row, zone)) }
   })
 
   app.get('/:id/notice', {
@@ -79,7 +76,7 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
     const principal = await app.requireWrite(request, hearing.councilId)
     const row = await resendNotification(app.writeContext(request, principal), hearing.id, request.params.notificationId)
-    const [person] = row.personId ? await app.db.select({ fullName: people.fullName }).from(people).where(eq(people.id, row.personId)) : []
+    const person = row.personId ? await findPerson(app.db, row.personId) : undefined
     const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
     return view({ ...row, fullName: person?.fullName ?? null }, zone)
   })

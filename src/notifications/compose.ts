@@ -94,3 +94,42 @@ export function composeSecretariatEmail (notice: SecretariatNotice): Email {
   lines.push('', notice.hearingUrl, '', '—', 'Thư này được gửi tự động từ hệ thống giaitrinh.')
   return { to: { name: `Thường trực ${councilTitle(event.council.name, 'vi')}`, address: notice.to }, subject, text: lines.join('\n') }
 }
+
+/** What a webhook receiver (an SMS or Zalo gateway) is posted about one notice: the e-mail's words, and the facts it needs. */
+export interface WebhookFacts {
+  notification: { id: string, kind: string, reminderOffset: string | null, sequence: number }
+  council: { id: string, code: string | null }
+  hearing: { id: string, url: string, title: string, status: string, startsAt: Date | null, endsAt: Date | null, location: string | null }
+  zone: string | undefined
+  recipient: { personId: string, fullName: string, phone: string | null, email: string | null, locale: string, role: string | null } | { secretariat: true, email: string | null }
+  sentAt: Date
+}
+
+export function composeWebhookBody (facts: WebhookFacts, email: Email): string {
+  const { notification: row, hearing, zone } = facts
+  return JSON.stringify({
+    type: `${'personId' in facts.recipient ? 'person' : 'secretariat'}.${row.kind}`,
+    timestamp: facts.sentAt.toISOString(),
+    data: {
+      notificationId: row.id,
+      kind: row.kind,
+      reminderOffset: row.reminderOffset,
+      sequence: row.sequence,
+      council: facts.council,
+      hearing: {
+        id: hearing.id,
+        uid: `${hearing.id}@giaitrinh`,
+        url: hearing.url,
+        title: hearing.title,
+        status: hearing.status,
+        startsAt: hearing.startsAt && zone ? DateTime.fromJSDate(hearing.startsAt, { zone }).toISO() : null,
+        endsAt: hearing.endsAt && zone ? DateTime.fromJSDate(hearing.endsAt, { zone }).toISO() : null,
+        location: hearing.location
+      },
+      recipient: facts.recipient,
+      // What a gateway sends as the SMS or Zalo message, in the recipient's language.
+      subject: email.subject,
+      text: email.text
+    }
+  })
+}

@@ -1,0 +1,59 @@
+import type { WebhookEndpoint } from '../db/queries/notifications.js'
+import type { Email } from './compose.js'
+import type { MailTransport } from './transport.js'
+import { postWebhook, retryAfterMs, signatureHeaders } from './webhooks.js'
+
+/** What became of one send. */
+export type Delivery =
+  | { outcome: 'sent', messageId: string }
+  /** Not delivered this time: tried again after the backoff, or after the receiver's Retry-After. */
+  | { outcome: 'failed', error: string, retryAfterMs?: number | undefined }
+  /** The receiver says it is gone for good (410): its endpoint is disabled. */
+  | { outcome: 'gone', error: string }
+
+/** A message ready to go: the e-mail, and for a webhook the JSON body gateways read. */
+export interface Message { id: string, email: Email, webhookBody?: string | undefined }
+
+/** A way notices leave the service. The worker only claims, sends through one of these, and records. */
+export interface Channel {
+  send (message: Message, to: { endpoint?: WebhookEndpoint | undefined }, now: Date): Promise<Delivery>
+}
+
+/** E-mail through SMTP (or .eml files). */
+export function emailChannel (transport: MailTransport, from: () => string): Channel {
+  return {
+    async send (message) {
+      try {
+        const { messageId } = await transport.send({ ...message.email, from: from() })
+        return { outcome: 'sent', messageId }
+      } catch (error) {
+        return { outcome: 'failed', error: String((error as Error).message ?? error) }
+      }
+    }
+  }
+}
+
+/**
+ * A webhook, signed by Standard Webhooks (by both secrets during a rotation): 2xx is delivered;
+ * 410 Gone is gone; anything else is retried, after the receiver's Retry-After when it gives one.
+ */
+export function webhookChannel (options: { allowPrivate: boolean, timeoutMs: number }): Channel {
+  return {
+    async send (message, { endpoint }, now) {
+      if (!endpoint || !message.webhookBody) return { outcome: 'failed', error: 'no webhook endpoint' }
+      // The signature's time is the wall clock's, not the app's: receivers compare it with theirs to refuse replays.
+      const sentAt = new Date(JSON.parse(message.webhookBody).timestamp as string)
+      const secrets = [endpoint.secret, ...(endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? [endpoint.previousSecret] : [])]
+      let response
+      try {
+        response = await postWebhook(endpoint.url, message.webhookBody, signatureHeaders(secrets, message.id, sentAt, message.webhookBody), options)
+      } catch (error) {
+        return { outcome: 'failed', error: `${endpoint.url}: ${(error as Error).message}` }
+      }
+      if (response.status >= 200 && response.status < 300) return { outcome: 'sent', messageId: message.id }
+      const error = `HTTP ${response.status} from ${endpoint.url}${response.body ? `: ${response.body}` : ''}`
+      if (response.status === 410) return { outcome: 'gone', error }
+      return { outcome: 'failed', error, retryAfterMs: retryAfterMs(response.retryAfter, now) }
+    }
+  }
+}
