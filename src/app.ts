@@ -192,9 +192,16 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // a body can be too large (413) or of a type the API does not read (415); a token can be refused
   // after too many failures from one address (429).
   app.addHook('onRoute', (route) => {
-    const schema = route.schema as { body?: unknown, security?: unknown[], response?: Record<string, unknown> } | undefined
+    const schema = route.schema as { body?: unknown, querystring?: unknown, security?: unknown[], response?: Record<string, unknown> } | undefined
+    // The API takes no query parameter a route does not name: one it does not know is refused
+    // (a typo in a filter would otherwise answer everything). Feeds are left out on purpose: links
+    // people share gain ?utm_source=… on the way.
+    if (schema && !schema.querystring && /^\/(v1\/|healthz$|readyz$)/.test(route.url)) {
+      schema.querystring = { type: 'object', properties: {}, additionalProperties: false }
+    }
     if (!schema?.response) return
     const add = (status: number) => { schema.response![status] ??= ProblemRef }
+    if (schema.querystring) add(400)
     if (schema.body) { add(413); add(415) }
     if (schema.security) add(429)
     if (route.method === 'POST' && schema.security) {

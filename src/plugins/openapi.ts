@@ -33,9 +33,74 @@ export default fp(async (app) => {
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
-    }
+    },
+    transformObject: (document) => 'openapiObject' in document ? completeDocument(document.openapiObject as OpenApiDocument) : document.swaggerObject
   })
 }, { name: 'openapi' })
+
+interface Operation {
+  operationId?: string
+  summary?: string
+  security?: Array<Record<string, string[]>>
+  parameters?: Array<{ in: string, name: string }>
+  responses?: Record<string, { description?: string, content?: Record<string, unknown>, headers?: Record<string, unknown> }>
+}
+interface OpenApiDocument { paths?: Record<string, Record<string, Operation>>, [key: string]: unknown }
+
+const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete'])
+
+/** GET /v1/hearings/{id}/notifications → getHearingsByIdNotifications: stable, unique, readable in a generated client. */
+export function operationIdOf (method: string, path: string): string {
+  const words = path.replace(/^\/v1\//, '/').split(/[/.-]/).filter(Boolean)
+    .map((word) => word.startsWith('{') ? `By${word.slice(1, 2).toUpperCase()}${word.slice(2, -1)}` : word[0]!.toUpperCase() + word.slice(1))
+  return `${method}${words.join('')}`
+}
+
+/** Where a public operation also reads a token (it then shows more, e.g. restricted hearings). */
+const TOKEN_OPTIONAL = /^\/v1\/(councils|hearings)(\/|$)/
+
+const header = (description: string, format?: string) => ({ description, schema: { type: 'string', ...(format ? { format } : {}) } })
+const HEADERS = {
+  location: header('Where the new record is read', 'uri-reference'),
+  etag: header('The representation\'s version: send it back in If-Match (changes) or If-None-Match (polls)'),
+  lastModified: header('When what the representation shows last changed (HTTP-date)'),
+  retryAfter: header('Seconds to wait before sending the request again'),
+  replayed: header('"true" when this answer is the stored one of an earlier request with the same Idempotency-Key')
+}
+
+/**
+ * What the route schemas cannot say, added to the generated document: every operation's id; errors
+ * as application/problem+json (as they are served); the headers clients rely on; public operations
+ * marked so (security: []), and those where a token shows more as optional; a server and a licence.
+ */
+function completeDocument (document: OpenApiDocument): OpenApiDocument {
+  for (const [path, operations] of Object.entries(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!METHODS.has(method)) continue
+      operation.operationId ??= operationIdOf(method, path)
+      operation.security ??= TOKEN_OPTIONAL.test(path) && method === 'get' ? [{}, { bearer: [] }] : []
+      const idempotent = operation.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'idempotency-key')
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const code = Number(status)
+        if (code >= 400 && response.content?.['application/json']) {
+          response.content = { 'application/problem+json': response.content['application/json'] }
+        }
+        const headers: Record<string, unknown> = { ...response.headers }
+        if (code === 201 && method === 'post') headers.Location = HEADERS.location
+        if (code === 429 || code === 503) headers['Retry-After'] = HEADERS.retryAfter
+        if (idempotent && code >= 200 && code < 300) headers['Idempotent-Replayed'] = HEADERS.replayed
+        if ((code === 200 || code === 304) && method === 'get' && (/\.ics$/.test(path) || path === '/v1/hearings/{id}')) headers.ETag = HEADERS.etag
+        if ((code === 200 || code === 304) && path.startsWith('/feeds/')) headers['Last-Modified'] = HEADERS.lastModified
+        if (Object.keys(headers).length) response.headers = headers
+      }
+    }
+  }
+  return {
+    ...document,
+    info: { ...(document.info as object), license: { name: 'Proprietary: the council offices that run it', identifier: 'LicenseRef-Proprietary' } },
+    servers: [{ url: '/', description: 'This service (PUBLIC_BASE_URL)' }]
+  }
+}
 
 /** Swagger UI at /docs and the document at /openapi.json; registered where helmet applies. */
 export const openapiPages = fp(async (app) => {

@@ -14,7 +14,7 @@ import { calendarFacts } from '../../services/calendar.js'
 /** Notice rules per legal regime, and the days that are not what the weekday says. Admins edit; everyone reads. */
 const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/notice-rules', {
-    schema: { tags: ['calendar'], summary: 'Notice rules by legal regime, oldest first', response: { 200: NoticeRuleListSchema, ...problems(500) } }
+    schema: { tags: ['calendar'], summary: 'Notice rules by legal regime, oldest first', response: { 200: NoticeRuleListSchema } }
   }, async () => ({ items: await listNoticeRules(app.db) }))
 
   app.post('/notice-rules', {
