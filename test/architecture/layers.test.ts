@@ -38,7 +38,7 @@ function files (folder: string): string[] {
   })
 }
 
-/** src/routes/pages/console.ts → routes; src/app.ts → app. */
+/** src/routes/console/hearing.ts → routes; src/app.ts → app. */
 function layerOf (path: string): string {
   const [first, ...rest] = relative(src, path).split(/[\\/]/)
   return rest.length ? first! : first!.replace(/\.(ts|js)$/, '')

@@ -1,0 +1,125 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { DateTime } from 'luxon'
+import { findCouncil, findCouncilByCode, parentCouncils } from '../../db/queries/councils.js'
+import { listHearings } from '../../db/queries/hearings.js'
+import { canWrite } from '../../domain/access.js'
+import { fail } from '../../domain/errors.js'
+import { requestLang } from '../../plugins/pages.js'
+import { CodeParams, HearingForm, LangQuery, STATUSES } from '../../schemas/forms.js'
+import { warningsFor } from '../../services/calendar.js'
+import { createHearing } from '../../services/hearings.js'
+import { words } from '../../words/pages.js'
+import { councilTitle } from '../../words/terms.js'
+import { formatWhen } from '../../pages/format.js'
+import { formTimes, text } from '../../pages/forms.js'
+import { confirmPage, consoleHearingPage, type ConsoleKit } from '../../pages/console.js'
+import { consoleCouncilPath, councilPagePath } from '../../links/index.js'
+import { otherLangUrl, sendPage } from '../../pages/render.js'
+
+/** The councils a caller may open, a council's hearings by year and status, and a new hearing. */
+const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app, { kit }) => {
+  app.get('/console', { schema: { hide: true, querystring: Type.Object(LangQuery, { additionalProperties: false }) } }, async (request, reply) => {
+    const principal = kit.signedIn(request, reply)
+    if (!principal) return reply
+    const lang = request.query.lang ?? 'vi'
+    if (principal.role !== 'admin') {
+      const own = (await findCouncil(app.db, principal.councilId))!
+      return reply.redirect(consoleCouncilPath(own.code, lang), 303)
+    }
+    const councils = await parentCouncils(app.db, undefined)
+    const t = words(lang)
+    return sendPage(reply, 'console-home', {
+      lang,
+      title: t.console,
+      otherLangUrl: otherLangUrl(request, lang),
+      signedIn: true,
+      csrfToken: reply.generateCsrf(),
+      councils: councils.map((c) => ({ title: councilTitle(c.name, lang), url: consoleCouncilPath(c.code, lang) }))
+    })
+  })
+
+  app.get('/console/councils/:code', {
+    schema: {
+      hide: true,
+      params: CodeParams,
+      querystring: Type.Object({
+        ...LangQuery,
+        year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
+        status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s))))
+      }, { additionalProperties: false })
+    }
+  }, async (request, reply) => {
+    const principal = kit.signedIn(request, reply)
+    if (!principal) return reply
+    const lang = request.query.lang ?? 'vi'
+    const council = await findCouncilByCode(app.db, request.params.code)
+    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
+    await app.requireRead(request, council.id)
+    const thisYear = DateTime.fromJSDate(app.now(), { zone: council.timezone }).year
+    const year = request.query.year ?? thisYear
+    const from = DateTime.fromObject({ year }, { zone: council.timezone }).toJSDate()
+    const to = DateTime.fromObject({ year: year + 1 }, { zone: council.timezone }).toJSDate()
+    const status = request.query.status
+    const [dated, undated] = await Promise.all([
+      listHearings(app.db, { councilIds: [council.id], from, to, status: status ? [status] : undefined, limit: 500 }),
+      // Drafts and postponed hearings have no time: they belong to no year, and are listed always.
+      status && status !== 'draft' && status !== 'postponed' ? [] : listHearings(app.db, { councilIds: [council.id], status: status ? [status] : ['draft', 'postponed'], limit: 200 }).then((rows) => rows.filter((row) => row.startsAt === null))
+    ])
+    const t = words(lang)
+    return sendPage(reply, 'console-council', {
+      lang,
+      zone: council.timezone,
+      title: t.hearingsOf(councilTitle(council.name, lang)),
+      otherLangUrl: otherLangUrl(request, lang),
+      signedIn: true,
+      csrfToken: reply.generateCsrf(),
+      council: { title: councilTitle(council.name, lang), code: council.code, publicUrl: `${councilPagePath(council.code)}?lang=${lang}` },
+      self: consoleCouncilPath(council.code),
+      year,
+      years: Array.from({ length: 12 }, (_, i) => thisYear + 1 - i),
+      status,
+      statuses: STATUSES,
+      hearings: [...undated, ...dated].map((hearing) => ({
+        id: hearing.id,
+        title: hearing.title,
+        status: hearing.status,
+        when: formatWhen(hearing.startsAt, hearing.endsAt, council.timezone, lang),
+        url: consoleHearingPage(hearing.id, lang)
+      })),
+      writable: canWrite(principal, council.id)
+    })
+  })
+
+  app.post('/console/councils/:code/hearings', {
+    preValidation: app.checkForm,
+    schema: { hide: true, params: CodeParams, body: HearingForm }
+  }, async (request, reply) => {
+    const lang = requestLang(request)
+    const council = await findCouncilByCode(app.db, request.params.code)
+    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
+    const principal = await app.requireWrite(request, council.id)
+    const form = request.body
+    const timed = text(form.startsAt) !== undefined || text(form.endsAt) !== undefined
+    const times = timed ? formTimes(form.startsAt, form.endsAt, council) : undefined
+    if (times && form.intent !== 'confirm') {
+      return confirmPage(reply, lang, council, await warningsFor(app.db, { ...times.dates, zone: council.timezone, now: app.now(), officeHours: app.officeHours }), {
+        action: `${consoleCouncilPath(council.code)}/hearings`,
+        fields: { title: form.title, description: form.description ?? '', location: form.location ?? '', visibility: form.visibility, startsAt: form.startsAt ?? '', endsAt: form.endsAt ?? '' },
+        summary: { title: form.title, when: formatWhen(times.dates.startsAt, times.dates.endsAt, council.timezone, lang) },
+        backUrl: consoleCouncilPath(council.code, lang)
+      })
+    }
+    const { hearing } = await createHearing(app.writeContext(request, principal), {
+      councilId: council.id,
+      title: form.title.trim(),
+      description: text(form.description) ?? '',
+      location: text(form.location) ?? null,
+      visibility: form.visibility,
+      ...(times ? { startsAt: times.iso.startsAt, endsAt: times.iso.endsAt, status: 'scheduled' as const } : {})
+    })
+    return reply.redirect(consoleHearingPage(hearing.id, lang, '&saved=1'), 303)
+  })
+}
+
+export default councilConsole
