@@ -2,8 +2,7 @@ import { DateTime } from 'luxon'
 import type { FeedEvent } from '../feeds/ical.js'
 import { renderItip, type FeedOptions } from '../feeds/ical.js'
 import type { NoticeKind } from './plan.js'
-import { councilTitle } from '../words/terms.js'
-import { MAIL as TEXT, SECRETARIAT_SUBJECT as SECRETARIAT } from '../words/mail.js'
+import { MAIL as TEXT, SECRETARIAT_MAIL, SECRETARIAT_SUBJECT as SECRETARIAT } from '../words/mail.js'
 import type { Lang } from '../words/terms.js'
 
 /** The notices to people (those to the secretariat are composed by composeSecretariatEmail). */
@@ -73,26 +72,25 @@ export function composeSecretariatEmail (notice: SecretariatNotice): Email {
   const { event } = notice
   const zone = event.council.timezone
   const when = t.date(DateTime.fromJSDate(event.startsAt, { zone }), DateTime.fromJSDate(event.endsAt, { zone }), zone)
-  const lines = [`Kính gửi Thường trực ${councilTitle(event.council.name, 'vi')},`, '']
+  const say = SECRETARIAT_MAIL
+  const lines = [say.greeting(event.council.name), '']
   let subject: string
   if (notice.kind === 'answer') {
     const a = notice.answer!
     const declined = a.response === 'declined'
     subject = SECRETARIAT.answer(event.title, a.fullName, declined)
-    lines.push(declined
-      ? `${a.fullName} (${t.roles[a.role]}) đã từ chối thư mời dự phiên giải trình.${a.reason ? ` Lý do: ${a.reason}` : ''}`
-      : `${a.fullName} (${t.roles[a.role]}) cử người dự thay: ${a.substituteName}, ${a.substitutePosition}.`)
+    lines.push(declined ? say.declined(a.fullName, t.roles[a.role], a.reason) : say.delegated(a.fullName, t.roles[a.role], a.substituteName, a.substitutePosition))
   } else if (notice.kind === 'outcome_overdue') {
     subject = SECRETARIAT.outcome_overdue(event.title)
-    lines.push('Phiên giải trình đã kết thúc nhưng chưa được ghi kết quả. Xin ghi kết quả (hoặc hoãn, hủy) để số liệu giám sát được đầy đủ.')
+    lines.push(say.outcomeOverdue)
   } else {
     subject = SECRETARIAT.conclusion_overdue(event.title)
-    lines.push('Phiên giải trình đã diễn ra nhưng chưa ghi ngày ban hành thông báo kết luận. Xin ban hành và ghi lại thông báo kết luận.')
+    lines.push(say.conclusionOverdue)
   }
   lines.push('', `${t.title}: ${event.title}`, `${t.when}: ${when}`)
   if (event.location) lines.push(`${t.where}: ${event.location}`)
-  lines.push('', notice.hearingUrl, '', '—', 'Thư này được gửi tự động từ hệ thống giaitrinh.')
-  return { to: { name: `Thường trực ${councilTitle(event.council.name, 'vi')}`, address: notice.to }, subject, text: lines.join('\n') }
+  lines.push('', notice.hearingUrl, '', '—', say.footer)
+  return { to: { name: say.to(event.council.name), address: notice.to }, subject, text: lines.join('\n') }
 }
 
 /** What a webhook receiver (an SMS or Zalo gateway) is posted about one notice: the e-mail's words, and the facts it needs. */

@@ -70,3 +70,14 @@ export const SECRETARIAT_SUBJECT = {
   outcome_overdue: (title: string) => `Chưa ghi kết quả phiên giải trình: ${title}`,
   conclusion_overdue: (title: string) => `Chưa có thông báo kết luận phiên giải trình: ${title}`
 }
+
+/** What a notice to a council's secretariat says (in Vietnamese: the office's own language). */
+export const SECRETARIAT_MAIL = {
+  greeting: (council: string) => `Kính gửi Thường trực ${councilTitle(council, 'vi')},`,
+  declined: (name: string, role: string, reason: string | null | undefined) => `${name} (${role}) đã từ chối thư mời dự phiên giải trình.${reason ? ` Lý do: ${reason}` : ''}`,
+  delegated: (name: string, role: string, substitute: string | null, position: string | null) => `${name} (${role}) cử người dự thay: ${substitute}, ${position}.`,
+  outcomeOverdue: 'Phiên giải trình đã kết thúc nhưng chưa được ghi kết quả. Xin ghi kết quả (hoặc hoãn, hủy) để số liệu giám sát được đầy đủ.',
+  conclusionOverdue: 'Phiên giải trình đã diễn ra nhưng chưa ghi ngày ban hành thông báo kết luận. Xin ban hành và ghi lại thông báo kết luận.',
+  footer: 'Thư này được gửi tự động từ hệ thống giaitrinh.',
+  to: (council: string) => `Thường trực ${councilTitle(council, 'vi')}`
+}

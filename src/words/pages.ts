@@ -151,7 +151,7 @@ const vi = {
     none: 'Không có đơn vị nào tồn tại trong kỳ.',
     councilPicker: 'Cấp HĐND',
     legend: 'Chú giải trạng thái',
-    statuses: { covered: 'Đã tổ chức', scheduled: 'Đã lên lịch', outcome_missing: 'Chưa ghi kết quả', uncovered: 'Chưa tổ chức', not_applicable: 'Không áp dụng' } as Record<string, string>,
+    statuses: TERMS.vi.coverageStatus as Record<string, string>,
     legendText: {
       covered: 'đã tổ chức đủ số phiên trong năm',
       scheduled: 'chưa tổ chức nhưng đã có phiên lên lịch',
@@ -332,7 +332,7 @@ const en: Words = {
     none: 'No unit exists during the period.',
     councilPicker: 'Council',
     legend: 'Status legend',
-    statuses: { covered: 'Covered', scheduled: 'Scheduled', outcome_missing: 'Outcome not recorded', uncovered: 'Uncovered', not_applicable: 'Not applicable' },
+    statuses: TERMS.en.coverageStatus,
     legendText: {
       covered: 'held the required hearings this year',
       scheduled: 'none held yet, but one is scheduled',

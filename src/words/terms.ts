@@ -8,12 +8,19 @@ export type HearingStatus = 'draft' | 'scheduled' | 'postponed' | 'held' | 'canc
 export type Answer = 'pending' | 'accepted' | 'declined' | 'delegated'
 export type ParticipantRole = 'explainer' | 'attendee' | 'guest'
 export type MembershipRole = 'chair' | 'vice_chair' | 'standing_member' | 'delegate' | 'secretary'
+export type CoverageStatus = 'covered' | 'scheduled' | 'outcome_missing' | 'uncovered' | 'not_applicable'
 
 export interface Terms {
   status: Record<HearingStatus, string>
   answer: Record<Answer, string>
   role: Record<ParticipantRole, string>
   memberRole: Record<MembershipRole, string>
+  /** A unit's state in the year's coverage. */
+  coverageStatus: Record<CoverageStatus, string>
+  /** Monday first (luxon's weekday 1 to 7), as a date is written. */
+  weekdays: readonly string[]
+  noTime: string
+  yes: string
   /** How a time's zone is named after it: "giờ Hà Nội", or the zone's IANA name where it is another. */
   zoneName: (zone: string) => string
 }
@@ -26,6 +33,10 @@ export const TERMS: Record<Lang, Terms> = {
     answer: { pending: 'Chưa trả lời', accepted: 'Sẽ tham dự', declined: 'Từ chối', delegated: 'Cử người dự thay' },
     role: { explainer: 'Người giải trình', attendee: 'Đại biểu dự', guest: 'Khách mời' },
     memberRole: { chair: 'Chủ tịch', vice_chair: 'Phó Chủ tịch', standing_member: 'Ủy viên Thường trực', delegate: 'Đại biểu', secretary: 'Thư ký' },
+    coverageStatus: { covered: 'Đã tổ chức', scheduled: 'Đã lên lịch', outcome_missing: 'Chưa ghi kết quả', uncovered: 'Chưa tổ chức', not_applicable: 'Không áp dụng' },
+    weekdays: ['thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật'],
+    noTime: 'Chưa có thời gian',
+    yes: 'Có',
     zoneName: (zone) => zone === HO_CHI_MINH ? 'giờ Hà Nội' : zone
   },
   en: {
@@ -33,6 +44,10 @@ export const TERMS: Record<Lang, Terms> = {
     answer: { pending: 'No answer yet', accepted: 'Will attend', declined: 'Declined', delegated: 'Sends a substitute' },
     role: { explainer: 'Explainer', attendee: 'Attendee', guest: 'Guest' },
     memberRole: { chair: 'Chair', vice_chair: 'Vice-chair', standing_member: 'Standing member', delegate: 'Delegate', secretary: 'Secretary' },
+    coverageStatus: { covered: 'Covered', scheduled: 'Scheduled', outcome_missing: 'Outcome not recorded', uncovered: 'Uncovered', not_applicable: 'Not applicable' },
+    weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+    noTime: 'No time set',
+    yes: 'Yes',
     zoneName: (zone) => zone === HO_CHI_MINH ? 'Hà Nội time' : zone
   }
 }

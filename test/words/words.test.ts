@@ -13,11 +13,12 @@ const ROLES = ['explainer', 'attendee', 'guest'] as const
 const STATUSES = ['draft', 'scheduled', 'postponed', 'held', 'cancelled'] as const
 const ANSWERS = ['pending', 'accepted', 'declined', 'delegated'] as const
 const MEMBER_ROLES = ['chair', 'vice_chair', 'standing_member', 'delegate', 'secretary'] as const
+const COVERAGE = ['covered', 'scheduled', 'outcome_missing', 'uncovered', 'not_applicable'] as const
 
-t.test('every role, status, answer and membership role has a word in each language, never the raw value', async (t) => {
+t.test('every role, status, answer, membership role and coverage status has a word in each language, never the raw value', async (t) => {
   for (const lang of LANGS) {
     const terms = TERMS[lang]
-    for (const [table, keys] of [['role', ROLES], ['status', STATUSES], ['answer', ANSWERS], ['memberRole', MEMBER_ROLES]] as const) {
+    for (const [table, keys] of [['role', ROLES], ['status', STATUSES], ['answer', ANSWERS], ['memberRole', MEMBER_ROLES], ['coverageStatus', COVERAGE]] as const) {
       const words = terms[table] as Record<string, string>
       t.same(Object.keys(words).sort(), [...keys].sort(), `${lang} ${table}: exactly the domain's values`)
       for (const key of keys) {

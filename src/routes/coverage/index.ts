@@ -8,18 +8,10 @@ import { problems, type Lang } from '../../schemas/common.js'
 import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
 import { coverageHistory, coverageReport, type CoverageReport } from '../../services/coverage.js'
 import { zoned } from '../../views/hearing.js'
+import { TERMS } from '../../words/terms.js'
+import { COVERAGE_CSV_HEADERS } from '../../words/coverage.js'
 
 const secured: Array<Record<string, string[]>> = [{ bearer: [] }, {}]
-
-export const STATUS_NAMES = {
-  vi: { covered: 'Đã tổ chức', scheduled: 'Đã lên lịch', outcome_missing: 'Chưa ghi kết quả', uncovered: 'Chưa tổ chức', not_applicable: 'Không áp dụng' },
-  en: { covered: 'Covered', scheduled: 'Scheduled', outcome_missing: 'Outcome not recorded', uncovered: 'Uncovered', not_applicable: 'Not applicable' }
-} as const
-
-const CSV_HEADERS = {
-  vi: ['Mã', 'Đơn vị', 'Trạng thái', 'Đã tổ chức', 'Đã lên lịch', 'Quá hạn chưa ghi kết quả', 'Đã hủy', 'Phiên gần nhất', 'Phiên sắp tới', 'Quá hạn từ', 'Tồn tại một phần kỳ'],
-  en: ['Code', 'Unit', 'Status', 'Held', 'Scheduled', 'Overdue without outcome', 'Cancelled', 'Last held', 'Next scheduled', 'Overdue since', 'Part of period']
-}
 
 function csvCell (value: string | number | boolean | null): string {
   // Text a spreadsheet would run as a formula (=, +, -, @, or a leading tab or CR) is kept as text.
@@ -31,10 +23,10 @@ function csvCell (value: string | number | boolean | null): string {
 export function coverageCsv (report: VisibleReport<CoverageReport>, lang: Lang, zone: string): string {
   const day = (date: Date | null) => date ? DateTime.fromJSDate(date, { zone }).toISODate() : null
   const rows = report.units.map((u) => [
-    u.code, u.name, STATUS_NAMES[lang][u.status], u.held, u.scheduled, u.overdue, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), day(u.overdueSince),
-    u.partOfPeriod ? (lang === 'vi' ? 'Có' : 'Yes') : ''
+    u.code, u.name, TERMS[lang].coverageStatus[u.status], u.held, u.scheduled, u.overdue, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), day(u.overdueSince),
+    u.partOfPeriod ? TERMS[lang].yes : ''
   ])
-  return `\uFEFF${[CSV_HEADERS[lang], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
+  return `\uFEFF${[COVERAGE_CSV_HEADERS[lang], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
 }
 
 /** The report's times as ISO 8601 in the council's zone (hearings are shown in it), not UTC. */
