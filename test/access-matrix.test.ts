@@ -76,7 +76,7 @@ t.test('tokens of other councils reach none of ward A\'s private records, throug
         const response = await app.inject({ method: method.toUpperCase() as 'GET', url, headers: { ...headers, 'if-match': '*' }, ...(body === undefined ? {} : { payload: body as object }) })
         checked++
         const label = `${method.toUpperCase()} ${template} as ${who} → ${response.statusCode}`
-        const secured = Array.isArray(operation.security) && operation.security.every((requirement) => Object.keys(requirement as object).length > 0)
+        const secured = Array.isArray(operation.security) && operation.security.length > 0 && operation.security.every((requirement) => Object.keys(requirement as object).length > 0)
         if (secured && response.statusCode < 300) leaks.push(`${label}: succeeded`)
         if (Object.values(marker).some((value) => response.body.includes(value))) leaks.push(`${label}: carries ward A's private data`)
         if (response.statusCode >= 500) leaks.push(`${label}: ${response.body.slice(0, 200)}`)
