@@ -12,14 +12,6 @@ import { settle, smtpSink } from './mail-helper.js'
 // postponements, cancellations and withdrawn invitations by e-mail through the outbox, to a real
 // SMTP server (smtp-server), parsed as a mail client would (mailparser, ical.js).
 
-async function until (what: string, check: () => boolean | Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 function calendarOf (mail: ParsedMail) {
   const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'))
   if (!part) throw new Error(`no calendar part in "${mail.subject}"`)
@@ -51,7 +43,8 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   const lanInvitation = await invite(lan.id, 'explainer')
   await invite(john.id, 'attendee')
   await invite(noMail.id, 'guest')
-  await until('two invitations', () => sink.mails.length === 2)
+  await sink.received(2)
+  t.equal(sink.mails.length, 2, 'two invitations')
 
   const vi = sink.mails.find((m) => to(m) === 'lan@catlinh.example')!
   t.equal(vi.subject, 'Thư mời dự phiên giải trình: Phiên giải trình về trật tự đô thị, vỉa hè', 'Vietnamese subject, diacritics intact')
@@ -86,7 +79,8 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   const moved = await call(app, { method: 'PATCH', url: `/v1/hearings/${hearing.id}`, headers: { ...admin, 'if-match': before.headers.etag }, payload: { ...slotAt('2026-12-17'), reason: 'Trùng lịch họp' } })
   t.equal(moved.status, 200)
   t.equal(moved.body.sequence, hearing.sequence + 1)
-  await until('two updates', () => sink.mails.length === 4)
+  await sink.received(4)
+  t.equal(sink.mails.length, 4, 'two updates')
   const updates = sink.mails.slice(2)
   t.same(updates.map(to).sort(), ['john@catlinh.example', 'lan@catlinh.example'])
   for (const mail of updates) t.match(calendarOf(mail), { method: 'REQUEST', sequence: hearing.sequence + 1 })
@@ -102,7 +96,8 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   // Cancelled: a CANCEL to both, and nothing after it.
   const tag2 = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).headers.etag
   t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/cancel`, headers: { ...admin, 'if-match': tag2 }, payload: { reason: 'Nội dung đã được giải quyết' } })).status, 200)
-  await until('two cancellations', () => sink.mails.length === 6)
+  await sink.received(6)
+  t.equal(sink.mails.length, 6, 'two cancellations')
   const cancellations = sink.mails.slice(4)
   for (const mail of cancellations) t.match(calendarOf(mail), { method: 'CANCEL', status: 'CANCELLED', uid: `${hearing.id}@giaitrinh` })
   t.match(cancellations.find((m) => to(m) === 'lan@catlinh.example')!.text, /Lý do: Nội dung đã được giải quyết/)
@@ -130,14 +125,17 @@ t.test('a withdrawn invitation gets a CANCEL; a postponement a notice that says 
   const other = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-16') })
   const invited = (await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })).body as { participant: { id: string } }
   await call(app, { method: 'POST', url: `/v1/hearings/${other.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })
-  await until('two invitations', () => sink.mails.length === 2)
+  await sink.received(2)
+  t.equal(sink.mails.length, 2, 'two invitations')
   t.equal((await call(app, { method: 'DELETE', url: `/v1/hearings/${hearing.id}/participants/${invited.participant.id}`, headers: admin })).status, 204)
-  await until('the withdrawal', () => sink.mails.length === 3)
+  await sink.received(3)
+  t.equal(sink.mails.length, 3, 'the withdrawal')
   t.match(sink.mails[2]!.subject, /^Rút thư mời dự phiên giải trình: /)
   t.match(calendarOf(sink.mails[2]!), { method: 'CANCEL', uid: `${hearing.id}@giaitrinh` })
   const tag = (await call(app, { url: `/v1/hearings/${other.id}`, headers: admin })).headers.etag
   t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${other.id}/postpone`, headers: { ...admin, 'if-match': tag }, payload: { reason: 'Chờ số liệu quý IV' } })).status, 200)
-  await until('the postponement', () => sink.mails.length === 4)
+  await sink.received(4)
+  t.equal(sink.mails.length, 4, 'the postponement')
   t.match(sink.mails[3]!.subject, /^Hoãn phiên giải trình: /)
   t.match(sink.mails[3]!.text, /Lý do: Chờ số liệu quý IV/)
   t.match(calendarOf(sink.mails[3]!), { method: 'REQUEST', status: 'TENTATIVE' })
@@ -159,7 +157,9 @@ t.test('a refusing server: retried with backoff, then dead with its error in the
   await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })
   const list = async () => (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items
     .find((n: { kind: string }) => n.kind === 'invitation') as { id: string, status: string, attempts: number, lastError: string | null, dueAt: string }
-  await until('a first attempt', () => app.notifier!.stats.failed === 1)
+  // The write woke the worker: its round is the thing to wait for.
+  await app.notifier!.idle()
+  t.equal(app.notifier!.stats.failed, 1, 'a first attempt')
   let row = await list()
   t.match(row, { status: 'pending', attempts: 1, lastError: /550/ })
   t.ok(new Date(row.dueAt).getTime() >= clock.current.getTime() + 15_000, 'retried later, not at once')
@@ -178,9 +178,10 @@ t.test('a refusing server: retried with backoff, then dead with its error in the
   const resent = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/notifications/${row.id}/resend`, headers: admin })
   t.equal(resent.status, 200)
   t.match(resent.body, { status: 'pending', attempts: 0 })
-  await until('the resent e-mail', () => sink.mails.length === 1)
+  await sink.received(1)
+  t.equal(sink.mails.length, 1, 'the resent e-mail')
   // Marked sent with the rest of its batch, just after the last of them went out.
-  await until('marked sent', async () => (await list()).status === 'sent')
+  await app.notifier!.idle()
   t.match(await list(), { status: 'sent', attempts: 1 })
   const audit = await call(app, { url: `/v1/audit?entity=notification&entityId=${row.id}`, headers: admin })
   t.equal(audit.body.items[0].action, 'resend', 'the resend is audited')
@@ -195,7 +196,8 @@ t.test('without SMTP_URL, e-mails are written as .eml files under the data direc
   const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên về quản lý chợ', ...slotAt('2026-12-15') })
   await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
   const folder = join(dataDir, 'mail')
-  await until('an .eml file', () => app.notifier!.stats.sent === 1)
+  await app.notifier!.idle()
+  t.equal(app.notifier!.stats.sent, 1, 'an .eml file written')
   const files = (await readdir(folder)).filter((name) => name.endsWith('.eml'))
   t.equal(files.length, 1)
   const mail = await simpleParser(await readFile(join(folder, files[0]!)))
@@ -222,7 +224,8 @@ t.test('reminders: explainers 3 days, 1 day and 2 hours before, others and the c
   }
   const scheduled = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/schedule`, headers: admin, payload: {} })
   t.equal(scheduled.status, 200, JSON.stringify(scheduled.body))
-  await until('three invitations', () => sink.mails.length === 3)
+  await sink.received(3)
+  t.equal(sink.mails.length, 3, 'three invitations')
   const list = async () => (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items as Array<{ kind: string, reminderOffset: string | null, fullName: string, status: string, dueAt: string, sequence: number }>
   const reminders = (await list()).filter((n) => n.kind === 'reminder' && n.status === 'pending')
   t.same(reminders.map((n) => `${n.fullName} ${n.reminderOffset} ${n.dueAt}`).sort(), [
