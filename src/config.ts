@@ -37,7 +37,8 @@ export const ConfigSchema = Type.Object({
   NOTIFY_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 120_000, description: 'How long a worker holds the notifications it claimed; a worker that died leaves them to others after this' }),
   NOTIFY_BATCH: Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'Notifications a worker claims at a time' }),
   WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false, description: 'Let councils register webhook endpoints on private, loopback and link-local addresses (a gateway inside the same network); refused by default' }),
-  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 10_000, description: 'How long a webhook receiver has to answer before the attempt counts as failed' }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 10_000, description: 'How long a webhook receiver has for the whole exchange (connect, headers, body) before the attempt counts as failed' }),
+  SMTP_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 300_000, default: 30_000, description: 'How long the SMTP server has to accept one message (connect, greeting, DATA) before the attempt counts as failed' }),
   NOTIFY_POLL_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5000, description: 'How often the worker looks for due notifications when no write wakes it' })
 }, { additionalProperties: true })
 

@@ -9,7 +9,10 @@ export interface Sink {
   port: number
   url: string
   mails: ParsedMail[]
+  /** Addresses refused for good (550). */
   refuse: Set<string>
+  /** Addresses refused for now (451: try again later). */
+  defer: Set<string>
   /** Resolves when the sink holds `count` messages (waits on their arrival, not a poll); rejects after `ms`. */
   received: (count: number, ms?: number) => Promise<void>
   close: () => Promise<void>
@@ -18,12 +21,14 @@ export interface Sink {
 export async function smtpSink (t: Test): Promise<Sink> {
   const mails: ParsedMail[] = []
   const refuse = new Set<string>()
+  const defer = new Set<string>()
   const arrivals = new EventEmitter()
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onRcptTo (address, _session, callback) {
       if (refuse.has(address.address)) return callback(Object.assign(new Error('550 mailbox unavailable'), { responseCode: 550 }))
+      if (defer.has(address.address)) return callback(Object.assign(new Error('451 try again later'), { responseCode: 451 }))
       callback()
     },
     onData (stream, _session, callback) {
@@ -45,7 +50,7 @@ export async function smtpSink (t: Test): Promise<Sink> {
     arrivals.on('mail', check)
     check()
   })
-  return { port, url: `smtp://127.0.0.1:${port}`, mails, refuse, received, close }
+  return { port, url: `smtp://127.0.0.1:${port}`, mails, refuse, defer, received, close }
 }
 
 /** Lets the round a write started finish, then delivers what is due at the (test) clock's time. */

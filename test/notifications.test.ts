@@ -147,9 +147,9 @@ t.test('a withdrawn invitation gets a CANCEL; a postponement a notice that says 
   t.equal(await planNotices(app.db, await planContext(app.db, row.councilId), row, 'postponement', new Date()), 0, 'the idempotency key holds')
 })
 
-t.test('a refusing server: retried with backoff, then dead with its error in the API; resend tries again', async (t) => {
+t.test('a server refusing for now (4xx): retried with backoff, then dead with its error in the API; resend tries again', async (t) => {
   const sink = await smtpSink(t)
-  sink.refuse.add('nobody@catlinh.example')
+  sink.defer.add('nobody@catlinh.example')
   const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, NOTIFY_POLL_MS: '600000', NOTIFY_MAX_ATTEMPTS: '3' } })
   const h = await seedHierarchy(app)
   const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Người Không Nhận', kind: 'official', email: 'nobody@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
@@ -161,7 +161,7 @@ t.test('a refusing server: retried with backoff, then dead with its error in the
   await app.notifier!.idle()
   t.equal(app.notifier!.stats.failed, 1, 'a first attempt')
   let row = await list()
-  t.match(row, { status: 'pending', attempts: 1, lastError: /550/ })
+  t.match(row, { status: 'pending', attempts: 1, lastError: /451/ })
   t.ok(new Date(row.dueAt).getTime() >= clock.current.getTime() + 15_000, 'retried later, not at once')
   await settle(app)
   t.equal((await list()).attempts, 1, 'not before it is due')
@@ -171,10 +171,10 @@ t.test('a refusing server: retried with backoff, then dead with its error in the
   clock.advance(3_600_000)
   await settle(app)
   row = await list()
-  t.match(row, { status: 'dead', attempts: 3, lastError: /550 mailbox unavailable/ }, 'dead after its last attempt, the error visible')
+  t.match(row, { status: 'dead', attempts: 3, lastError: /451 try again later/ }, 'dead after its last attempt, the error visible')
   t.equal(sink.mails.length, 0)
 
-  sink.refuse.clear()
+  sink.defer.clear()
   const resent = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/notifications/${row.id}/resend`, headers: admin })
   t.equal(resent.status, 200)
   t.match(resent.body, { status: 'pending', attempts: 0 })
@@ -185,6 +185,21 @@ t.test('a refusing server: retried with backoff, then dead with its error in the
   t.match(await list(), { status: 'sent', attempts: 1 })
   const audit = await call(app, { url: `/v1/audit?entity=notification&entityId=${row.id}`, headers: admin })
   t.equal(audit.body.items[0].action, 'resend', 'the resend is audited')
+})
+
+t.test('a server refusing for good (5xx): dead at the first attempt, with its reason; nothing retried', async (t) => {
+  const sink = await smtpSink(t)
+  sink.refuse.add('gone@catlinh.example')
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: `smtp://127.0.0.1:${sink.port}`, NOTIFY_POLL_MS: '600000', NOTIFY_MAX_ATTEMPTS: '8' } })
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Người Đã Chuyển Công Tác', kind: 'official', email: 'gone@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })
+  await app.notifier!.idle()
+  const row = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items.find((n: { kind: string }) => n.kind === 'invitation')
+  t.match(row, { status: 'dead', attempts: 1, lastError: /550 mailbox unavailable/ }, 'dead at once, the server\'s reason kept')
+  t.equal(app.notifier!.stats.failed, 0, 'no retry planned')
+  t.equal(sink.mails.length, 0)
 })
 
 t.test('without SMTP_URL, e-mails are written as .eml files under the data directory', async (t) => {

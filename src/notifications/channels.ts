@@ -8,6 +8,8 @@ export type Delivery =
   | { outcome: 'sent', messageId: string }
   /** Not delivered this time: tried again after the backoff, or after the receiver's Retry-After. */
   | { outcome: 'failed', error: string, retryAfterMs?: number | undefined }
+  /** Refused for good (an SMTP 5xx reply, a webhook's 4xx but 408 and 429): dead at once, with the reason. */
+  | { outcome: 'rejected', error: string }
   /** The receiver says it is gone for good (410): its endpoint is disabled. */
   | { outcome: 'gone', error: string }
 
@@ -27,7 +29,8 @@ export function emailChannel (transport: MailTransport, from: () => string): Cha
         const { messageId } = await transport.send({ ...message.email, from: from() })
         return { outcome: 'sent', messageId }
       } catch (error) {
-        return { outcome: 'failed', error: String((error as Error).message ?? error) }
+        const code = (error as { responseCode?: number }).responseCode
+        return { outcome: code !== undefined && code >= 500 ? 'rejected' : 'failed', error: String((error as Error).message ?? error) }
       }
     }
   }
@@ -51,8 +54,10 @@ export function webhookChannel (options: { allowPrivate: boolean, timeoutMs: num
         return { outcome: 'failed', error: `${endpoint.url}: ${(error as Error).message}` }
       }
       if (response.status >= 200 && response.status < 300) return { outcome: 'sent', messageId: message.id }
-      const error = `HTTP ${response.status} from ${endpoint.url}${response.body ? `: ${response.body}` : ''}`
+      // The receiver's own words are not repeated: what it answers is not the API's to show.
+      const error = `HTTP ${response.status} from ${endpoint.url}`
       if (response.status === 410) return { outcome: 'gone', error }
+      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) return { outcome: 'rejected', error }
       return { outcome: 'failed', error, retryAfterMs: retryAfterMs(response.retryAfter, now) }
     }
   }

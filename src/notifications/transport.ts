@@ -14,13 +14,28 @@ export interface MailTransport {
   close (): void
 }
 
-export function createMailTransport (smtpUrl: string | undefined, dataDir: string): MailTransport {
+/** The work, or a rejection once `ms` have passed: a total deadline (an idle timeout lets a server that drips a byte now and then hold a send for ever). */
+export async function withDeadline<T> (work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(message)), ms) })
+  try {
+    return await Promise.race([work, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function createMailTransport (smtpUrl: string | undefined, dataDir: string, timeoutMs = 30_000): MailTransport {
   if (smtpUrl) {
     // Pooled: a few connections kept open and reused, rather than a handshake for every message.
-    const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: SEND_CONCURRENCY })
+    // nodemailer's own timeouts are idle ones (its socket's, 10 minutes by default): set to the
+    // deadline, they close a connection left hanging after the deadline gave up on it.
+    const transport = nodemailer.createTransport({
+      url: smtpUrl, pool: true, maxConnections: SEND_CONCURRENCY, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs
+    })
     return {
       async send (email) {
-        const info = await transport.sendMail(email)
+        const info = await withDeadline(transport.sendMail(email), timeoutMs, `the SMTP server did not accept the message within ${timeoutMs} ms`)
         return { messageId: info.messageId }
       },
       close: () => transport.close()

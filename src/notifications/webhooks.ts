@@ -92,9 +92,13 @@ export function retryAfterMs (value: string | undefined, now: Date): number | un
   return Math.min(Math.max(0, ms), 86_400_000)
 }
 
-export interface WebhookResponse { status: number, retryAfter: string | undefined, body: string }
+export interface WebhookResponse { status: number, retryAfter: string | undefined }
 
-/** POSTs the signed body; no redirects followed; the receiver has `timeoutMs` to answer. */
+/**
+ * POSTs the signed body; no redirects followed. The receiver has `timeoutMs` for the whole exchange,
+ * connect to the last byte of its answer (a total deadline: an idle timeout lets a receiver that
+ * drips a byte every few seconds hold the send for ever); its answer's body is read and dropped.
+ */
 export function postWebhook (url: string, body: string, headers: Record<string, string>, options: { allowPrivate: boolean, timeoutMs: number }): Promise<WebhookResponse> {
   const target = new URL(url)
   const host = target.hostname.replace(/^\[|\]$/g, '')
@@ -102,24 +106,20 @@ export function postWebhook (url: string, body: string, headers: Record<string, 
   if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) return Promise.reject(new Error(privateRefusal(host, host)))
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
+    const settle = () => clearTimeout(deadline)
     const req = request(target, {
       method: 'POST',
       lookup: guardedLookup(options.allowPrivate),
       headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'giaitrinh-webhooks' },
       timeout: options.timeoutMs
     }, (res) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (chunk: Buffer) => {
-        // Only the start of the answer is kept (for the error shown in the API).
-        if (size < 2000) chunks.push(chunk)
-        size += chunk.length
-      })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body: Buffer.concat(chunks).toString('utf8').slice(0, 500) }))
-      res.on('error', reject)
+      res.resume()
+      res.on('end', () => { settle(); resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }) })
+      res.on('error', (error) => { settle(); reject(error) })
     })
+    const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${options.timeoutMs} ms`)), options.timeoutMs)
     req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)))
-    req.on('error', reject)
+    req.on('error', (error) => { settle(); reject(error) })
     req.end(body)
   })
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js'
 import { feedEvents, memberRole } from '../db/queries/feeds.js'
 import {
-  claimDueNotifications, markNotification, markNotificationsSent, notificationBatch, renewLease,
+  claimDueNotifications, notificationBatch, releaseLease, renewLease, settleNotification,
   type NewNotification, type Notification, type WebhookEndpoint
 } from '../db/queries/notifications.js'
 import { findPerson } from '../db/queries/people.js'
@@ -56,17 +56,51 @@ export interface WorkerOptions {
 type Batch = Awaited<ReturnType<typeof notificationBatch>> & {
   /** The hearings' events, read once per batch. */
   events: Map<string, Promise<FeedEvent | undefined>>
-  /** Rows sent, to be marked together. */
-  sent: Array<{ id: string, messageId: string, attempts: number }>
+}
+
+/** Webhook posts at once to one endpoint: a gateway is one receiver, not a pool. */
+const WEBHOOK_LANE_CONCURRENCY = 2
+
+/**
+ * One way out: the SMTP transport, or one webhook endpoint. A lane sends at most `limit` messages at
+ * once and queues the rest; a slow or dead receiver holds only its own lane's messages.
+ */
+class Lane {
+  private active = 0
+  private readonly queue: Array<() => Promise<void>> = []
+  constructor (private readonly limit: number) {}
+
+  push (task: () => Promise<void>): void {
+    this.queue.push(task)
+    this.pump()
+  }
+
+  /** Drops what has not started (on stop). */
+  clear (): Array<() => Promise<void>> {
+    return this.queue.splice(0)
+  }
+
+  private pump (): void {
+    while (this.active < this.limit && this.queue.length) {
+      const task = this.queue.shift()!
+      this.active++
+      task().finally(() => {
+        this.active--
+        this.pump()
+      })
+    }
+  }
 }
 
 /**
  * Delivers due notifications: claims rows (db/queries/notifications: one statement, FOR UPDATE SKIP
  * LOCKED, a lease), composes each message (compose.ts), sends it through its channel (channels.ts)
- * with no transaction open, and records what became of it. Any number of workers on PostgreSQL
- * share the outbox, each row going to one of them; a worker that dies mid-send leaves its rows to
- * be claimed again when their lease ends (so a row in flight at a crash may be sent twice; nothing
- * is lost).
+ * in its lane (the SMTP transport, or its webhook endpoint: a slow receiver delays only its own
+ * lane, and claiming goes on meanwhile), with no transaction open, and records what became of it at
+ * once, fenced by its lease (a worker whose lease ran out and was taken changes nothing). Any number
+ * of workers on PostgreSQL share the outbox, each row going to one of them; a worker that dies
+ * leaves its rows to be claimed again when their lease ends (so at most the messages in flight at a
+ * crash are sent twice; nothing is lost).
  */
 export class NotificationWorker {
   private timer: NodeJS.Timeout | undefined
@@ -74,6 +108,14 @@ export class NotificationWorker {
   private again = false
   private stopped = false
   private readonly channels: Record<'email' | 'webhook', Channel>
+  private readonly lanes = new Map<string, Lane>()
+  /** Rows this worker holds (queued or sending), with the lease it holds each by: a row claimed again after its lease ran out takes the new one. */
+  private readonly held = new Map<string, Notification>()
+  /** Called whenever a held row is done with (idle() waits on them). */
+  private readonly onSettled: Array<() => void> = []
+  /** The claim loop stopped at the cap of rows held; a row done with starts it again. */
+  private throttled = false
+  private handled = 0
   stats = { sent: 0, failed: 0, superseded: 0, dead: 0 }
 
   constructor (private readonly options: WorkerOptions) {
@@ -90,14 +132,14 @@ export class NotificationWorker {
     this.wake()
   }
 
-  /** Looks for due rows now (a write planned some); runs once more if woken while running. */
+  /** Looks for due rows now (a write planned some); runs once more if woken while claiming. */
   wake (): void {
     if (this.stopped) return
     if (this.running) {
       this.again = true
       return
     }
-    this.running = this.drain().then(() => undefined, (error: unknown) => {
+    this.running = this.claimAll().then(() => undefined, (error: unknown) => {
       this.options.log?.error({ err: error }, 'notification worker: a round failed; retrying at the next poll')
     }).finally(() => {
       this.running = undefined
@@ -108,55 +150,117 @@ export class NotificationWorker {
     })
   }
 
-  /** Resolves once no round is running (tests and tools wait on it before reading the outbox). */
+  /** Resolves once nothing is being claimed or sent (tests and tools wait on it before reading the outbox). */
   async idle (): Promise<void> {
-    while (this.running) await this.running
+    for (;;) {
+      if (this.running) {
+        await this.running
+        continue
+      }
+      if (this.held.size === 0) return
+      await new Promise<void>((resolve) => this.onSettled.push(resolve))
+    }
   }
 
-  /** Waits for the round in progress; sends nothing more. */
+  /** Sends nothing more: what has not started is left to be claimed again at once; waits for the sends under way (each has its deadline). */
   async stop (): Promise<void> {
     this.stopped = true
     if (this.timer) clearInterval(this.timer)
     await this.running
+    for (const lane of this.lanes.values()) lane.clear()
+    const now = this.options.now()
+    await Promise.all([...this.held.values()].filter((row) => !this.sending.has(row.id)).map(async (row) => {
+      this.held.delete(row.id)
+      await releaseLease(this.options.db, row, now)
+    }))
+    await this.idle()
   }
 
-  /** Delivers every row due now, batch by batch; returns how many were handled. */
+  private readonly sending = new Set<string>()
+
+  /** Claims every row due now and hands each to its lane; returns how many were handled once they all are. */
   async drain (): Promise<number> {
-    let handled = 0
-    for (;;) {
-      const rows = await this.claim()
-      const batch: Batch = { ...await notificationBatch(this.options.db, rows), events: new Map(), sent: [] }
-      // A few at a time (the SMTP pool's connections).
-      const queue = [...rows]
-      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) await this.deliver(row, batch)
-      }))
-      // Marked together, in one statement (a crash before it sends these again: at most the rows
-      // in flight, as the lease allows anyway).
-      await markNotificationsSent(this.options.db, batch.sent, this.options.now())
-      handled += rows.length
-      if (rows.length < (this.options.batch ?? 20) || this.stopped) return handled
-    }
+    const before = this.handled
+    if (this.running) await this.running
+    this.running = this.claimAll().finally(() => { this.running = undefined })
+    await this.idle()
+    return this.handled - before
   }
 
   private get leaseMs (): number {
     return this.options.leaseMs ?? 120_000
   }
 
-  async claim (): Promise<Notification[]> {
+  private get batchSize (): number {
+    return this.options.batch ?? 20
+  }
+
+  /** At most this many rows held at once (claiming stops there until some are done with). */
+  private get cap (): number {
+    return Math.max(100, this.batchSize * 5)
+  }
+
+  private async claimAll (): Promise<void> {
+    while (!this.stopped) {
+      const room = this.cap - this.held.size
+      if (room <= 0) {
+        this.throttled = true
+        return
+      }
+      const rows = await this.claim(Math.min(this.batchSize, room))
+      if (rows.length === 0) return
+      const batch: Batch = { ...await notificationBatch(this.options.db, rows), events: new Map() }
+      for (const row of rows) {
+        const known = this.held.has(row.id)
+        // Claimed again after its lease ran out while it waited in its lane: it goes with the new lease.
+        this.held.set(row.id, row)
+        if (!known) this.laneOf(row).push(() => this.run(row.id, batch))
+      }
+      if (rows.length < Math.min(this.batchSize, room)) return
+    }
+  }
+
+  async claim (limit = this.batchSize): Promise<Notification[]> {
     const now = this.options.now()
-    return claimDueNotifications(this.options.db, now, new Date(now.getTime() + this.leaseMs), this.options.batch ?? 20)
+    return claimDueNotifications(this.options.db, now, new Date(now.getTime() + this.leaseMs), limit)
+  }
+
+  private laneOf (row: Notification): Lane {
+    const key = row.channel === 'webhook' ? `webhook:${row.endpointId}` : 'email'
+    let lane = this.lanes.get(key)
+    if (!lane) this.lanes.set(key, lane = new Lane(row.channel === 'webhook' ? WEBHOOK_LANE_CONCURRENCY : SEND_CONCURRENCY))
+    return lane
+  }
+
+  private async run (id: string, batch: Batch): Promise<void> {
+    const claimed = this.held.get(id)
+    try {
+      if (claimed && !this.stopped) {
+        this.sending.add(id)
+        await this.deliver(claimed, batch)
+      }
+    } catch (error) {
+      this.options.log?.error({ err: error, notificationId: id }, 'notification worker: a delivery failed to record; its lease will end and it is tried again')
+    } finally {
+      this.sending.delete(id)
+      this.held.delete(id)
+      this.handled++
+      for (const resolve of this.onSettled.splice(0)) resolve()
+      if (this.throttled && !this.stopped) {
+        this.throttled = false
+        this.wake()
+      }
+    }
   }
 
   private async deliver (claimed: Notification, batch: Batch): Promise<void> {
-    // The lease is this worker's until it ends; a batch that ran past half of it takes it again
-    // first, and leaves a row another worker has claimed meanwhile (so a slow batch does not send twice).
+    // The lease is this worker's until it ends; a row that waited past half of it takes it again
+    // first, and is left when another worker has claimed it meanwhile.
     const now = this.options.now()
     const row = now.getTime() < claimed.leaseUntil!.getTime() - this.leaseMs / 2 ? claimed : await renewLease(this.options.db, claimed, new Date(now.getTime() + this.leaseMs))
     if (!row) return
     if (isStale(row, batch.hearings.get(row.hearingId))) {
-      await this.mark(row, { status: 'superseded' })
-      this.stats.superseded++
+      if (await this.mark(row, { status: 'superseded' })) this.stats.superseded++
       return
     }
     if (row.kind === 'reminder' && row.personId && !batch.people.get(row.personId)?.reminders) {
@@ -180,20 +284,19 @@ export class NotificationWorker {
       }
       delivery = { outcome: 'failed', error: String((error as Error).message ?? error) }
     }
-    await this.record(row, delivery, batch, endpoint)
+    await this.record(row, delivery, endpoint)
   }
 
-  /** What became of a send: sent (marked with the batch), retried, dead after the last attempt, or gone. */
-  private async record (row: Notification, delivery: Delivery, batch: Batch, endpoint: WebhookEndpoint | undefined): Promise<void> {
+  /** What became of a send, recorded at once: sent, retried, dead (refused for good, or after the last attempt), or gone. */
+  private async record (row: Notification, delivery: Delivery, endpoint: WebhookEndpoint | undefined): Promise<void> {
     const attempts = row.attempts + 1
     if (delivery.outcome === 'sent') {
-      batch.sent.push({ id: row.id, messageId: delivery.messageId, attempts })
-      this.stats.sent++
+      if (await this.mark(row, { status: 'sent', sentAt: this.options.now(), messageId: delivery.messageId, attempts, lastError: null })) this.stats.sent++
       return
     }
     if (delivery.outcome === 'gone' && endpoint) {
       const reason = await this.options.writes.disableGoneEndpoint(endpoint.id, { id: row.id, attempts, error: delivery.error })
-      // The batch's other rows for it are skipped, not posted.
+      // The other rows for it are skipped, not posted.
       endpoint.enabled = false
       endpoint.disabledReason = reason ?? 'deleted'
       this.stats.dead++
@@ -201,15 +304,13 @@ export class NotificationWorker {
       return
     }
     const message = delivery.error.slice(0, 1000)
-    if (attempts >= this.options.maxAttempts) {
-      await this.mark(row, { status: 'dead', lastError: message, attempts })
-      this.stats.dead++
-      this.options.log?.error({ notificationId: row.id, attempts, err: message }, 'notification dead after its last attempt')
+    if (delivery.outcome === 'rejected' || attempts >= this.options.maxAttempts) {
+      if (await this.mark(row, { status: 'dead', lastError: message, attempts })) this.stats.dead++
+      this.options.log?.error({ notificationId: row.id, attempts, err: message }, delivery.outcome === 'rejected' ? 'notification refused for good: dead' : 'notification dead after its last attempt')
     } else {
       const retryAfter = delivery.outcome === 'failed' ? delivery.retryAfterMs : undefined
       const dueAt = new Date(this.options.now().getTime() + (retryAfter ?? backoffMs(attempts, this.options.random)))
-      await this.mark(row, { status: 'pending', lastError: message, attempts, dueAt })
-      this.stats.failed++
+      if (await this.mark(row, { status: 'pending', lastError: message, attempts, dueAt })) this.stats.failed++
       this.options.log?.warn({ notificationId: row.id, attempts, dueAt, err: message }, 'notification not delivered; will retry')
     }
   }
@@ -285,14 +386,15 @@ export class NotificationWorker {
     }, this.options.feedOptions())
   }
 
-  private async mark (row: Notification, values: Partial<NewNotification>): Promise<void> {
-    await markNotification(this.options.db, row.id, values, this.options.now())
+  /** The row's new state, if the row is still this worker's (fenced by the lease it holds). */
+  private async mark (row: Notification, values: Partial<NewNotification>): Promise<boolean> {
+    return settleNotification(this.options.db, row.id, row.leaseUntil!, values, this.options.now())
   }
 }
 
 /** A worker and its transport as the settings say, for the server's plugin and `npm run worker` alike. */
 export function workerFromConfig (config: Config, deps: Pick<WorkerOptions, 'db' | 'now' | 'log' | 'writes'> & { baseUrl: () => string }) {
-  const transport = createMailTransport(config.SMTP_URL, config.DATA_DIR)
+  const transport = createMailTransport(config.SMTP_URL, config.DATA_DIR, config.SMTP_TIMEOUT_MS)
   const options = feedOptions(config, deps.baseUrl)
   const worker = new NotificationWorker({
     db: deps.db,

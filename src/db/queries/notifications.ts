@@ -194,6 +194,24 @@ export async function renewLease (db: Db, row: Notification, leaseUntil: Date): 
   return held
 }
 
+/**
+ * A claimed row's new state, fenced by its lease: `lease` is the lease this worker holds (the row's
+ * leaseUntil as claimed or renewed); a row another worker has claimed since is left as it is.
+ * Returns whether the row was this worker's to change.
+ */
+export async function settleNotification (db: Db, id: string, lease: Date, values: Partial<NewNotification>, now: Date): Promise<boolean> {
+  const rows = await db.update(notifications).set({ ...values, leaseUntil: null, updatedAt: now })
+    .where(and(eq(notifications.id, id), eq(notifications.status, 'pending'), eq(notifications.leaseUntil, lease)))
+    .returning({ id: notifications.id })
+  return rows.length > 0
+}
+
+/** Gives a claimed row back, due as it was, for any worker to claim at once (a worker stopping before it sent it). */
+export async function releaseLease (db: Db, row: Notification, now: Date): Promise<void> {
+  await db.update(notifications).set({ leaseUntil: null, updatedAt: now })
+    .where(and(eq(notifications.id, row.id), eq(notifications.status, 'pending'), eq(notifications.leaseUntil, row.leaseUntil!)))
+}
+
 /** Rows sent, marked in one statement. */
 export async function markNotificationsSent (db: Db, sent: Array<{ id: string, messageId: string, attempts: number }>, now: Date): Promise<void> {
   if (sent.length === 0) return
