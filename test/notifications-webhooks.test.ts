@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks'
 import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
 import { settle, smtpSink } from './mail-helper.js'
+import { isPrivateAddress, ownAddresses } from '../src/notifications/webhooks.js'
 
 // Issue "Reminders and notices reach people": each council's notification settings over the
 // admin's defaults; the secretariat told of declined and delegated answers and of overdue records;
@@ -271,7 +272,12 @@ t.test('webhooks: signed by Standard Webhooks and verified by a real receiver; 3
 t.test('webhook URLs into private, loopback and link-local ranges are refused unless WEBHOOK_ALLOW_PRIVATE; another ward cannot see or change a council\'s endpoints', async (t) => {
   const { app } = await build(t)
   const h = await seedHierarchy(app)
-  for (const url of ['http://127.0.0.1:8080/hook', 'http://10.1.2.3/hook', 'http://192.168.1.10/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://[fe80::1]/hook', 'http://localhost:3000/hook', 'http://[::ffff:10.0.0.1]/hook']) {
+  for (const url of ['http://127.0.0.1:8080/hook', 'http://10.1.2.3/hook', 'http://192.168.1.10/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://[fe80::1]/hook', 'http://localhost:3000/hook', 'http://[::ffff:10.0.0.1]/hook',
+    // Not global unicast: IPv4-compatible, NAT64, 6to4, IPv4-translated and site-local forms of loopback, and documentation ranges.
+    'http://[::127.0.0.1]/hook', 'http://[64:ff9b::7f00:1]/hook', 'http://[2002:7f00:1::]/hook', 'http://[::ffff:0:7f00:1]/hook', 'http://[fec0::1]/hook',
+    'http://[2001:db8::1]/hook', 'http://192.0.2.10/hook',
+    // This host's own addresses, whatever they look like (any port: its database too).
+    ...[...ownAddresses()].filter((address) => !address.includes('%')).map((address) => `http://${address.includes(':') ? `[${address}]` : address}:5432/hook`)]) {
     const response = await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url } })
     t.equal(response.status, 422, `${url} refused`)
     t.match(response.body.detail, /private, loopback or link-local/)
@@ -347,4 +353,15 @@ t.test('a member who joins after the hearing was scheduled gets its reminders; o
   await settle(app)
   t.same(sink.mails.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0]!.address), ['hang@catlinh.example'], 'the member is reminded; the one who left is not')
   t.match((await reminders()).find((r) => r.personId === leaver.id && r.reminderOffset === 'P1D'), { status: 'skipped', lastError: /no longer a member/ })
+})
+
+t.test('only global unicast addresses are public: the address check itself', async (t) => {
+  const own = new Set(['203.0.114.7'])
+  for (const address of ['::7f00:1', '64:ff9b::7f00:1', '2002:7f00:1::', '::ffff:0:7f00:1', 'fec0::1', 'fe80::1', 'fc00::1', '::1', '::', '2001::1', '2001:db8::1', '100.64.0.1', '198.51.100.1', '203.0.113.9']) {
+    t.ok(isPrivateAddress(address, own), `${address} refused`)
+  }
+  t.ok(isPrivateAddress('203.0.114.7', own), 'this host\'s own public-looking address refused')
+  for (const address of ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '::ffff:93.184.215.14']) {
+    t.notOk(isPrivateAddress(address, own), `${address} is public`)
+  }
 })

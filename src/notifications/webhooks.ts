@@ -3,6 +3,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { BlockList, isIP, type LookupFunction } from 'node:net'
+import { networkInterfaces } from 'node:os'
 import { Webhook } from 'standardwebhooks'
 import { fail } from '../domain/errors.js'
 
@@ -12,24 +13,40 @@ export function generateWebhookSecret (): string {
 }
 
 /**
- * Where a webhook may not go unless WEBHOOK_ALLOW_PRIVATE says so: this host, the private networks
- * and the link-local ranges (the cloud metadata address among them), so that a council's endpoint
- * cannot reach into the service's own network.
+ * Where a webhook may go unless WEBHOOK_ALLOW_PRIVATE says otherwise: global unicast addresses only,
+ * so that a council's endpoint cannot reach into the service's own network. Refused: this host's
+ * own addresses (any port: its database too), the private networks, loopback, link-local (the
+ * cloud metadata address among them), shared, documentation and reserved ranges; in IPv6 all but
+ * 2000::/3, and within it 6to4 (2002::/16), Teredo (2001::/32) and documentation (2001:db8::/32),
+ * whose packets may reach an IPv4 address behind them (NAT64, IPv4-compatible, IPv4-translated and
+ * site-local addresses are outside 2000::/3).
  */
-const PRIVATE = new BlockList()
+const RESERVED_V4 = new BlockList()
 for (const [network, bits] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4]
-] as const) PRIVATE.addSubnet(network, bits, 'ipv4')
-for (const [network, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(network, bits, 'ipv6')
+  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
+  ['224.0.0.0', 4], ['240.0.0.0', 4]
+] as const) RESERVED_V4.addSubnet(network, bits, 'ipv4')
+const GLOBAL_V6 = new BlockList()
+GLOBAL_V6.addSubnet('2000::', 3, 'ipv6')
+const RESERVED_V6 = new BlockList()
+for (const [network, bits] of [['2002::', 16], ['2001::', 32], ['2001:db8::', 32]] as const) RESERVED_V6.addSubnet(network, bits, 'ipv6')
 
-export function isPrivateAddress (address: string): boolean {
+/** This host's own addresses, as its interfaces have them now. */
+export function ownAddresses (): Set<string> {
+  return new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address.toLowerCase())))
+}
+
+/** Whether a webhook may not be sent to this address (see above); a name that is no address counts as refused. */
+export function isPrivateAddress (address: string, own: Set<string> = ownAddresses()): boolean {
   const family = isIP(address)
   if (family === 0) return true
+  if (own.has(address.toLowerCase())) return true
   // An IPv4 address written as IPv6 (::ffff:10.0.0.1) is the IPv4 one.
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4')
-  return PRIVATE.check(address, family === 6 ? 'ipv6' : 'ipv4')
+  if (mapped) return isPrivateAddress(mapped[1]!, own)
+  if (family === 4) return RESERVED_V4.check(address, 'ipv4')
+  return !GLOBAL_V6.check(address, 'ipv6') || RESERVED_V6.check(address, 'ipv6')
 }
 
 const privateRefusal = (host: string, address: string) => fail('WEBHOOK_URL_PRIVATE', { host, address }).message

@@ -164,7 +164,7 @@ export const ERRORS = {
   WEBHOOK_URL_CREDENTIALS: { status: 422, en: () => 'A webhook URL must not carry a user name or password: receivers check the signature instead.', vi: () => 'Địa chỉ webhook không được chứa tên đăng nhập hay mật khẩu: bên nhận kiểm tra chữ ký.' },
   WEBHOOK_URL_PRIVATE: {
     status: 422,
-    en: (p) => `${p.host} resolves to ${p.address}, a private, loopback or link-local address: webhooks go only to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows others).`,
+    en: (p) => `${p.host} resolves to ${p.address}, a private, loopback or link-local address, or another that is not public (reserved, translated, or this host's own): webhooks go only to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows others).`,
     vi: (p) => `${p.host} trỏ tới ${p.address}, một địa chỉ nội bộ: webhook chỉ gửi tới địa chỉ công khai.`
   },
   WEBHOOK_HOST_UNRESOLVED: { status: 422, en: (p) => `${p.host} cannot be resolved; check the webhook URL.`, vi: (p) => `Không phân giải được ${p.host}; hãy kiểm tra địa chỉ webhook.` },
