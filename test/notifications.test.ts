@@ -307,3 +307,27 @@ t.test('a hearing whose time has passed (back-filled, recorded after the fact) e
   t.equal(sink.mails.length, 0, 'no invitation, no cancellation for a time that has passed')
   t.same((await call(app, { url: `/v1/hearings/${past.id}/notifications`, headers: admin })).body.items, [], 'none planned')
 })
+
+t.test('no reminder to whoever declined or sent a substitute; one who accepted is reminded', async (t) => {
+  const sink = await smtpSink(t)
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-10') })
+  const answers = { 'decline@catlinh.example': { response: 'declined', reason: 'Đi công tác' }, 'delegate@catlinh.example': { response: 'delegated', substituteName: 'Phó Văn Thay', substitutePosition: 'Phó Chủ tịch UBND' }, 'accept@catlinh.example': { response: 'accepted' } }
+  for (const [email, answer] of Object.entries(answers)) {
+    const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: `Người ${email.split('@')[0]}`, kind: 'official', email, ownerCouncilId: h.wardA.id } })).body as { id: string }
+    const invited = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+    const answered = await call(app, { method: 'POST', url: `/v1/invitations/${invited.body.invitationToken}/response`, payload: answer })
+    t.equal(answered.status, 200, `${email} answered ${answer.response}`)
+  }
+  await app.notifier!.idle()
+  const invitations = sink.mails.length
+  clock.current = new Date('2026-12-09T03:00:00Z') // 10:00 in Hà Nội, a day before: the 3-day and 1-day reminders are due
+  await settle(app)
+  const reminders = sink.mails.slice(invitations).filter((m) => m.subject?.startsWith('Nhắc lịch'))
+  t.same([...new Set(reminders.map((m) => JSON.stringify(m.to)).map((to) => /[\w.]+@catlinh\.example/.exec(to)?.[0]))], ['accept@catlinh.example'], 'only the one who accepted is reminded')
+  const rows = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items as Array<{ kind: string, status: string, recipient: string, lastError: string | null, dueAt: string }>
+  const due = rows.filter((row) => row.kind === 'reminder' && new Date(row.dueAt) <= clock.current && row.recipient !== 'accept@catlinh.example')
+  t.ok(due.length >= 2, `${due.length} reminders were due to the other two`)
+  t.ok(due.every((row) => row.status === 'skipped' && /declined|substitute/.test(row.lastError ?? '')), 'each skipped, saying why')
+})

@@ -40,6 +40,14 @@ export function isStale (row: Pick<Notification, 'kind' | 'sequence' | 'particip
   }
 }
 
+/** Why a reminder goes to nobody: the invited person declined, or sent someone in their place (undefined when it goes). */
+export function reminderRefused (row: Pick<Notification, 'kind'>, participant: { response: string } | undefined): string | undefined {
+  if (row.kind !== 'reminder' || !participant) return undefined
+  if (participant.response === 'declined') return 'declined the invitation'
+  if (participant.response === 'delegated') return 'sent a substitute'
+  return undefined
+}
+
 /** Delay before attempt `attempts + 1`: exponential from 30 s, at most an hour, with jitter (half to all of it). */
 export function backoffMs (attempts: number, random: () => number = Math.random): number {
   const full = Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1))

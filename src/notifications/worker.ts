@@ -11,7 +11,7 @@ import { feedOptions } from '../feeds/http.js'
 import { consoleHearingPath, invitationPath } from '../links/index.js'
 import { emailChannel, webhookChannel, type Channel, type Delivery, type Message } from './channels.js'
 import { composeEmail, composeSecretariatEmail, composeWebhookBody, type Email, type PersonNoticeKind } from './compose.js'
-import { backoffMs, isStale } from './rules.js'
+import { backoffMs, isStale, reminderRefused } from './rules.js'
 import { createMailTransport, mailFrom, SEND_CONCURRENCY, type MailTransport } from './transport.js'
 
 export type { Notification }
@@ -266,6 +266,11 @@ export class NotificationWorker {
     if (row.kind === 'reminder' && row.personId && !batch.people.get(row.personId)?.reminders) {
       // Opted out after it was planned.
       await this.mark(row, { status: 'skipped' })
+      return
+    }
+    const refused = reminderRefused(row, row.participantId ? batch.participants.get(row.participantId) : undefined)
+    if (refused) {
+      await this.mark(row, { status: 'skipped', lastError: `No reminder: the person ${refused}.` })
       return
     }
     const endpoint = row.endpointId ? batch.endpoints.get(row.endpointId) : undefined
