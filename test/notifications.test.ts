@@ -49,8 +49,8 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   const vi = sink.mails.find((m) => to(m) === 'lan@catlinh.example')!
   t.equal(vi.subject, 'Thư mời dự phiên giải trình: Phiên giải trình về trật tự đô thị, vỉa hè', 'Vietnamese subject, diacritics intact')
   t.match(vi.from?.text, /HĐND phường/)
-  t.match(vi.text, /Kính gửi Nguyễn Thị Lan,/)
-  t.match(vi.text, /08:00–10:00 ngày 15\/12\/2026 \(giờ Hà Nội\)/, 'the time in the council\'s zone')
+  t.match(vi.text, /Kính gửi Ông\/Bà Nguyễn Thị Lan,/, 'addressed as a letter is, with Ông/Bà')
+  t.match(vi.text, /08:00–10:00, thứ Ba, ngày 15\/12\/2026 \(giờ Hà Nội\)/, 'the time in the council\'s zone, with the weekday')
   t.match(vi.text, /Vai trò: Người giải trình/)
   t.match(vi.text, /Phiên: Phiên giải trình về trật tự đô thị, vỉa hè\nNội dung: Việc lấn chiếm vỉa hè trên phố Cát Linh/, 'the hearing and its topic')
   const link = /https:\/\/giaitrinh\.test\/invitations\/(gt_[A-Za-z0-9_-]+)/.exec(vi.text ?? '')
@@ -70,7 +70,7 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   const en = sink.mails.find((m) => to(m) === 'john@catlinh.example')!
   t.equal(en.subject, 'Invitation to an accountability hearing: Phiên giải trình về trật tự đô thị, vỉa hè', 'English for locale en')
   t.match(en.text, /Dear John Smith,/)
-  t.match(en.text, /on 15 December 2026 \(Hà Nội time\)/)
+  t.match(en.text, /on Tuesday 15 December 2026 \(Hà Nội time\)/)
   t.match(calendarOf(en), { method: 'REQUEST', sequence: hearing.sequence })
 
   // Lan accepts; the hearing moves: her answer goes back to pending, a REQUEST with the new SEQUENCE to both.
@@ -85,7 +85,18 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   t.same(updates.map(to).sort(), ['john@catlinh.example', 'lan@catlinh.example'])
   for (const mail of updates) t.match(calendarOf(mail), { method: 'REQUEST', sequence: hearing.sequence + 1 })
   t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.subject, /^Thay đổi phiên giải trình: /)
-  t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.text, /xác nhận lại.*08:00–10:00 ngày 17\/12\/2026/s)
+  t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.text, /xác nhận lại.*08:00–10:00, thứ Năm, ngày 17\/12\/2026/s)
+  // Mail as clients expect: automatic, from the council, one thread per hearing and person.
+  const lanInvitationMail = sink.mails.find((m) => to(m) === 'lan@catlinh.example')!
+  const lanUpdate = updates.find((m) => to(m) === 'lan@catlinh.example')!
+  for (const mail of [lanInvitationMail, lanUpdate]) {
+    t.equal(mail.headers.get('auto-submitted'), 'auto-generated', 'Auto-Submitted: no out-of-office reply comes back')
+    t.equal(mail.headers.get('x-auto-response-suppress'), 'All')
+    t.match(mail.from?.text, /^"?HĐND phường Cát Linh"? <hdnd@catlinh\.example>$/, 'from the council, at the service\'s address')
+  }
+  t.match(lanInvitationMail.messageId, new RegExp(`^<hearing-${hearing.id}\\.person-${lan.id}@`), 'the invitation starts the thread')
+  t.equal(lanUpdate.inReplyTo, lanInvitationMail.messageId, 'the change replies to it')
+  t.match(lanUpdate.references, lanInvitationMail.messageId)
   const participants = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).body.participants as Array<{ personId: string, response: string }>
   t.equal(participants.find((p) => p.personId === lan.id)!.response, 'pending', 'the answer for the old time is back to pending')
 
@@ -268,7 +279,7 @@ t.test('reminders: explainers 3 days, 1 day and 2 hours before, others and the c
   t.same(reminderMails().slice(1).map(to).sort(), ['du@catlinh.example', 'giai@catlinh.example', 'vien@catlinh.example'], 'at 07:00: the 1-day reminders, the council\'s member\'s too')
   const memberMail = reminderMails().find((m) => to(m) === 'vien@catlinh.example')!
   t.equal(memberMail.subject, 'Nhắc lịch phiên giải trình: Phiên buổi tối')
-  t.match(memberMail.text, /23:00–23:59 ngày 10\/12\/2026/)
+  t.match(memberMail.text, /23:00–23:59, thứ Năm, ngày 10\/12\/2026/)
   t.notOk(memberMail.attachments.some((a) => a.contentType.startsWith('text/calendar')), 'a reminder carries no calendar part: the invitation placed the event')
 
   // A new time: the reminders for the old one do nothing, new ones are planned; an opt-out after planning is honoured.
@@ -330,4 +341,18 @@ t.test('no reminder to whoever declined or sent a substitute; one who accepted i
   const due = rows.filter((row) => row.kind === 'reminder' && new Date(row.dueAt) <= clock.current && row.recipient !== 'accept@catlinh.example')
   t.ok(due.length >= 2, `${due.length} reminders were due to the other two`)
   t.ok(due.every((row) => row.status === 'skipped' && /declined|substitute/.test(row.lastError ?? '')), 'each skipped, saying why')
+})
+
+t.test('replies go to the council\'s secretariat where it has an address, not to the sending address', async (t) => {
+  const sink = await smtpSink(t)
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const settings = await call(app, { method: 'PUT', url: `/v1/councils/${h.wardA.code}/notification-settings`, headers: admin, payload: { notificationEmail: 'vanphong@catlinh.example', overrides: {} } })
+  t.equal(settings.status, 200)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Vũ Thị Hồng', kind: 'official', email: 'hong@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  await sink.received(1)
+  t.match(sink.mails[0]!.replyTo?.text, 'vanphong@catlinh.example')
+  t.match(sink.mails[0]!.from?.text, /noreply@giaitrinh\.test/, 'sent from the service\'s address')
 })

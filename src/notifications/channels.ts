@@ -26,7 +26,11 @@ export function emailChannel (transport: MailTransport, from: () => string): Cha
   return {
     async send (message) {
       try {
-        const { messageId } = await transport.send({ ...message.email, from: from() })
+        const { fromName, ...email } = message.email
+        // The council as the sender people see, at the service's address.
+        const sender = from()
+        const address = /<([^>]+)>\s*$/.exec(sender)?.[1] ?? sender
+        const { messageId } = await transport.send({ ...email, from: fromName ? `"${fromName.replace(/["\\\r\n]/g, '')}" <${address}>` : sender })
         return { outcome: 'sent', messageId }
       } catch (error) {
         const code = (error as { responseCode?: number }).responseCode

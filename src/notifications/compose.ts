@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import type { FeedEvent } from '../feeds/ical.js'
 import { renderItip, type FeedOptions } from '../feeds/ical.js'
 import type { NoticeKind } from './plan.js'
+import { councilTitle } from '../words/terms.js'
 import { MAIL as TEXT, SECRETARIAT_MAIL, SECRETARIAT_SUBJECT as SECRETARIAT } from '../words/mail.js'
 import type { Lang } from '../words/terms.js'
 
@@ -17,6 +18,8 @@ export interface Notice {
   role: 'explainer' | 'attendee' | 'guest' | null
   /** The answer link, for invitations and changes. */
   answerUrl: string | null
+  /** Where replies go: the council's secretariat, when it has an address. */
+  replyTo?: string | null | undefined
 }
 
 export interface Email {
@@ -25,6 +28,22 @@ export interface Email {
   text: string
   /** nodemailer's calendar part: a text/calendar alternative with its METHOD (none in a reminder: the invitation placed the event). */
   icalEvent?: { method: 'REQUEST' | 'CANCEL', filename: string, content: string }
+  /** Who it is from, as people read it (the council); the address is the service's. */
+  fromName?: string
+  replyTo?: string
+  /** One thread per hearing and person: the invitation's Message-ID, referenced by every later e-mail. */
+  messageId?: string
+  inReplyTo?: string
+  references?: string[]
+  headers: Record<string, string>
+}
+
+/** Mail no person typed: out-of-office and other automatic replies are not sent back to it (RFC 3834; Exchange's header). */
+const AUTOMATIC = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' }
+
+/** The Message-ID that starts the thread of one person's e-mails about one hearing. */
+export function threadId (hearingId: string, personId: string, organizerEmail: string): string {
+  return `<hearing-${hearingId}.person-${personId}@${organizerEmail.split('@')[1] ?? 'giaitrinh'}>`
 }
 
 /** The e-mail for one notice, in the person's language, with its iTIP calendar part. */
@@ -45,11 +64,16 @@ export function composeEmail (notice: Notice, options: FeedOptions): Email {
   if (notice.role) lines.push(`${t.role}: ${t.roles[notice.role]}`)
   if (event.reason && (notice.kind === 'cancellation' || notice.kind === 'postponement')) lines.push(`${t.reason}: ${event.reason}`)
   if (notice.answerUrl) lines.push('', `${t.answer}:`, notice.answerUrl)
-  lines.push('', '—', t.footer)
+  lines.push('', '—', notice.kind === 'reminder' ? t.footerWithoutCalendar : t.footer)
   const method = notice.kind === 'cancellation' || notice.kind === 'removal' ? 'CANCEL' : 'REQUEST'
   const itipEvent: FeedEvent = method === 'CANCEL' ? { ...event, status: 'cancelled' } : event
+  const thread = event.viewerId ? threadId(event.id, event.viewerId, options.organizerEmail) : undefined
   return {
     to: { name: notice.recipient.fullName, address: notice.recipient.email },
+    fromName: councilTitle(event.council.name, notice.lang),
+    ...(notice.replyTo ? { replyTo: notice.replyTo } : {}),
+    ...(thread ? notice.kind === 'invitation' ? { messageId: thread } : { inReplyTo: thread, references: [thread] } : {}),
+    headers: AUTOMATIC,
     subject: t.subject[notice.kind](event.title),
     text: lines.join('\n'),
     ...(notice.kind === 'reminder' ? {} : { icalEvent: { method, filename: 'invite.ics', content: renderItip(itipEvent, { ...options, lang: notice.lang }, method) } })
@@ -90,7 +114,7 @@ export function composeSecretariatEmail (notice: SecretariatNotice): Email {
   lines.push('', `${t.title}: ${event.title}`, `${t.when}: ${when}`)
   if (event.location) lines.push(`${t.where}: ${event.location}`)
   lines.push('', notice.hearingUrl, '', '—', say.footer)
-  return { to: { name: say.to(event.council.name), address: notice.to }, subject, text: lines.join('\n') }
+  return { to: { name: say.to(event.council.name), address: notice.to }, fromName: councilTitle(event.council.name, 'vi'), subject, text: lines.join('\n'), headers: AUTOMATIC }
 }
 
 /** What a webhook receiver (an SMS or Zalo gateway) is posted about one notice: the e-mail's words, and the facts it needs. */

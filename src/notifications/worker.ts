@@ -387,7 +387,8 @@ export class NotificationWorker {
       event: { ...event, attendees: [{ ...attendee, email: address }], viewerId: row.personId },
       recipient: { fullName: person.fullName, email: address ?? '' },
       role: participant?.role ?? null,
-      answerUrl
+      answerUrl,
+      replyTo: batch.secretariats.get(row.councilId)?.email
     }, this.options.feedOptions())
   }
 

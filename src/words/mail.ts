@@ -13,7 +13,7 @@ export const MAIL = {
       removal: (title: string) => `Rút thư mời dự phiên giải trình: ${title}`,
       reminder: (title: string) => `Nhắc lịch phiên giải trình: ${title}`
     },
-    greeting: (name: string) => `Kính gửi ${name},`,
+    greeting: (name: string) => `Kính gửi Ông/Bà ${name},`,
     lead: {
       invitation: (council: string) => `Thường trực ${councilTitle(council, 'vi')} trân trọng mời Ông/Bà dự phiên giải trình:`,
       update: (council: string) => `Thường trực ${councilTitle(council, 'vi')} thông báo thay đổi phiên giải trình. Xin Ông/Bà xác nhận lại việc tham dự:`,
@@ -31,7 +31,8 @@ export const MAIL = {
     answer: 'Trả lời thư mời (nhận lời, từ chối hoặc cử người dự thay)',
     roles: TERMS.vi.role,
     footer: 'Thư này được gửi tự động từ hệ thống giaitrinh; tệp lịch đính kèm cập nhật lịch của Ông/Bà.',
-    date: (start: DateTime, end: DateTime, zone: string) => `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')} ngày ${start.toFormat('dd/MM/yyyy')} (${TERMS.vi.zoneName(zone)})`
+    footerWithoutCalendar: 'Thư này được gửi tự động từ hệ thống giaitrinh.',
+    date: (start: DateTime, end: DateTime, zone: string) => `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}, ${TERMS.vi.weekdays[start.weekday - 1]}, ngày ${start.toFormat('dd/MM/yyyy')} (${TERMS.vi.zoneName(zone)})`
   },
   en: {
     subject: {
@@ -60,7 +61,8 @@ export const MAIL = {
     answer: 'Answer the invitation (accept, decline or send a substitute)',
     roles: TERMS.en.role,
     footer: 'Sent automatically by giaitrinh; the attached calendar file updates your calendar.',
-    date: (start: DateTime, end: DateTime, zone: string) => `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')} on ${start.toFormat('d LLLL yyyy', { locale: 'en' })} (${TERMS.en.zoneName(zone)})`
+    footerWithoutCalendar: 'Sent automatically by giaitrinh.',
+    date: (start: DateTime, end: DateTime, zone: string) => `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')} on ${start.toFormat('cccc d LLLL yyyy', { locale: 'en' })} (${TERMS.en.zoneName(zone)})`
   }
 } as const
 

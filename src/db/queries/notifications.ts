@@ -236,7 +236,7 @@ export async function notificationBatch (db: Db, rows: Notification[]) {
     some(ids((r) => r.personId), (list) => db.select().from(people).where(inArray(people.id, list))),
     some(ids((r) => r.participantId), (list) => db.select().from(hearingParticipants).where(inArray(hearingParticipants.id, list))),
     some(ids((r) => r.endpointId), (list) => db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, list))),
-    some(ids((r) => (r.personId === null || r.channel === 'webhook' ? r.councilId : null)), (list) => db.select({ id: councils.id, code: councils.code, email: councils.notificationEmail }).from(councils).where(inArray(councils.id, list)))
+    some(ids((r) => r.councilId), (list) => db.select({ id: councils.id, code: councils.code, email: councils.notificationEmail }).from(councils).where(inArray(councils.id, list)))
   ])
   return {
     hearings: new Map(hearingRows.map((h) => [h.id, h])),
