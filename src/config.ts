@@ -75,6 +75,23 @@ function trustedProxies (value: string | undefined): string | undefined {
   return entries.length > 0 ? entries.join(',') : undefined
 }
 
+/**
+ * Mail servers refuse a sender whose domain is an IP literal (noreply@10.0.0.5): with SMTP_URL set,
+ * MAIL_FROM must name a domain, and must be set when PUBLIC_BASE_URL's host (the default sender's
+ * domain) is an address.
+ */
+function checkSender (config: Config): void {
+  if (!config.SMTP_URL) return
+  if (config.MAIL_FROM) {
+    const domain = (/<([^>]+)>\s*$/.exec(config.MAIL_FROM)?.[1] ?? config.MAIL_FROM).split('@')[1]?.replace(/^\[|\]$/g, '')
+    if (!domain) throw new Error(`MAIL_FROM "${config.MAIL_FROM}" has no address: give e.g. "HĐND phường <hdnd@phuong.gov.vn>"`)
+    if (isIP(domain)) throw new Error(`MAIL_FROM's domain ${domain} is an IP address, which mail servers refuse: give an address at your domain`)
+    return
+  }
+  const host = config.PUBLIC_BASE_URL ? new URL(config.PUBLIC_BASE_URL).hostname.replace(/^\[|\]$/g, '') : undefined
+  if (host && isIP(host)) throw new Error(`MAIL_FROM must be set: PUBLIC_BASE_URL's host ${host} is an IP address, and mail servers refuse a sender noreply@${host}`)
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
@@ -96,6 +113,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       throw new Error(`OFFICE_HOURS ${(error as Error).message}`)
     }
     config.TRUST_PROXY = trustedProxies(config.TRUST_PROXY)
+    checkSender(config)
     return Object.fromEntries(
       Object.keys(ConfigSchema.properties).filter((key) => key in config).map((key) => [key, config[key as keyof Config]])
     ) as Config

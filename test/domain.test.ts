@@ -103,3 +103,12 @@ t.test('configuration', async (t) => {
   t.throws(() => loadConfig({ PUBLIC_BASE_URL: 'giaitrinh.vn' }), { message: /PUBLIC_BASE_URL/ })
   t.throws(() => loadConfig({ BODY_LIMIT: '10' }), { message: /BODY_LIMIT/ })
 })
+
+t.test('a sender mail servers would refuse stops the start: an IP literal as MAIL_FROM\'s domain, or as the default sender\'s', async (t) => {
+  const smtp = { SMTP_URL: 'smtp://127.0.0.1:2525' }
+  t.throws(() => loadConfig({ ...smtp, MAIL_FROM: 'HĐND <noreply@10.0.0.5>' }), { message: /MAIL_FROM's domain 10\.0\.0\.5 is an IP address/ })
+  t.throws(() => loadConfig({ ...smtp, MAIL_FROM: 'noreply@[2001:db8::1]' }), { message: /MAIL_FROM's domain 2001:db8::1 is an IP address/ })
+  t.throws(() => loadConfig({ ...smtp, PUBLIC_BASE_URL: 'http://192.168.1.20:3000' }), { message: /MAIL_FROM must be set: PUBLIC_BASE_URL's host 192\.168\.1\.20/ })
+  t.equal(loadConfig({ ...smtp, PUBLIC_BASE_URL: 'http://192.168.1.20:3000', MAIL_FROM: 'HĐND phường <hdnd@catlinh.gov.vn>' }).MAIL_FROM, 'HĐND phường <hdnd@catlinh.gov.vn>', 'a domain is accepted')
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'http://192.168.1.20:3000' }).SMTP_URL, undefined, 'without SMTP (.eml files) nothing is refused')
+})
