@@ -365,3 +365,16 @@ t.test('only global unicast addresses are public: the address check itself', asy
     t.notOk(isPrivateAddress(address, own), `${address} is public`)
   }
 })
+
+t.test('a council has at most 10 webhook endpoints: the 11th is refused, and nothing is added', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  for (let i = 1; i <= 10; i++) {
+    t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url: `https://93.184.215.14/hook/${i}` } })).status, 201, `endpoint ${i}`)
+  }
+  const eleventh = await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url: 'https://93.184.215.14/hook/11' } })
+  t.equal(eleventh.status, 409)
+  t.match(eleventh.body, { code: 'WEBHOOK_LIMIT', detail: /at most 10 webhook endpoints/ })
+  t.equal((await call(app, { url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin })).body.items.length, 10)
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardB.code}/webhooks`, headers: admin, payload: { url: 'https://93.184.215.14/hook/b' } })).status, 201, 'another council has its own ten')
+})

@@ -356,3 +356,26 @@ t.test('replies go to the council\'s secretariat where it has an address, not to
   t.match(sink.mails[0]!.replyTo?.text, 'vanphong@catlinh.example')
   t.match(sink.mails[0]!.from?.text, /noreply@giaitrinh\.test/, 'sent from the service\'s address')
 })
+
+t.test('a notice is sent again at most 3 times an hour', async (t) => {
+  const sink = await smtpSink(t)
+  const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Đinh Văn Gửi', kind: 'official', email: 'gui@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  await app.notifier!.idle()
+  const row = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items.find((n: { kind: string }) => n.kind === 'invitation') as { id: string }
+  const resend = () => call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/notifications/${row.id}/resend`, headers: admin })
+  for (let i = 1; i <= 3; i++) {
+    t.equal((await resend()).status, 200, `resend ${i}`)
+    await app.notifier!.idle()
+  }
+  const refused = await resend()
+  t.equal(refused.status, 429)
+  t.match(refused.body, { code: 'RESEND_LIMIT' })
+  t.equal(refused.headers['retry-after'], '3600')
+  t.equal(sink.mails.length, 4, 'the invitation and three resends, no more')
+  clock.advance(3_600_001)
+  t.equal((await resend()).status, 200, 'an hour later, it may be sent again')
+})

@@ -99,6 +99,7 @@ export default fp(async (app) => {
 
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="giaitrinh"')
     if (known?.code === 'TOO_MANY_AUTH_FAILURES') reply.header('retry-after', String(known.params.seconds ?? 60))
+    if (known?.code === 'RESEND_LIMIT') reply.header('retry-after', '3600')
     return sendProblem(reply, request, status, detail, { code: error.validation ? 'REQUEST_INVALID' : known?.code, errors, ...(status < 500 ? error.problem : undefined) })
   })
 

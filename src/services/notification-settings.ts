@@ -1,6 +1,6 @@
 import type { NotificationSettingsOverrides } from '../db/schema.js'
 import {
-  councilNotificationRow, deleteWebhookEndpointRow, insertWebhookEndpoint, lockWebhookEndpoint, markNotification, saveCouncilNotificationSettings,
+  councilNotificationRow, countWebhookEndpoints, deleteWebhookEndpointRow, insertWebhookEndpoint, lockWebhookEndpoint, markNotification, saveCouncilNotificationSettings,
   saveServiceSetting, serviceSetting, updateWebhookEndpointRow, type WebhookEndpoint
 } from '../db/queries/notifications.js'
 import { fail } from '../domain/errors.js'
@@ -41,11 +41,17 @@ export async function setNotificationDefaults (ctx: WriteContext, overrides: Not
   })
 }
 
+/** At most this many endpoints a council (each notice is planned once per endpoint). */
+export const MAX_WEBHOOK_ENDPOINTS = 10
+
 /** Registers an endpoint; its secret is returned here once. */
 export async function createWebhookEndpoint (ctx: WriteContext, councilId: string, input: { url: string, description?: string | undefined }, allowPrivate: boolean) {
   const url = await checkWebhookUrl(input.url, allowPrivate)
   const secret = generateWebhookSecret()
   return write(ctx, async ({ tx, now, record }) => {
+    // The council's row is locked by the check of its notification settings' writers too: two registrations at once count alike.
+    await councilNotificationRow(tx, councilId, true)
+    if (await countWebhookEndpoints(tx, councilId) >= MAX_WEBHOOK_ENDPOINTS) throw fail('WEBHOOK_LIMIT', { max: MAX_WEBHOOK_ENDPOINTS })
     const endpoint = await insertWebhookEndpoint(tx, {
       councilId, url: url.href, description: input.description ?? '', secret, createdBy: ctx.principal.label, createdAt: now, updatedAt: now
     })

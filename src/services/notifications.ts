@@ -1,3 +1,4 @@
+import { countActionsSince } from '../db/queries/audit.js'
 import { lockHearingNotification, markNotification } from '../db/queries/notifications.js'
 import type { Db } from '../db/client.js'
 import { fail } from '../domain/errors.js'
@@ -5,6 +6,9 @@ import type { WorkerWrites } from '../notifications/worker.js'
 import { disableGoneEndpoint } from './notification-settings.js'
 import { addInvitationLink } from './participants.js'
 import { write, type WriteContext } from './write.js'
+
+/** A notice is sent again at most this often an hour (each resend is a new e-mail and a new answer link). */
+export const MAX_RESENDS_PER_HOUR = 3
 
 /**
  * Sends one notice again: back to pending, due now, attempts from zero (a dead one after its
@@ -17,6 +21,9 @@ export async function resendNotification (ctx: WriteContext, hearingId: string, 
     if (!row) throw fail('NOTIFICATION_NOT_FOUND', { notificationId, hearingId })
     if (row.status === 'superseded') throw fail('NOTIFICATION_SUPERSEDED')
     if (row.status === 'pending') return row
+    if (await countActionsSince(tx, 'notification', row.id, 'resend', new Date(now.getTime() - 3_600_000)) >= MAX_RESENDS_PER_HOUR) {
+      throw fail('RESEND_LIMIT', { max: MAX_RESENDS_PER_HOUR })
+    }
     const after = await markNotification(tx, row.id, { status: 'pending', attempts: 0, dueAt: now, lastError: null }, now)
     await record({ action: 'resend', entity: 'notification', entityId: row.id, councilId: row.councilId, before: row, after })
     return after!

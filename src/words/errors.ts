@@ -167,6 +167,8 @@ export const ERRORS = {
     en: (p) => `${p.host} resolves to ${p.address}, a private, loopback or link-local address, or another that is not public (reserved, translated, or this host's own): webhooks go only to public addresses (WEBHOOK_ALLOW_PRIVATE=true allows others).`,
     vi: (p) => `${p.host} trỏ tới ${p.address}, một địa chỉ nội bộ: webhook chỉ gửi tới địa chỉ công khai.`
   },
+  WEBHOOK_LIMIT: { status: 409, en: (p) => `A council has at most ${p.max} webhook endpoints: delete one it no longer uses first.`, vi: (p) => `Mỗi HĐND có tối đa ${p.max} địa chỉ webhook: hãy xóa một địa chỉ không còn dùng trước.` },
+  RESEND_LIMIT: { status: 429, en: (p) => `This notice was sent again ${p.max} times in the last hour: wait before sending it again.`, vi: (p) => `Thông báo này đã được gửi lại ${p.max} lần trong một giờ qua: xin chờ rồi gửi lại.` },
   WEBHOOK_HOST_UNRESOLVED: { status: 422, en: (p) => `${p.host} cannot be resolved; check the webhook URL.`, vi: (p) => `Không phân giải được ${p.host}; hãy kiểm tra địa chỉ webhook.` },
 
   // Forms of the pages.

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { auditLog } from '../schema.js'
 import type { Principal } from '../../domain/access.js'
@@ -53,4 +53,11 @@ export async function listAudit (db: Db, query: AuditQuery) {
 /** Announces on a channel; PostgreSQL delivers it when the transaction commits, and not at all when it rolls back. */
 export async function notifyChannel (tx: Db, channel: string, payload: string): Promise<void> {
   await tx.execute(sql`select pg_notify(${channel}, ${payload})`)
+}
+
+/** How many times an action was recorded on a record since a time (a bound on how often it may be done). */
+export async function countActionsSince (db: Db, entity: string, entityId: string, action: string, since: Date): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(auditLog)
+    .where(and(eq(auditLog.entity, entity), eq(auditLog.entityId, entityId), eq(auditLog.action, action), gte(auditLog.at, since)))
+  return Number(row?.n ?? 0)
 }

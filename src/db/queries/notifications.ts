@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt, lte, min, ne, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, isNull, lt, lte, min, ne, or, sql } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import {
   councils, hearingParticipants, hearings, memberships, notifications, people, serviceSettings, webhookEndpoints,
@@ -110,6 +110,12 @@ export async function saveCouncilNotificationSettings (tx: Db, councilId: string
 }
 
 // Webhook endpoints.
+
+/** How many endpoints a council has. */
+export async function countWebhookEndpoints (db: Db, councilId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.councilId, councilId))
+  return Number(row?.n ?? 0)
+}
 
 export function listWebhookEndpoints (db: Db, councilId: string): Promise<WebhookEndpoint[]> {
   return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.councilId, councilId)).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id))
