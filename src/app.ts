@@ -12,6 +12,7 @@ import { fail } from './domain/errors.js'
 import type { Database } from './db/client.js'
 import databasePlugin from './plugins/database.js'
 import authPlugin from './plugins/auth.js'
+import secretsPlugin from './plugins/secrets.js'
 import errorsPlugin, { PROBLEM_CONTENT_TYPE, sendProblem } from './plugins/errors.js'
 import openapiPlugin, { openapiPages } from './plugins/openapi.js'
 import healthRoutes from './routes/health/index.js'
@@ -215,6 +216,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })
+  await app.register(secretsPlugin)
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
   await app.register(changesPlugin)
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS, maxBytes: config.FEED_CACHE_MB * 1024 * 1024 })

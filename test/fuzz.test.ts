@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import fc from 'fast-check'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import formats from 'ajv-formats'
-import { ADMIN_TOKEN, admin } from './helper.js'
+import { ADMIN_TOKEN, SECRET_KEY, admin } from './helper.js'
 import { startServer } from './process.js'
 import { openApiPath } from '../src/cli/openapi.js'
 
@@ -22,7 +22,7 @@ const RUNS_PER_CALLER = Number(process.env.FUZZ_RUNS ?? 8)
 
 t.test('fuzzing every operation of openapi.json as every kind of caller: no 5xx, problem+json errors, documented responses, a responsive event loop', async (t) => {
   const document = JSON.parse(await readFile(openApiPath, 'utf8')) as { paths: Record<string, Record<string, Operation>>, components: { schemas: Record<string, Schema> } }
-  const service = await startServer({ DATA_DIR: 'memory://', ADMIN_TOKEN, AUTH_FAILURES_PER_MINUTE: '100000', LOG_LEVEL: 'info' }, 60_000, 'test/fuzz-service.ts')
+  const service = await startServer({ DATA_DIR: 'memory://', ADMIN_TOKEN, SECRET_KEY, AUTH_FAILURES_PER_MINUTE: '100000', LOG_LEVEL: 'info' }, 60_000, 'test/fuzz-service.ts')
   t.teardown(() => service.stop())
   const send = async (method: string, url: string, headers: Record<string, string> = {}, body?: unknown) => {
     const response = await fetch(`${service.address}${url}`, {

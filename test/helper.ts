@@ -11,6 +11,8 @@ import { reset, snapshot, type Snapshot } from './setup/reset.js'
 
 export const ADMIN_TOKEN = 'test-admin-token-000000000000000000000000'
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
+/** The tests' SECRET_KEY (webhook secrets and replayed shown-once answers are sealed with it). */
+export const SECRET_KEY = 'test-secret-key-0000000000000000000000000000'
 /** Tests run on PostgreSQL when DATABASE_URL is set (a server URL; each test gets its own database). */
 export const onPostgres = Boolean(process.env.DATABASE_URL)
 
@@ -73,7 +75,7 @@ export async function testDatabase (t: Test): Promise<Database> {
 
 export function testConfig (overrides: Record<string, string> = {}): Config {
   // Notifications are delivered only where a test asks for it (NOTIFY_WORKER=on).
-  return loadConfig({ ADMIN_TOKEN, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://giaitrinh.test', NOTIFY_WORKER: 'off', ...overrides })
+  return loadConfig({ ADMIN_TOKEN, SECRET_KEY, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://giaitrinh.test', NOTIFY_WORKER: 'off', ...overrides })
 }
 
 export interface Built {

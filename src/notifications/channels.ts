@@ -44,13 +44,13 @@ export function emailChannel (transport: MailTransport, from: () => string): Cha
  * A webhook, signed by Standard Webhooks (by both secrets during a rotation): 2xx is delivered;
  * 410 Gone is gone; anything else is retried, after the receiver's Retry-After when it gives one.
  */
-export function webhookChannel (options: { allowPrivate: boolean, timeoutMs: number }): Channel {
+export function webhookChannel (options: { allowPrivate: boolean, timeoutMs: number }, unseal: (secret: string) => string = (secret) => secret): Channel {
   return {
     async send (message, { endpoint }, now) {
       if (!endpoint || !message.webhookBody) return { outcome: 'failed', error: 'no webhook endpoint' }
       // The signature's time is the wall clock's, not the app's: receivers compare it with theirs to refuse replays.
       const sentAt = new Date(JSON.parse(message.webhookBody).timestamp as string)
-      const secrets = [endpoint.secret, ...(endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? [endpoint.previousSecret] : [])]
+      const secrets = [endpoint.secret, ...(endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? [endpoint.previousSecret] : [])].map(unseal)
       let response
       try {
         response = await postWebhook(endpoint.url, message.webhookBody, signatureHeaders(secrets, message.id, sentAt, message.webhookBody), options)

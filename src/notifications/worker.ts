@@ -12,6 +12,7 @@ import { consoleHearingPath, invitationPath } from '../links/index.js'
 import { emailChannel, webhookChannel, type Channel, type Delivery, type Message } from './channels.js'
 import { composeEmail, composeSecretariatEmail, composeWebhookBody, type Email, type PersonNoticeKind } from './compose.js'
 import { backoffMs, isStale, reminderRefused } from './rules.js'
+import { sealing } from '../domain/sealing.js'
 import { createMailTransport, mailFrom, SEND_CONCURRENCY, type MailTransport } from './transport.js'
 
 export type { Notification }
@@ -49,6 +50,8 @@ export interface WorkerOptions {
   log?: { warn: (object: object, message: string) => void, error: (object: object, message: string) => void }
   /** Webhooks: whether private addresses may be reached (WEBHOOK_ALLOW_PRIVATE), how long a receiver has to answer. */
   webhooks?: { allowPrivate: boolean, timeoutMs: number }
+  /** Opens the endpoints' sealed signing secrets (SECRET_KEY). */
+  unseal?: (secret: string) => string
   /** For tests: the jitter's randomness. */
   random?: () => number
 }
@@ -121,7 +124,7 @@ export class NotificationWorker {
   constructor (private readonly options: WorkerOptions) {
     this.channels = {
       email: emailChannel(options.transport, options.from),
-      webhook: webhookChannel(options.webhooks ?? { allowPrivate: false, timeoutMs: 10_000 })
+      webhook: webhookChannel(options.webhooks ?? { allowPrivate: false, timeoutMs: 10_000 }, options.unseal)
     }
   }
 
@@ -400,6 +403,7 @@ export class NotificationWorker {
 
 /** A worker and its transport as the settings say, for the server's plugin and `npm run worker` alike. */
 export function workerFromConfig (config: Config, deps: Pick<WorkerOptions, 'db' | 'now' | 'log' | 'writes'> & { baseUrl: () => string }) {
+  const keys = config.SECRET_KEY ? sealing(config.SECRET_KEY, config.SECRET_KEY_PREVIOUS) : undefined
   const transport = createMailTransport(config.SMTP_URL, config.DATA_DIR, config.SMTP_TIMEOUT_MS)
   const options = feedOptions(config, deps.baseUrl)
   const worker = new NotificationWorker({
@@ -407,6 +411,7 @@ export function workerFromConfig (config: Config, deps: Pick<WorkerOptions, 'db'
     now: deps.now,
     log: deps.log,
     writes: deps.writes,
+    ...(keys ? { unseal: keys.unseal } : {}),
     transport,
     feedOptions: () => options('vi'),
     from: () => mailFrom(config.MAIL_FROM, deps.baseUrl()),

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { findIdempotencyKey, pruneIdempotencyKeys, storeIdempotentResponse } from '../db/queries/idempotency.js'
 import { fail } from '../domain/errors.js'
+import { isSealed } from '../domain/sealing.js'
 import type { WriteContext } from '../services/write.js'
 
 declare module 'fastify' {
@@ -25,6 +26,15 @@ const REPLAYED_HEADERS = ['location', 'etag', 'cache-control', 'content-type']
  */
 export default fp(async (app) => {
   app.decorateRequest('idempotency', undefined)
+  /** A kept answer as it was sent; undefined when it is sealed by a key the service no longer has. */
+  const openResponse = (kept: string): string | undefined => {
+    if (!isSealed(kept)) return kept
+    try {
+      return app.sealing?.unseal(kept)
+    } catch {
+      return undefined
+    }
+  }
   let prunedHour = 0
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -43,9 +53,10 @@ export default fp(async (app) => {
     if (previous.requestHash !== requestHash) {
       throw fail('IDEMPOTENCY_KEY_REUSED', { key })
     }
-    if (previous.status !== null && previous.response !== null) {
+    const response = previous.status !== null && previous.response !== null ? openResponse(previous.response) : undefined
+    if (previous.status !== null && response !== undefined) {
       for (const [name, value] of Object.entries(previous.headers ?? {})) reply.header(name, value)
-      return reply.code(previous.status).header('idempotent-replayed', 'true').send(previous.response)
+      return reply.code(previous.status).header('idempotent-replayed', 'true').send(response)
     }
     throw fail('IDEMPOTENCY_ALREADY_APPLIED', { key, result: previous.entity ? `${previous.entity} ${previous.entityId}` : '' },
       { entity: previous.entity, entityId: previous.entityId })
@@ -54,13 +65,17 @@ export default fp(async (app) => {
   app.addHook('onSend', async (request, reply, payload) => {
     const idempotency = request.idempotency
     if (!idempotency || reply.statusCode >= 300 || typeof payload !== 'string') return payload
+    // An answer with a shown-once secret (a token, a link, a signing secret) is kept sealed, or,
+    // without SECRET_KEY, not at all: a retry is then answered 409, naming what was made.
+    const shownOnce = (request.routeOptions.config as { shownOnce?: boolean } | undefined)?.shownOnce === true
+    if (shownOnce && !app.sealing) return payload
     const headers: Record<string, string> = {}
     for (const name of REPLAYED_HEADERS) {
       const value = reply.getHeader(name)
       if (value !== undefined) headers[name] = String(value)
     }
     try {
-      await storeIdempotentResponse(app.db, idempotency.scope, idempotency.key, { status: reply.statusCode, body: payload, headers })
+      await storeIdempotentResponse(app.db, idempotency.scope, idempotency.key, { status: reply.statusCode, body: shownOnce ? app.sealing!.seal(payload) : payload, headers })
       const hour = Math.floor(app.now().getTime() / 3_600_000)
       if (hour !== prunedHour) {
         prunedHour = hour
@@ -72,4 +87,4 @@ export default fp(async (app) => {
     }
     return payload
   })
-}, { name: 'idempotency', dependencies: ['database', 'auth'] })
+}, { name: 'idempotency', dependencies: ['database', 'auth', 'secrets'] })

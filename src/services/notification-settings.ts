@@ -9,6 +9,7 @@ import { parseQuietHours } from '../domain/calendar.js'
 import { checkOverrides, NOTIFICATION_DEFAULTS_KEY } from '../notifications/settings.js'
 import { checkWebhookUrl, generateWebhookSecret } from '../notifications/webhooks.js'
 import { write, type WriteContext } from './write.js'
+import type { Sealing } from '../domain/sealing.js'
 
 /** How long the old secret still signs after a rotation: a day for the receiver to take the new one. */
 export const ROTATION_GRACE_MS = 24 * 3_600_000
@@ -45,7 +46,8 @@ export async function setNotificationDefaults (ctx: WriteContext, overrides: Not
 export const MAX_WEBHOOK_ENDPOINTS = 10
 
 /** Registers an endpoint; its secret is returned here once. */
-export async function createWebhookEndpoint (ctx: WriteContext, councilId: string, input: { url: string, description?: string | undefined }, allowPrivate: boolean) {
+export async function createWebhookEndpoint (ctx: WriteContext, councilId: string, input: { url: string, description?: string | undefined }, allowPrivate: boolean, sealing: Sealing | undefined) {
+  if (!sealing) throw fail('SECRET_KEY_MISSING')
   const url = await checkWebhookUrl(input.url, allowPrivate)
   const secret = generateWebhookSecret()
   return write(ctx, async ({ tx, now, record }) => {
@@ -53,7 +55,7 @@ export async function createWebhookEndpoint (ctx: WriteContext, councilId: strin
     await councilNotificationRow(tx, councilId, true)
     if (await countWebhookEndpoints(tx, councilId) >= MAX_WEBHOOK_ENDPOINTS) throw fail('WEBHOOK_LIMIT', { max: MAX_WEBHOOK_ENDPOINTS })
     const endpoint = await insertWebhookEndpoint(tx, {
-      councilId, url: url.href, description: input.description ?? '', secret, createdBy: ctx.principal.label, createdAt: now, updatedAt: now
+      councilId, url: url.href, description: input.description ?? '', secret: sealing.seal(secret), createdBy: ctx.principal.label, createdAt: now, updatedAt: now
     })
     await record({ action: 'create', entity: 'webhook_endpoint', entityId: endpoint.id, councilId, after: audited(endpoint) })
     return { endpoint, secret }
@@ -83,12 +85,13 @@ export async function updateWebhookEndpoint (ctx: WriteContext, councilId: strin
 }
 
 /** A new secret, returned once; the old one still signs for a day (both signatures are sent), then stops. */
-export async function rotateWebhookSecret (ctx: WriteContext, councilId: string, endpointId: string) {
+export async function rotateWebhookSecret (ctx: WriteContext, councilId: string, endpointId: string, sealing: Sealing | undefined) {
+  if (!sealing) throw fail('SECRET_KEY_MISSING')
   const secret = generateWebhookSecret()
   return write(ctx, async ({ tx, now, record }) => {
     const before = await lockEndpoint(tx, councilId, endpointId)
     const after = await updateWebhookEndpointRow(tx, endpointId, {
-      secret, previousSecret: before.secret, previousSecretExpiresAt: new Date(now.getTime() + ROTATION_GRACE_MS), updatedAt: now
+      secret: sealing.seal(secret), previousSecret: before.secret, previousSecretExpiresAt: new Date(now.getTime() + ROTATION_GRACE_MS), updatedAt: now
     })
     await record({ action: 'rotate_secret', entity: 'webhook_endpoint', entityId: endpointId, councilId, before: audited(before), after: audited(after) })
     return { endpoint: after, secret }

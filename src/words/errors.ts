@@ -169,6 +169,7 @@ export const ERRORS = {
   },
   WEBHOOK_LIMIT: { status: 409, en: (p) => `A council has at most ${p.max} webhook endpoints: delete one it no longer uses first.`, vi: (p) => `Mỗi HĐND có tối đa ${p.max} địa chỉ webhook: hãy xóa một địa chỉ không còn dùng trước.` },
   RESEND_LIMIT: { status: 429, en: (p) => `This notice was sent again ${p.max} times in the last hour: wait before sending it again.`, vi: (p) => `Thông báo này đã được gửi lại ${p.max} lần trong một giờ qua: xin chờ rồi gửi lại.` },
+  SECRET_KEY_MISSING: { status: 409, en: () => 'Webhooks need the service\'s SECRET_KEY, which seals their signing secrets: an administrator must set it (see README.md, "Configuration").', vi: () => 'Webhook cần khóa SECRET_KEY của hệ thống để niêm phong khóa ký: quản trị viên cần thiết lập (xem README.md).' },
   WEBHOOK_HOST_UNRESOLVED: { status: 422, en: (p) => `${p.host} cannot be resolved; check the webhook URL.`, vi: (p) => `Không phân giải được ${p.host}; hãy kiểm tra địa chỉ webhook.` },
 
   // Forms of the pages.

@@ -117,6 +117,12 @@ export async function countWebhookEndpoints (db: Db, councilId: string): Promise
   return Number(row?.n ?? 0)
 }
 
+/** How many endpoints there are, every council's. */
+export async function countAllWebhookEndpoints (db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(webhookEndpoints)
+  return Number(row?.n ?? 0)
+}
+
 export function listWebhookEndpoints (db: Db, councilId: string): Promise<WebhookEndpoint[]> {
   return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.councilId, councilId)).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id))
 }

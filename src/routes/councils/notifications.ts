@@ -83,6 +83,8 @@ export const councilNotificationRoutes: FastifyPluginAsyncTypebox = async (app) 
   })
 
   app.post('/:id/webhooks', {
+    // Its answer holds a secret shown once: kept sealed for an Idempotency-Key's replay (plugins/idempotency.ts).
+    config: { shownOnce: true },
     schema: {
       tags: ['notifications'],
       summary: 'Register a webhook endpoint: every notice of the council is posted to it, signed by Standard Webhooks; the secret is in this answer only',
@@ -93,7 +95,7 @@ export const councilNotificationRoutes: FastifyPluginAsyncTypebox = async (app) 
     }
   }, async (request, reply) => {
     const principal = await app.requireWrite(request, request.params.id)
-    const { endpoint, secret } = await createWebhookEndpoint(app.writeContext(request, principal), request.params.id, request.body, app.config.WEBHOOK_ALLOW_PRIVATE)
+    const { endpoint, secret } = await createWebhookEndpoint(app.writeContext(request, principal), request.params.id, request.body, app.config.WEBHOOK_ALLOW_PRIVATE, app.sealing)
     reply.header('cache-control', 'no-store')
     return reply.code(201).header('location', `/v1/councils/${request.params.id}/webhooks/${endpoint.id}`).send({ endpoint: endpointView(endpoint), secret })
   })
@@ -113,6 +115,8 @@ export const councilNotificationRoutes: FastifyPluginAsyncTypebox = async (app) 
   })
 
   app.post('/:id/webhooks/:endpointId/rotate-secret', {
+    // Its answer holds a secret shown once: kept sealed for an Idempotency-Key's replay (plugins/idempotency.ts).
+    config: { shownOnce: true },
     schema: {
       tags: ['notifications'],
       summary: 'A new signing secret, in this answer only; the old one also signs for 24 hours, so the receiver can switch',
@@ -122,7 +126,7 @@ export const councilNotificationRoutes: FastifyPluginAsyncTypebox = async (app) 
     }
   }, async (request, reply) => {
     const principal = await app.requireWrite(request, request.params.id)
-    const { endpoint, secret } = await rotateWebhookSecret(app.writeContext(request, principal), request.params.id, request.params.endpointId)
+    const { endpoint, secret } = await rotateWebhookSecret(app.writeContext(request, principal), request.params.id, request.params.endpointId, app.sealing)
     reply.header('cache-control', 'no-store')
     return { endpoint: endpointView(endpoint), secret }
   })

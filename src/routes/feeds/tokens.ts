@@ -34,6 +34,8 @@ const feedTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/:id/feed-link', {
+    // Its answer holds a secret shown once: kept sealed for an Idempotency-Key's replay (plugins/idempotency.ts).
+    config: { shownOnce: true },
     schema: {
       tags: ['feeds'],
       summary: 'Give the person a new private feed link (the old ones work for the grace period)',

@@ -18,6 +18,8 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.post('/:id/participants', {
+    // Its answer holds a secret shown once: kept sealed for an Idempotency-Key's replay (plugins/idempotency.ts).
+    config: { shownOnce: true },
     schema: {
       tags: ['hearings'],
       summary: 'Invite a person as explainer, attendee or guest; returns the invitation link once',
@@ -51,6 +53,8 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/:id/participants/:participantId/invitation', {
+    // Its answer holds a secret shown once: kept sealed for an Idempotency-Key's replay (plugins/idempotency.ts).
+    config: { shownOnce: true },
     schema: {
       tags: ['hearings'],
       summary: 'A new invitation link (the old one stops working at once)',

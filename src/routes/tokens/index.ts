@@ -8,6 +8,8 @@ import { CreateTokenSchema, IssuedTokenSchema, QueryTokensSchema, TokenListSchem
 /** API tokens: administrators only. Secrets are shown once at creation; only their hash is kept. */
 const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/', {
+    // Its answer holds a secret shown once: kept sealed for an Idempotency-Key's replay (plugins/idempotency.ts).
+    config: { shownOnce: true },
     schema: {
       tags: ['tokens'],
       summary: 'Create a token; its secret is in this response only',
