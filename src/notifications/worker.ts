@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js'
 import { feedEvents, memberRole } from '../db/queries/feeds.js'
 import {
-  claimDueNotifications, notificationBatch, releaseLease, renewLease, settleNotification,
+  claimDueNotifications, markNotificationsSent, notificationBatch, releaseLease, renewLease, settleNotification,
   type NewNotification, type Notification, type WebhookEndpoint
 } from '../db/queries/notifications.js'
 import { findPerson } from '../db/queries/people.js'
@@ -61,6 +61,10 @@ type Batch = Awaited<ReturnType<typeof notificationBatch>> & {
   events: Map<string, Promise<FeedEvent | undefined>>
 }
 
+/** Sent rows are recorded together, at most this long after the first of them was sent, or this many at once. */
+const SENT_FLUSH_MS = 20
+const SENT_FLUSH_ROWS = 50
+
 /** Webhook posts at once to one endpoint: a gateway is one receiver, not a pool. */
 const WEBHOOK_LANE_CONCURRENCY = 2
 
@@ -119,6 +123,10 @@ export class NotificationWorker {
   /** The claim loop stopped at the cap of rows held; a row done with starts it again. */
   private throttled = false
   private handled = 0
+  /** Rows sent and not yet recorded: written together moments later (at most SENT_FLUSH_MS, or SENT_FLUSH_ROWS at once). */
+  private sentBuffer: Array<{ id: string, messageId: string, attempts: number, lease: Date, sentAt: Date }> = []
+  private flushTimer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> = Promise.resolve()
   stats = { sent: 0, failed: 0, superseded: 0, dead: 0 }
 
   constructor (private readonly options: WorkerOptions) {
@@ -172,7 +180,9 @@ export class NotificationWorker {
     await this.running
     for (const lane of this.lanes.values()) lane.clear()
     const now = this.options.now()
-    await Promise.all([...this.held.values()].filter((row) => !this.sending.has(row.id)).map(async (row) => {
+    const recording = new Set(this.sentBuffer.map((entry) => entry.id))
+    this.flushSent()
+    await Promise.all([...this.held.values()].filter((row) => !this.sending.has(row.id) && !recording.has(row.id)).map(async (row) => {
       this.held.delete(row.id)
       await releaseLease(this.options.db, row, now)
     }))
@@ -246,14 +256,38 @@ export class NotificationWorker {
       this.options.log?.error({ err: error, notificationId: id }, 'notification worker: a delivery failed to record; its lease will end and it is tried again')
     } finally {
       this.sending.delete(id)
-      this.held.delete(id)
-      this.handled++
-      for (const resolve of this.onSettled.splice(0)) resolve()
-      if (this.throttled && !this.stopped) {
-        this.throttled = false
-        this.wake()
-      }
+      // A sent row is let go once it is recorded (flushSent); any other now.
+      if (!this.sentBuffer.some((entry) => entry.id === id)) this.release(id)
     }
+  }
+
+  private release (id: string): void {
+    this.held.delete(id)
+    this.handled++
+    for (const resolve of this.onSettled.splice(0)) resolve()
+    if (this.throttled && !this.stopped) {
+      this.throttled = false
+      this.wake()
+    }
+  }
+
+  /** Records what was sent in one statement: moments after the sends, so a crash doubles at most those. */
+  private queueSent (entry: { id: string, messageId: string, attempts: number, lease: Date, sentAt: Date }): void {
+    this.sentBuffer.push(entry)
+    if (this.sentBuffer.length >= SENT_FLUSH_ROWS) this.flushSent()
+    else this.flushTimer ??= setTimeout(() => this.flushSent(), SENT_FLUSH_MS)
+  }
+
+  private flushSent (): void {
+    clearTimeout(this.flushTimer)
+    this.flushTimer = undefined
+    const entries = this.sentBuffer.splice(0)
+    if (entries.length === 0) return
+    this.flushing = this.flushing.then(() => markNotificationsSent(this.options.db, entries, this.options.now())).catch((error: unknown) => {
+      this.options.log?.error({ err: error }, 'notification worker: sent notices could not be recorded; their lease will end and they may be sent again')
+    }).finally(() => {
+      for (const entry of entries) this.release(entry.id)
+    })
   }
 
   private async deliver (claimed: Notification, batch: Batch): Promise<void> {
@@ -299,7 +333,8 @@ export class NotificationWorker {
   private async record (row: Notification, delivery: Delivery, endpoint: WebhookEndpoint | undefined): Promise<void> {
     const attempts = row.attempts + 1
     if (delivery.outcome === 'sent') {
-      if (await this.mark(row, { status: 'sent', sentAt: this.options.now(), messageId: delivery.messageId, attempts, lastError: null })) this.stats.sent++
+      this.queueSent({ id: row.id, messageId: delivery.messageId, attempts, lease: row.leaseUntil!, sentAt: this.options.now() })
+      this.stats.sent++
       return
     }
     if (delivery.outcome === 'gone' && endpoint) {

@@ -224,13 +224,14 @@ export async function releaseLease (db: Db, row: Notification, now: Date): Promi
     .where(and(eq(notifications.id, row.id), eq(notifications.status, 'pending'), eq(notifications.leaseUntil, row.leaseUntil!)))
 }
 
-/** Rows sent, marked in one statement. */
-export async function markNotificationsSent (db: Db, sent: Array<{ id: string, messageId: string, attempts: number }>, now: Date): Promise<void> {
+/** Rows sent, marked in one statement, each fenced by the lease it was sent under (as settleNotification). */
+export async function markNotificationsSent (db: Db, sent: Array<{ id: string, messageId: string, attempts: number, lease: Date, sentAt: Date }>, now: Date): Promise<void> {
   if (sent.length === 0) return
-  const values = sql.join(sent.map((r) => sql`(${r.id}::uuid, ${r.messageId}::text, ${r.attempts}::int)`), sql`, `)
-  await db.execute(sql`update ${notifications} set status = 'sent', sent_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz,
+  const values = sql.join(sent.map((r) => sql`(${r.id}::uuid, ${r.messageId}::text, ${r.attempts}::int, ${r.lease.toISOString()}::timestamptz, ${r.sentAt.toISOString()}::timestamptz)`), sql`, `)
+  await db.execute(sql`update ${notifications} set status = 'sent', sent_at = v.sent_at, updated_at = ${now.toISOString()}::timestamptz,
     message_id = v.message_id, attempts = v.attempts, last_error = null, lease_until = null
-    from (values ${values}) as v(id, message_id, attempts) where ${notifications.id} = v.id`)
+    from (values ${values}) as v(id, message_id, attempts, lease, sent_at)
+    where ${notifications.id} = v.id and ${notifications.status} = 'pending' and ${notifications.leaseUntil} = v.lease`)
 }
 
 /** One row's new state (its lease released). */
