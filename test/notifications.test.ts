@@ -142,7 +142,12 @@ t.test('a withdrawn invitation gets a CANCEL; a postponement a notice that says 
   await sink.received(3)
   t.equal(sink.mails.length, 3, 'the withdrawal')
   t.match(sink.mails[2]!.subject, /^Rút thư mời dự phiên giải trình: /)
-  t.match(calendarOf(sink.mails[2]!), { method: 'CANCEL', uid: `${hearing.id}@giaitrinh` })
+  const invitation = calendarOf(sink.mails.find((m) => m.subject?.startsWith('Thư mời') && calendarOf(m).uid === `${hearing.id}@giaitrinh`)!)
+  const withdrawal = calendarOf(sink.mails[2]!)
+  t.match(withdrawal, { method: 'CANCEL', uid: `${hearing.id}@giaitrinh`, attendees: ['mailto:duc@catlinh.example'] }, 'a CANCEL to that attendee only')
+  t.ok(withdrawal.sequence > invitation.sequence, `its SEQUENCE (${withdrawal.sequence}) is above the invitation's (${invitation.sequence}): clients apply it`)
+  t.equal(withdrawal.status, 'null', 'no STATUS:CANCELLED: the hearing itself stands')
+  t.notMatch(sink.mails[2]!.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8'), /SUMMARY:ĐÃ HỦY/, 'and its summary does not say cancelled')
   const tag = (await call(app, { url: `/v1/hearings/${other.id}`, headers: admin })).headers.etag
   t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${other.id}/postpone`, headers: { ...admin, 'if-match': tag }, payload: { reason: 'Chờ số liệu quý IV' } })).status, 200)
   await sink.received(4)

@@ -189,7 +189,7 @@ function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOption
     description: description(event, options),
     location: event.location,
     url: hearingUrl(event.id, options.baseUrl),
-    status: STATUS[event.status],
+    status: event.uninvited ? null : STATUS[event.status],
     ...(withClass ? { class: event.visibility === 'restricted' ? ICalEventClass.CONFIDENTIAL : ICalEventClass.PUBLIC } : {}),
     // Where the ORGANIZER line written here goes (see contentLine).
     x: [['X-GIAITRINH-ORGANIZER', '']]

@@ -66,7 +66,11 @@ export function composeEmail (notice: Notice, options: FeedOptions): Email {
   if (notice.answerUrl) lines.push('', `${t.answer}:`, notice.answerUrl)
   lines.push('', '—', notice.kind === 'reminder' ? t.footerWithoutCalendar : t.footer)
   const method = notice.kind === 'cancellation' || notice.kind === 'removal' ? 'CANCEL' : 'REQUEST'
-  const itipEvent: FeedEvent = method === 'CANCEL' ? { ...event, status: 'cancelled' } : event
+  // A withdrawn invitation uninvites one attendee of a hearing that stands: a SEQUENCE above the
+  // invitation's (clients ignore a CANCEL that is not newer) and no STATUS:CANCELLED (RFC 5546 3.2.5).
+  const itipEvent: FeedEvent = notice.kind === 'removal'
+    ? { ...event, sequence: event.sequence + 1, uninvited: true }
+    : method === 'CANCEL' ? { ...event, status: 'cancelled' } : event
   const thread = event.viewerId ? threadId(event.id, event.viewerId, options.organizerEmail) : undefined
   return {
     to: { name: notice.recipient.fullName, address: notice.recipient.email },

@@ -41,6 +41,8 @@ export interface FeedEvent {
   /** A personal feed's hearing of a council the person is a member of: their role there. */
   membership?: MembershipRole | null
   viewerId?: string
+  /** An iTIP CANCEL that uninvites this one attendee (the hearing stands): no STATUS, RFC 5546 3.2.5. */
+  uninvited?: boolean
 }
 
 /** Which hearings a feed shows. */
