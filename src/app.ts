@@ -13,6 +13,7 @@ import type { Database } from './db/client.js'
 import databasePlugin from './plugins/database.js'
 import authPlugin from './plugins/auth.js'
 import secretsPlugin from './plugins/secrets.js'
+import housekeepingPlugin from './plugins/housekeeping.js'
 import errorsPlugin, { PROBLEM_CONTENT_TYPE, sendProblem } from './plugins/errors.js'
 import openapiPlugin, { openapiPages } from './plugins/openapi.js'
 import healthRoutes from './routes/health/index.js'
@@ -221,6 +222,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(changesPlugin)
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS, maxBytes: config.FEED_CACHE_MB * 1024 * 1024 })
   await app.register(notificationsPlugin)
+  await app.register(housekeepingPlugin)
   answerPoll = (request, response) => app.feedPolls.answer(request, response)
   app.addHook('preClose', (done) => {
     answerPoll = undefined

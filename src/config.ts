@@ -40,6 +40,7 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 10_000, description: 'How long a webhook receiver has for the whole exchange (connect, headers, body) before the attempt counts as failed' }),
   SECRET_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 500, description: 'Seals the secrets the service must read again (webhook signing secrets, answers replayed under an Idempotency-Key that hold a shown-once secret); at least 32 characters, e.g. openssl rand -base64 32' })),
   SECRET_KEY_PREVIOUS: Type.Optional(Type.String({ minLength: 32, maxLength: 500, description: 'The key before SECRET_KEY, while secrets sealed with it are still read (a rotation)' })),
+  RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 180, description: 'How long what has ended is kept: notices done with (sent, superseded, skipped, dead), revoked or expired calendar links and API tokens' }),
   SMTP_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 300_000, default: 30_000, description: 'How long the SMTP server has to accept one message (connect, greeting, DATA) before the attempt counts as failed' }),
   NOTIFY_POLL_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5000, description: 'How often the worker looks for due notifications when no write wakes it' })
 }, { additionalProperties: true })

@@ -1,0 +1,26 @@
+import { and, inArray, isNotNull, lt, or } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { apiTokens, feedTokens, notifications } from '../schema.js'
+
+/** What one round of housekeeping removed. */
+export interface Pruned { notifications: number, feedTokens: number, apiTokens: number }
+
+/**
+ * Removes what has ended before `before`: notices done with (sent, superseded, skipped, dead; the
+ * pending and the ones still to retry stay), calendar links revoked or expired, API tokens revoked or
+ * expired (the audit log keeps who did what by name, not by the token's row).
+ */
+export async function pruneEnded (db: Db, before: Date): Promise<Pruned> {
+  const [outbox, links, tokens] = await Promise.all([
+    db.delete(notifications)
+      .where(and(inArray(notifications.status, ['sent', 'superseded', 'skipped', 'dead']), lt(notifications.updatedAt, before)))
+      .returning({ id: notifications.id }),
+    db.delete(feedTokens)
+      .where(or(and(isNotNull(feedTokens.revokedAt), lt(feedTokens.revokedAt, before)), and(isNotNull(feedTokens.expiresAt), lt(feedTokens.expiresAt, before))))
+      .returning({ id: feedTokens.id }),
+    db.delete(apiTokens)
+      .where(or(and(isNotNull(apiTokens.revokedAt), lt(apiTokens.revokedAt, before)), and(isNotNull(apiTokens.expiresAt), lt(apiTokens.expiresAt, before))))
+      .returning({ id: apiTokens.id })
+  ])
+  return { notifications: outbox.length, feedTokens: links.length, apiTokens: tokens.length }
+}
