@@ -5,6 +5,10 @@ import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
 import { settle, smtpSink } from './mail-helper.js'
 import { isPrivateAddress, ownAddresses } from '../src/notifications/webhooks.js'
+import { readFile } from 'node:fs/promises'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import formats from 'ajv-formats'
+import { openApiPath } from '../src/cli/openapi.js'
 
 // Issue "Reminders and notices reach people": each council's notification settings over the
 // admin's defaults; the secretariat told of declined and delegated answers and of overdue records;
@@ -13,6 +17,9 @@ import { isPrivateAddress, ownAddresses } from '../src/notifications/webhooks.js
 interface Delivery { headers: IncomingHttpHeaders, body: string, payload: any }
 
 /** A real HTTP receiver; `answer` decides each response (status and headers) from the delivery's number. */
+/** Every payload any receiver of this file got: checked against the contract at the end. */
+const everyPayload: unknown[] = []
+
 async function receiver (t: Test, answer: (n: number) => { status: number, headers?: Record<string, string> } = () => ({ status: 204 })) {
   const deliveries: Delivery[] = []
   const server = createServer((req, res) => {
@@ -21,6 +28,7 @@ async function receiver (t: Test, answer: (n: number) => { status: number, heade
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
       deliveries.push({ headers: req.headers, body, payload: JSON.parse(body) })
+      everyPayload.push(JSON.parse(body))
       const { status, headers } = answer(deliveries.length)
       res.writeHead(status, headers).end(status >= 400 ? 'gateway says no' : '')
     })
@@ -377,4 +385,31 @@ t.test('a council has at most 10 webhook endpoints: the 11th is refused, and not
   t.match(eleventh.body, { code: 'WEBHOOK_LIMIT', detail: /at most 10 webhook endpoints/ })
   t.equal((await call(app, { url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin })).body.items.length, 10)
   t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardB.code}/webhooks`, headers: admin, payload: { url: 'https://93.184.215.14/hook/b' } })).status, 201, 'another council has its own ten')
+})
+
+t.test('every payload delivered in this file is what the OpenAPI document\'s webhooks section says', async (t) => {
+  const document = JSON.parse(await readFile(openApiPath, 'utf8')) as { webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: { $ref: string } } } } } }>, components: { schemas: Record<string, object> } }
+  const ajv = new Ajv2020({ strict: false, allErrors: true })
+  formats.default(ajv)
+  for (const [name, schema] of Object.entries(document.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${name}`)
+  // A notice to the secretariat too: an invitation declined, posted to the council's gateway.
+  const gateway = await receiver(t)
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', NOTIFY_POLL_MS: '600000', WEBHOOK_ALLOW_PRIVATE: 'true' } })
+  const h = await seedHierarchy(app)
+  t.equal((await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url: gateway.url } })).status, 201)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Hà Văn Từ', kind: 'official', phone: '0987654321', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const invited = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  t.equal((await call(app, { method: 'POST', url: `/v1/invitations/${invited.body.invitationToken}/response`, payload: { response: 'declined', reason: 'Trùng lịch họp tỉnh' } })).status, 200)
+  await app.notifier!.idle()
+  const types = new Set(everyPayload.map((payload) => (payload as { type: string }).type))
+  t.ok(everyPayload.length > 5, `${everyPayload.length} payloads delivered`)
+  t.ok([...types].some((type) => type.startsWith('person.')) && [...types].some((type) => type.startsWith('secretariat.')), `of both kinds: ${[...types].sort().join(', ')}`)
+  for (const payload of everyPayload) {
+    const type = (payload as { type: string }).type
+    const entry = document.webhooks[type]
+    t.ok(entry, `${type} is documented`)
+    const validate = ajv.getSchema(entry!.post.requestBody.content['application/json'].schema.$ref)!
+    t.ok(validate(payload), `${type}: ${ajv.errorsText(validate.errors)}`)
+  }
 })

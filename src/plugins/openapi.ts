@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { WEBHOOK_TYPES } from '../schemas/notifications.js'
 
 /** OpenAPI 3.1 from the route schemas of the whole app; shared schemas ($id) become named components. */
 export default fp(async (app) => {
@@ -97,6 +98,20 @@ function completeDocument (document: OpenApiDocument): OpenApiDocument {
   }
   return {
     ...document,
+    // What the service posts to a council's endpoints: one entry per payload type (OpenAPI 3.1).
+    webhooks: Object.fromEntries(WEBHOOK_TYPES.map((type) => [type, {
+      post: {
+        operationId: `webhook_${type.replace('.', '_')}`,
+        summary: `A ${type} notice, posted to each of the council's webhook endpoints, signed by Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)`,
+        security: [],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookPayload' } } } },
+        responses: {
+          200: { description: 'Received (any 2xx)' },
+          410: { description: 'Gone for good: the endpoint is disabled' },
+          429: { description: 'Busy: tried again after Retry-After' }
+        }
+      }
+    }])),
     info: { ...(document.info as object), license: { name: 'Proprietary: the council offices that run it', identifier: 'LicenseRef-Proprietary' } },
     servers: [{ url: '/', description: 'This service (PUBLIC_BASE_URL)' }]
   }

@@ -31,7 +31,51 @@ export const NotificationSchema = Type.Object({
 
 export const NotificationListSchema = Type.Object({ items: Type.Array(Type.Ref(NotificationSchema)) }, { $id: 'NotificationList' })
 export const NotificationParams = Type.Object({ id: Uuid, notificationId: Uuid }, { additionalProperties: false })
-export const notificationSchemas = [NotificationSchema, NotificationListSchema]
+/** Every kind of notice, by whom it is for: the `type` of a webhook's payload is `person.<kind>` or `secretariat.<kind>`. */
+export const WEBHOOK_TYPES = [
+  ...['invitation', 'update', 'postponement', 'cancellation', 'removal', 'reminder'].map((kind) => `person.${kind}`),
+  ...['answer', 'outcome_overdue', 'conclusion_overdue'].map((kind) => `secretariat.${kind}`)
+]
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+
+/** What a webhook receiver (an SMS or Zalo gateway) is posted, signed by Standard Webhooks. */
+export const WebhookPayloadSchema = Type.Object({
+  type: Type.String({ enum: WEBHOOK_TYPES, description: 'person.<kind> for a notice to an invited person or a member, secretariat.<kind> for one to the council\'s secretariat' }),
+  timestamp: Type.String({ format: 'date-time', description: 'When it was sent (also in webhook-timestamp)' }),
+  data: Type.Object({
+    notificationId: Uuid,
+    kind: Type.String(),
+    reminderOffset: Nullable(Type.String({ description: 'A reminder\'s offset before the start, ISO 8601 (P1D)' })),
+    sequence: Type.Integer({ description: 'The hearing\'s SEQUENCE the notice is about' }),
+    council: Type.Object({ id: Uuid, code: Nullable(Type.String()) }, { additionalProperties: false }),
+    hearing: Type.Object({
+      id: Uuid,
+      uid: Type.String({ description: 'The calendar UID (feeds, e-mails)' }),
+      url: Type.String({ description: 'The hearing\'s page' }),
+      title: Type.String(),
+      status: Type.String({ enum: ['draft', 'scheduled', 'postponed', 'held', 'cancelled'] }),
+      startsAt: Nullable(Type.String({ format: 'date-time' })),
+      endsAt: Nullable(Type.String({ format: 'date-time' })),
+      location: Nullable(Type.String())
+    }, { additionalProperties: false }),
+    recipient: Type.Union([
+      Type.Object({
+        personId: Uuid,
+        fullName: Type.String(),
+        phone: Nullable(Type.String()),
+        email: Nullable(Type.String()),
+        locale: Type.String({ enum: ['vi', 'en'] }),
+        role: Nullable(Type.String({ enum: ['explainer', 'attendee', 'guest'] }))
+      }, { additionalProperties: false }),
+      Type.Object({ secretariat: Type.Literal(true), email: Nullable(Type.String()) }, { additionalProperties: false })
+    ]),
+    subject: Type.String({ description: 'The message\'s subject, in the recipient\'s language' }),
+    text: Type.String({ description: 'What a gateway sends as the SMS or Zalo message, in the recipient\'s language' })
+  }, { additionalProperties: false })
+}, { $id: 'WebhookPayload', additionalProperties: false })
+
+export const notificationSchemas = [NotificationSchema, NotificationListSchema, WebhookPayloadSchema]
 
 /** A time before a start or after an end: days, hours, minutes (no months: their length varies). */
 const Offset = Type.String({ pattern: '^P(?=\\d|T\\d)(\\d{1,3}D)?(T(?=\\d)(\\d{1,4}H)?(\\d{1,5}M)?)?$', maxLength: 20, description: 'ISO 8601 duration in days, hours, minutes: P3D, P1D, PT2H, PT30M', examples: ['P1D'] })
