@@ -142,7 +142,7 @@ t.test('the secretariat is told of declined and delegated answers, of a hearing 
   clock.current = new Date('2026-12-16T03:05:00Z')
   await settle(app)
   t.equal(sink.mails.length, 3)
-  t.equal(sink.mails[2]!.subject, 'Chưa ghi kết quả phiên giải trình: Phiên giải trình về vệ sinh môi trường')
+  t.equal(sink.mails[2]!.subject, 'Chưa ghi kết quả phiên giải trình về vệ sinh môi trường')
   clock.current = new Date('2026-12-17T03:05:00Z')
   await settle(app)
   t.equal(sink.mails.length, 3, 'nothing more on the second day')
@@ -158,7 +158,7 @@ t.test('the secretariat is told of declined and delegated answers, of a hearing 
   clock.current = new Date('2026-12-30T03:05:00Z')
   await settle(app)
   t.equal(sink.mails.length, 4)
-  t.equal(sink.mails[3]!.subject, 'Chưa có thông báo kết luận phiên giải trình: Phiên giải trình về vệ sinh môi trường')
+  t.equal(sink.mails[3]!.subject, 'Chưa có thông báo kết luận phiên giải trình về vệ sinh môi trường')
 
   // Another hearing whose conclusion notice is recorded in time: no reminder to the secretariat.
   clock.current = new Date('2026-11-27T02:00:00Z')
@@ -211,7 +211,7 @@ t.test('webhooks: signed by Standard Webhooks and verified by a real receiver; 3
       sequence: hearing.sequence,
       hearing: { id: hearing.id, uid: `${hearing.id}@giaitrinh`, title: 'Phiên giải trình về trật tự đô thị', startsAt: '2026-12-15T08:00:00.000+07:00' },
       recipient: { personId: official.id, fullName: 'Nguyễn Thị Lan', phone: '0912345678', role: 'explainer' },
-      subject: 'Thư mời dự phiên giải trình: Phiên giải trình về trật tự đô thị'
+      subject: 'Thư mời dự phiên giải trình về trật tự đô thị'
     }
   }, 'what the gateway needs, Vietnamese intact')
   t.throws(() => verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, flaky.deliveries[3]!), 'another secret does not verify')

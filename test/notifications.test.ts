@@ -47,7 +47,7 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   t.equal(sink.mails.length, 2, 'two invitations')
 
   const vi = sink.mails.find((m) => to(m) === 'lan@catlinh.example')!
-  t.equal(vi.subject, 'Thư mời dự phiên giải trình: Phiên giải trình về trật tự đô thị, vỉa hè', 'Vietnamese subject, diacritics intact')
+  t.equal(vi.subject, 'Thư mời dự phiên giải trình về trật tự đô thị, vỉa hè', 'Vietnamese subject, diacritics intact, the title\'s "Phiên giải trình" not repeated')
   t.match(vi.from?.text, /HĐND phường/)
   t.match(vi.text, /Kính gửi Ông\/Bà Nguyễn Thị Lan,/, 'addressed as a letter is, with Ông/Bà')
   t.match(vi.text, /08:00–10:00, thứ Ba, ngày 15\/12\/2026 \(giờ Hà Nội\)/, 'the time in the council\'s zone, with the weekday')
@@ -84,7 +84,7 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   const updates = sink.mails.slice(2)
   t.same(updates.map(to).sort(), ['john@catlinh.example', 'lan@catlinh.example'])
   for (const mail of updates) t.match(calendarOf(mail), { method: 'REQUEST', sequence: hearing.sequence + 1 })
-  t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.subject, /^Thay đổi phiên giải trình: /)
+  t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.subject, /^Thay đổi phiên giải trình về trật tự đô thị, vỉa hè$/)
   t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.text, /xác nhận lại.*08:00–10:00, thứ Năm, ngày 17\/12\/2026/s)
   // Mail as clients expect: automatic, from the council, one thread per hearing and person.
   const lanInvitationMail = sink.mails.find((m) => to(m) === 'lan@catlinh.example')!
@@ -141,7 +141,7 @@ t.test('a withdrawn invitation gets a CANCEL; a postponement a notice that says 
   t.equal((await call(app, { method: 'DELETE', url: `/v1/hearings/${hearing.id}/participants/${invited.participant.id}`, headers: admin })).status, 204)
   await sink.received(3)
   t.equal(sink.mails.length, 3, 'the withdrawal')
-  t.match(sink.mails[2]!.subject, /^Rút thư mời dự phiên giải trình: /)
+  t.equal(sink.mails[2]!.subject, 'Rút thư mời dự phiên giải trình về trật tự đô thị')
   const invitation = calendarOf(sink.mails.find((m) => m.subject?.startsWith('Thư mời') && calendarOf(m).uid === `${hearing.id}@giaitrinh`)!)
   const withdrawal = calendarOf(sink.mails[2]!)
   t.match(withdrawal, { method: 'CANCEL', uid: `${hearing.id}@giaitrinh`, attendees: ['mailto:duc@catlinh.example'] }, 'a CANCEL to that attendee only')
@@ -152,7 +152,7 @@ t.test('a withdrawn invitation gets a CANCEL; a postponement a notice that says 
   t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${other.id}/postpone`, headers: { ...admin, 'if-match': tag }, payload: { reason: 'Chờ số liệu quý IV' } })).status, 200)
   await sink.received(4)
   t.equal(sink.mails.length, 4, 'the postponement')
-  t.match(sink.mails[3]!.subject, /^Hoãn phiên giải trình: /)
+  t.equal(sink.mails[3]!.subject, 'Hoãn phiên giải trình về trật tự đô thị')
   t.match(sink.mails[3]!.text, /Lý do: Chờ số liệu quý IV/)
   t.match(calendarOf(sink.mails[3]!), { method: 'REQUEST', status: 'TENTATIVE' })
 

@@ -2,16 +2,26 @@ import type { DateTime } from 'luxon'
 import { councilTitle } from './terms.js'
 import { TERMS } from './terms.js'
 
+/**
+ * A subject about a hearing: "Thư mời dự phiên giải trình: Phiên về quản lý chợ", or, when the title
+ * already says what it is, "Thư mời dự phiên giải trình về trật tự đô thị" (not "… phiên giải trình:
+ * Phiên giải trình về …").
+ */
+function about (prefix: string, title: string): string {
+  const said = /^phiên giải trình(?=\s|$)/iu.exec(title)
+  return said ? `${prefix}${title.slice(said[0].length)}` : `${prefix}: ${title}`
+}
+
 /** What the e-mails say, in the recipient's language. */
 export const MAIL = {
   vi: {
     subject: {
-      invitation: (title: string) => `Thư mời dự phiên giải trình: ${title}`,
-      update: (title: string) => `Thay đổi phiên giải trình: ${title}`,
-      postponement: (title: string) => `Hoãn phiên giải trình: ${title}`,
-      cancellation: (title: string) => `Hủy phiên giải trình: ${title}`,
-      removal: (title: string) => `Rút thư mời dự phiên giải trình: ${title}`,
-      reminder: (title: string) => `Nhắc lịch phiên giải trình: ${title}`
+      invitation: (title: string) => about('Thư mời dự phiên giải trình', title),
+      update: (title: string) => about('Thay đổi phiên giải trình', title),
+      postponement: (title: string) => about('Hoãn phiên giải trình', title),
+      cancellation: (title: string) => about('Hủy phiên giải trình', title),
+      removal: (title: string) => about('Rút thư mời dự phiên giải trình', title),
+      reminder: (title: string) => about('Nhắc lịch phiên giải trình', title)
     },
     greeting: (name: string) => `Kính gửi Ông/Bà ${name},`,
     lead: {
@@ -69,8 +79,8 @@ export const MAIL = {
 /** Subjects of the notices to a council's secretariat (in Vietnamese: the office's own language). */
 export const SECRETARIAT_SUBJECT = {
   answer: (title: string, name: string, declined: boolean) => `${declined ? 'Từ chối' : 'Cử người dự thay'}: ${name} — ${title}`,
-  outcome_overdue: (title: string) => `Chưa ghi kết quả phiên giải trình: ${title}`,
-  conclusion_overdue: (title: string) => `Chưa có thông báo kết luận phiên giải trình: ${title}`
+  outcome_overdue: (title: string) => about('Chưa ghi kết quả phiên giải trình', title),
+  conclusion_overdue: (title: string) => about('Chưa có thông báo kết luận phiên giải trình', title)
 }
 
 /** What a notice to a council's secretariat says (in Vietnamese: the office's own language). */
