@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createTcpServer, type Socket } from 'node:net'
+import { EventEmitter } from 'node:events'
 import { admin, build, call, seedHierarchy } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
 import { smtpSink } from './mail-helper.js'
@@ -16,6 +17,7 @@ async function dripReceiver (t: Test) {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume()
     requests.push(Date.now())
+    happened.emit('event')
     res.writeHead(200, { 'content-type': 'text/plain' })
     open.add(res)
     const drip = setInterval(() => res.write('.'), 1000)
@@ -35,7 +37,7 @@ async function quickReceiver (t: Test) {
   const arrivals: number[] = []
   const server = createServer((req, res) => {
     req.resume()
-    req.on('end', () => { arrivals.push(Date.now()); res.writeHead(204).end() })
+    req.on('end', () => { arrivals.push(Date.now()); happened.emit('event'); res.writeHead(204).end() })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
@@ -61,7 +63,7 @@ async function silentSmtp (t: Test) {
         buffer = buffer.slice(line.length + 2)
         const verb = line.slice(0, 4).toUpperCase()
         if (verb === 'EHLO' || verb === 'HELO') socket.write('250 silent.test\r\n')
-        else if (verb === 'DATA') { data++; inData = true; socket.write('354 go ahead\r\n') } else if (verb === 'QUIT') socket.end('221 bye\r\n')
+        else if (verb === 'DATA') { data++; inData = true; happened.emit('event'); socket.write('354 go ahead\r\n') } else if (verb === 'QUIT') socket.end('221 bye\r\n')
         else socket.write('250 ok\r\n')
       }
     })
@@ -74,12 +76,22 @@ async function silentSmtp (t: Test) {
   return { url: `smtp://127.0.0.1:${(server.address() as { port: number }).port}`, dataCommands: () => data }
 }
 
-async function until (what: string, check: () => boolean, ms: number) {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
+/** What the test servers tell as it happens: a test waits on the event itself, not on a poll. */
+const happened = new EventEmitter()
+
+/** Resolves when `check` holds, looked at each time a test server tells of something; rejects after `ms`. */
+function until (what: string, check: () => boolean, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const look = () => {
+      if (!check()) return
+      clearTimeout(timer)
+      happened.off('event', look)
+      resolve()
+    }
+    const timer = setTimeout(() => { happened.off('event', look); reject(new Error(`not within ${ms} ms: ${what}`)) }, ms)
+    happened.on('event', look)
+    look()
+  })
 }
 
 t.test('a receiver that drips a byte a second holds only its own council\'s notices: another ward\'s e-mail goes out within 5 s', async (t) => {

@@ -14,7 +14,12 @@ export type Delivery =
   | { outcome: 'gone', error: string }
 
 /** A message ready to go: the e-mail, and for a webhook the JSON body gateways read. */
-export interface Message { id: string, email: Email, webhookBody?: string | undefined }
+export interface Message {
+  id: string
+  email: Email
+  /** A webhook's JSON body, and the time it names (signed with it). */
+  webhook?: { body: string, sentAt: Date } | undefined
+}
 
 /** A way notices leave the service. The worker only claims, sends through one of these, and records. */
 export interface Channel {
@@ -47,13 +52,12 @@ export function emailChannel (transport: MailTransport, from: () => string): Cha
 export function webhookChannel (options: { allowPrivate: boolean, timeoutMs: number }, unseal: (secret: string) => string = (secret) => secret): Channel {
   return {
     async send (message, { endpoint }, now) {
-      if (!endpoint || !message.webhookBody) return { outcome: 'failed', error: 'no webhook endpoint' }
-      // The signature's time is the wall clock's, not the app's: receivers compare it with theirs to refuse replays.
-      const sentAt = new Date(JSON.parse(message.webhookBody).timestamp as string)
+      if (!endpoint || !message.webhook) return { outcome: 'failed', error: 'no webhook endpoint' }
+      const { body, sentAt } = message.webhook
       const secrets = [endpoint.secret, ...(endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? [endpoint.previousSecret] : [])].map(unseal)
       let response
       try {
-        response = await postWebhook(endpoint.url, message.webhookBody, signatureHeaders(secrets, message.id, sentAt, message.webhookBody), options)
+        response = await postWebhook(endpoint.url, body, signatureHeaders(secrets, message.id, sentAt, body), options)
       } catch (error) {
         return { outcome: 'failed', error: `${endpoint.url}: ${(error as Error).message}` }
       }

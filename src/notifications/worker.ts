@@ -118,6 +118,8 @@ export class NotificationWorker {
   private readonly lanes = new Map<string, Lane>()
   /** Rows this worker holds (queued or sending), with the lease it holds each by: a row claimed again after its lease ran out takes the new one. */
   private readonly held = new Map<string, Notification>()
+  /** Held rows whose send has begun (a stopping worker waits for them and gives back the rest). */
+  private readonly sending = new Set<string>()
   /** Called whenever a held row is done with (idle() waits on them). */
   private readonly onSettled: Array<() => void> = []
   /** The claim loop stopped at the cap of rows held; a row done with starts it again. */
@@ -188,8 +190,6 @@ export class NotificationWorker {
     }))
     await this.idle()
   }
-
-  private readonly sending = new Set<string>()
 
   /** Claims every row due now and hands each to its lane; returns how many were handled once they all are. */
   async drain (): Promise<number> {
@@ -375,7 +375,9 @@ export class NotificationWorker {
     const person = row.personId ? batch.people.get(row.personId) : undefined
     const participant = row.participantId ? batch.participants.get(row.participantId) : undefined
     const secretariat = batch.secretariats.get(hearing.councilId)
-    const webhookBody = composeWebhookBody({
+    // The signature's time is the wall clock's, not the app's: receivers compare it with theirs to refuse replays.
+    const sentAt = new Date()
+    const body = composeWebhookBody({
       notification: row,
       council: { id: hearing.councilId, code: secretariat?.code ?? null },
       hearing: { ...hearing, url: hearingUrl(hearing.id, this.options.feedOptions().baseUrl) },
@@ -383,10 +385,9 @@ export class NotificationWorker {
       recipient: person
         ? { personId: person.id, fullName: person.fullName, phone: person.phone, email: person.email, locale: person.locale, role: participant?.role ?? null }
         : { secretariat: true, email: secretariat?.email ?? null },
-      // The wall clock's time, not the app's: receivers compare it with theirs to refuse replays.
-      sentAt: new Date()
+      sentAt
     }, email)
-    return { id: row.id, email, webhookBody }
+    return { id: row.id, email, webhook: { body, sentAt } }
   }
 
   private async composeEmail (row: Notification, batch: Batch): Promise<Email> {
