@@ -42,6 +42,9 @@ export const ConfigSchema = Type.Object({
   SECRET_KEY_PREVIOUS: Type.Optional(Type.String({ minLength: 32, maxLength: 500, description: 'The key before SECRET_KEY, while secrets sealed with it are still read (a rotation)' })),
   RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 180, description: 'How long what has ended is kept: notices done with (sent, superseded, skipped, dead), revoked or expired calendar links and API tokens' }),
   SMTP_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 300_000, default: 30_000, description: 'How long the SMTP server has to accept one message (connect, greeting, DATA) before the attempt counts as failed' }),
+  IMAP_URL: Type.Optional(Type.String({ pattern: '^imaps?://[^\\s]+$', maxLength: 2000, description: 'The mailbox calendar answers arrive in (imaps://user:password@host:993/INBOX): the address of FEED_ORGANIZER_EMAIL, which invitations name as their ORGANIZER. Unset: calendar answers are not read (the e-mails\' answer links still work)' })),
+  IMAP_POLL_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000, description: 'How often the answers mailbox is read' }),
+  IMAP_DONE_FOLDER: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f*%]+$', default: 'giaitrinh-answers', description: 'Where calendar replies go once read (recorded or ignored); created when missing. Other mail is left where it is' }),
   NOTIFY_POLL_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5000, description: 'How often the worker looks for due notifications when no write wakes it' })
 }, { additionalProperties: true })
 
@@ -76,6 +79,16 @@ function trustedProxies (value: string | undefined): string | undefined {
     }
   }
   return entries.length > 0 ? entries.join(',') : undefined
+}
+
+/**
+ * Calendar answers go to the ORGANIZER of the invitations: with IMAP_URL set, FEED_ORGANIZER_EMAIL
+ * must be that mailbox's address (a noreply@ default would send every answer where nobody reads).
+ */
+function checkAnswersMailbox (config: Config): void {
+  if (config.IMAP_URL && !config.FEED_ORGANIZER_EMAIL) {
+    throw new Error('IMAP_URL is set, but FEED_ORGANIZER_EMAIL is not: set it to the address of the mailbox IMAP_URL reads (calendar answers are sent to the invitations\' ORGANIZER)')
+  }
 }
 
 /**
@@ -117,6 +130,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     }
     config.TRUST_PROXY = trustedProxies(config.TRUST_PROXY)
     checkSender(config)
+    checkAnswersMailbox(config)
     return Object.fromEntries(
       Object.keys(ConfigSchema.properties).filter((key) => key in config).map((key) => [key, config[key as keyof Config]])
     ) as Config

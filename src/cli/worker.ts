@@ -2,7 +2,8 @@ import { loadConfig, publicBaseUrl } from '../config.js'
 import { createDatabase } from '../db/client.js'
 import { workerFromConfig } from '../notifications/worker.js'
 import { CHANGES_CHANNEL } from '../services/write.js'
-import { workerWrites } from '../services/notifications.js'
+import { answerWrites, workerWrites } from '../services/notifications.js'
+import { mailboxFromConfig } from '../notifications/mailbox.js'
 
 /**
  * Delivers the outbox in a process of its own (npm run worker): on PostgreSQL any number of them
@@ -24,13 +25,16 @@ const log = {
 const now = () => new Date()
 const { worker, transport } = workerFromConfig(config, { db: database.db, now, log, baseUrl: base, writes: workerWrites(database.db, now) })
 const unlisten = await database.listen(CHANGES_CHANNEL, () => worker.wake(), () => worker.wake())
+const answers = mailboxFromConfig(config, answerWrites(database.db, now, { quietHours: config.QUIET_HOURS }), { ...log, info: (object, message) => console.log(JSON.stringify({ level: 'info', msg: message, ...object })) })
 worker.start()
+answers?.start()
 console.log(JSON.stringify({ msg: 'giaitrinh worker is ready', pid: process.pid }))
 
 let stopping = false
 async function stop () {
   if (stopping) return
   stopping = true
+  await answers?.stop()
   await worker.stop()
   await unlisten()
   transport.close()

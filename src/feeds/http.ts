@@ -60,6 +60,6 @@ export function feedOptions (config: Config, publicBaseUrl: () => string): (lang
   return (lang) => {
     const baseUrl = publicBaseUrl()
     const organizerEmail = config.FEED_ORGANIZER_EMAIL ?? `noreply@${new URL(baseUrl).hostname}`
-    return { lang, baseUrl, organizerEmail, ttlSeconds: config.FEED_REFRESH_MINUTES * 60 }
+    return { lang, baseUrl, organizerEmail, ttlSeconds: config.FEED_REFRESH_MINUTES * 60, ...(config.IMAP_URL ? { rsvp: true } : {}) }
   }
 }

@@ -13,6 +13,8 @@ export interface FeedOptions {
   organizerEmail: string
   /** Seconds clients should wait between polls (REFRESH-INTERVAL, X-PUBLISHED-TTL). */
   ttlSeconds: number
+  /** The ORGANIZER's mailbox is read (IMAP_URL): an e-mailed invitation (iTIP REQUEST, never a feed) asks its attendee for a reply (RSVP=TRUE). */
+  rsvp?: boolean
 }
 
 const STATUS: Record<FeedEvent['status'], ICalEventStatus> = {
@@ -157,10 +159,12 @@ export function substituteAddress (participantId: string): string {
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
-function attendeeLines (event: FeedEvent): string {
+function attendeeLines (event: FeedEvent, rsvp: boolean): string {
   let text = ''
   for (const attendee of event.attendees ?? []) {
     const params: Array<[string, string]> = [['CN', attendee.fullName], ['ROLE', ROLE[attendee.role]], ['PARTSTAT', PARTSTAT[attendee.response]]]
+    // Calendars offer Yes / No / Maybe and send the answer to the ORGANIZER, whose mailbox is read.
+    if (rsvp && attendee.personId === event.viewerId && attendee.email) params.push(['RSVP', 'TRUE'])
     const substitute = attendee.response === 'delegated' && attendee.substituteName ? substituteAddress(attendee.participantId) : null
     if (substitute) params.push(['DELEGATED-TO', substitute])
     params.push(['X-GIAITRINH-ROLE', attendee.role])
@@ -200,11 +204,11 @@ function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOption
  * One VEVENT as text (folded, CRLF): ical-generator's event, unfolded, with the lines that carry
  * names written here, then folded once.
  */
-export function renderEvent (event: FeedEvent, options: FeedOptions): string {
+export function renderEvent (event: FeedEvent, options: FeedOptions, rsvp = false): string {
   const text = addEvent(ical(), event, options, event.attendees !== undefined).toString()
   const organizer = contentLine('ORGANIZER', [['CN', TEXT[options.lang].organizer(event.council.name)]], `mailto:${options.organizerEmail}`)
   const end = text.lastIndexOf('END:VEVENT')
-  return fold(text.slice(0, end).replace('X-GIAITRINH-ORGANIZER:\r\n', organizer) + attendeeLines(event) + 'END:VEVENT') + '\r\n'
+  return fold(text.slice(0, end).replace('X-GIAITRINH-ORGANIZER:\r\n', organizer) + attendeeLines(event, rsvp) + 'END:VEVENT') + '\r\n'
 }
 
 export interface CalendarFrame {
@@ -252,5 +256,5 @@ export function renderItip (event: FeedEvent, options: FeedOptions, method: 'REQ
     method: method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL
   }).toString()
   const end = text.lastIndexOf('END:VCALENDAR')
-  return `${text.slice(0, end)}${renderEvent(event, options)}${text.slice(end)}\r\n`
+  return `${text.slice(0, end)}${renderEvent(event, options, method === 'REQUEST' && options.rsvp === true)}${text.slice(end)}\r\n`
 }

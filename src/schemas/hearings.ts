@@ -157,6 +157,7 @@ export const RespondSchema = Type.Object({
   response: Type.Unsafe<'accepted' | 'declined' | 'delegated'>({ type: 'string', enum: ['accepted', 'declined', 'delegated'] }),
   substituteName: Type.Optional(Text({ maxLength: 200, description: 'Required with delegated: who comes instead' })),
   substitutePosition: Type.Optional(Text({ maxLength: 300, description: 'Required with delegated' })),
+  substituteEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'With delegated, optional: the substitute\'s address; they are then invited themselves, with their own answer link and the invitation by e-mail' })),
   reason: Type.Optional(Text({ maxLength: 1000, description: 'With declined: why, for the secretariat' }))
 }, { additionalProperties: false })
 

@@ -4,8 +4,9 @@ import type { Db } from '../db/client.js'
 import { fail } from '../domain/errors.js'
 import type { WorkerWrites } from '../notifications/worker.js'
 import { disableGoneEndpoint } from './notification-settings.js'
-import { addInvitationLink } from './participants.js'
-import { write, type WriteContext } from './write.js'
+import { addInvitationLink, answerFromCalendar } from './participants.js'
+import { write, type Change, type WriteContext } from './write.js'
+import type { AnswerWrites } from '../notifications/mailbox.js'
 
 /** A notice is sent again at most this often an hour (each resend is a new e-mail and a new answer link). */
 export const MAX_RESENDS_PER_HOUR = 3
@@ -41,5 +42,21 @@ export function workerWrites (db: Db, now: () => Date): WorkerWrites {
     async disableGoneEndpoint (endpointId, notification) {
       return (await disableGoneEndpoint(ctx(), endpointId, notification))?.disabledReason ?? undefined
     }
+  }
+}
+
+/** The answers mailbox's write: a calendar reply recorded by the invitation page's own service. */
+export function answerWrites (db: Db, now: () => Date, options: { quietHours?: string | undefined, announce?: (changes: Change[]) => void }): AnswerWrites {
+  return {
+    recordCalendarAnswer: (reply) => answerFromCalendar({ db, now: now(), quietHours: options.quietHours, announce: options.announce }, {
+      hearingId: reply.hearingId,
+      uid: reply.uid,
+      sequence: reply.sequence,
+      attendeeEmail: reply.attendee.email,
+      partstat: reply.partstat,
+      answer: reply.answer,
+      comment: reply.comment,
+      delegate: reply.delegate
+    })
   }
 }

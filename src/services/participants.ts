@@ -1,15 +1,15 @@
 import type { Db } from '../db/client.js'
 import { isExclusionViolation } from '../db/errors.js'
 import {
-  deleteInvitationLinks, deleteParticipantRow, insertInvitationLink, findExplainerConflict, findParticipant, findParticipantByInvitation, insertParticipant, lockHearing,
+  deleteInvitationLinks, deleteParticipantRow, insertInvitationLink, findExplainerConflict, findParticipant, findParticipantByEmail, findParticipantByInvitation, findParticipantOfPerson, insertParticipant, lockHearing,
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
 import { fail, withDetails } from '../domain/errors.js'
 import { blocksCalendar, explainerConflict, invitationsOpen, isSettled } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
-import { findPerson, markScheduleChanged } from '../db/queries/people.js'
+import { findOwnPersonByEmail, findPerson, insertPerson, markScheduleChanged } from '../db/queries/people.js'
 import { planAnswerNotice, planContext, planNotices, planReminders, planRemoval, supersedePersonNotices } from '../notifications/plan.js'
-import { write, type WriteContext } from './write.js'
+import { write, type WriteContext, type Writer } from './write.js'
 import type { Principal } from '../domain/access.js'
 import { canSeeHearingId } from '../policy/index.js'
 
@@ -114,7 +114,93 @@ export interface InvitationAnswer {
   response: 'accepted' | 'declined' | 'delegated'
   substituteName?: string | undefined
   substitutePosition?: string | undefined
+  /** With delegated: the substitute's address; they are then invited themselves (their own link and e-mail). */
+  substituteEmail?: string | undefined
   reason?: string | undefined
+}
+
+function checkAnswer (answer: InvitationAnswer, positionRequired: boolean): void {
+  if (answer.response === 'delegated' && !(answer.substituteName && (answer.substitutePosition || !positionRequired))) {
+    throw fail('DELEGATE_NEEDS_SUBSTITUTE')
+  }
+  if (answer.response !== 'delegated' && (answer.substituteName || answer.substitutePosition || answer.substituteEmail)) {
+    throw fail('SUBSTITUTE_ONLY_WHEN_DELEGATED')
+  }
+  if (answer.response !== 'declined' && answer.reason) {
+    throw fail('REASON_ONLY_WHEN_DECLINED')
+  }
+}
+
+type ParticipantRow = NonNullable<Awaited<ReturnType<typeof findParticipant>>>
+
+/**
+ * An answer recorded, however it came (the invitation page or API, a calendar reply): the row, the
+ * substitute invited when their address is given, the secretariat's notice, the audit row.
+ */
+async function applyAnswer (ctx: { quietHours?: string | undefined }, { tx, now, record }: Writer, hearing: Hearing, participant: ParticipantRow, answer: InvitationAnswer, via: 'link' | 'calendar') {
+  await updateParticipantRow(tx, participant.id, {
+    response: answer.response,
+    substituteName: answer.substituteName ?? null,
+    substitutePosition: answer.substitutePosition ?? null,
+    responseReason: answer.reason ?? null,
+    respondedAt: now
+  }, now)
+  const after = (await findParticipant(tx, participant.hearingId, participant.id))!
+  await touchHearing(tx, participant.hearingId, now)
+  const plan = await planContext(tx, hearing.councilId, ctx.quietHours)
+  // A declined or delegated invitation: the secretariat is told (an acceptance needs nothing of it).
+  await planAnswerNotice(tx, plan, hearing, after, now)
+  await record({ action: 'answer', entity: 'participant', entityId: participant.id, councilId: hearing.councilId, before: participant, after: { ...after, via } })
+  if (answer.response === 'delegated' && answer.substituteEmail) {
+    await inviteSubstitute({ tx, now, record }, plan, hearing, after, { fullName: answer.substituteName!, position: answer.substitutePosition ?? null, email: answer.substituteEmail })
+  }
+  return after
+}
+
+/**
+ * The substitute named with an address becomes an invitee of their own (the delegator's role, their
+ * own link, the invitation e-mailed to them): a person the council registered with that address, or
+ * one registered now. Already invited: nothing changes. An explainer whose time is taken elsewhere is
+ * invited without blocking their calendar (the secretariat sees both).
+ */
+async function inviteSubstitute ({ tx, now, record }: Writer, plan: Awaited<ReturnType<typeof planContext>>, hearing: Hearing, delegator: ParticipantRow, substitute: { fullName: string, position: string | null, email: string }) {
+  let person = await findOwnPersonByEmail(tx, hearing.councilId, substitute.email)
+  if (!person) {
+    const delegatorPerson = await findPerson(tx, delegator.personId)
+    person = await insertPerson(tx, {
+      fullName: substitute.fullName,
+      position: substitute.position,
+      email: substitute.email,
+      kind: delegatorPerson?.kind ?? 'official',
+      organization: delegatorPerson?.organization ?? null,
+      locale: delegatorPerson?.locale ?? 'vi',
+      ownerCouncilId: hearing.councilId,
+      createdAt: now,
+      updatedAt: now
+    })
+    await record({ action: 'create', entity: 'person', entityId: person.id, councilId: hearing.councilId, after: { ...person, via: 'delegation' } })
+  }
+  if (await findParticipantOfPerson(tx, hearing.id, person.id)) return
+  const timed = blocksCalendar(hearing.status) && delegator.role === 'explainer'
+  const blocking = timed && !(await findExplainerConflict(tx, [person.id], hearing.startsAt!, hearing.endsAt!, hearing.id))
+  const id = await insertParticipant(tx, {
+    hearingId: hearing.id,
+    personId: person.id,
+    role: delegator.role,
+    // Their link is the one their e-mail carries (the secretariat may renew it to get one to pass on).
+    invitationHash: hashSecret(generateSecret()),
+    startsAt: hearing.startsAt,
+    endsAt: hearing.endsAt,
+    blocking,
+    createdAt: now,
+    updatedAt: now
+  })
+  if (hearing.status === 'scheduled') {
+    await planNotices(tx, plan, hearing, 'invitation', now, [id])
+    await planReminders(tx, plan, hearing, now, { participantIds: [id] })
+  }
+  await markScheduleChanged(tx, person.id, now)
+  await record({ action: 'invite', entity: 'participant', entityId: id, councilId: hearing.councilId, after: { ...(await findParticipant(tx, hearing.id, id)), delegatedBy: delegator.id } })
 }
 
 /**
@@ -122,37 +208,65 @@ export interface InvitationAnswer {
  * replaced by the invitation itself, which is who acts.
  */
 export async function answerInvitation (ctx: Omit<WriteContext, 'principal'>, secret: string, answer: InvitationAnswer) {
-  if (answer.response === 'delegated' && !(answer.substituteName && answer.substitutePosition)) {
-    throw fail('DELEGATE_NEEDS_SUBSTITUTE')
-  }
-  if (answer.response !== 'delegated' && (answer.substituteName || answer.substitutePosition)) {
-    throw fail('SUBSTITUTE_ONLY_WHEN_DELEGATED')
-  }
-  if (answer.response !== 'declined' && answer.reason) {
-    throw fail('REASON_ONLY_WHEN_DECLINED')
-  }
+  checkAnswer(answer, true)
   const invitation = await findParticipantByInvitation(ctx.db, hashSecret(secret))
   if (!invitation) return undefined
-  return write({ ...ctx, principal: { tokenId: null, label: `invitation:${invitation.id}` } }, async ({ tx, now, record }) => {
-    const hearing = (await lockHearing(tx, invitation.hearingId))!
+  return write({ ...ctx, principal: { tokenId: null, label: `invitation:${invitation.id}` } }, async (writer) => {
+    const hearing = (await lockHearing(writer.tx, invitation.hearingId))!
     // Read again under the hearing's lock: the link may have been renewed or withdrawn meanwhile.
-    const participant = await findParticipantByInvitation(tx, hashSecret(secret))
+    const participant = await findParticipantByInvitation(writer.tx, hashSecret(secret))
     if (!participant) return undefined
     if (isSettled(hearing.status)) {
       throw fail('ANSWERS_CLOSED', { status: hearing.status })
     }
-    await updateParticipantRow(tx, participant.id, {
-      response: answer.response,
-      substituteName: answer.substituteName ?? null,
-      substitutePosition: answer.substitutePosition ?? null,
-      responseReason: answer.reason ?? null,
-      respondedAt: now
-    }, now)
-    const after = (await findParticipant(tx, participant.hearingId, participant.id))!
-    await touchHearing(tx, participant.hearingId, now)
-    // A declined or delegated invitation: the secretariat is told (an acceptance needs nothing of it).
-    await planAnswerNotice(tx, await planContext(tx, hearing.councilId, ctx.quietHours), hearing, after, now)
-    await record({ action: 'answer', entity: 'participant', entityId: participant.id, councilId: hearing.councilId, before: participant, after })
-    return { hearing, participant: after }
+    return { hearing, participant: await applyAnswer(ctx, writer, hearing, participant, answer, 'link') }
+  })
+}
+
+/** A calendar reply (iTIP REPLY read from the answers mailbox), as the service knows it. */
+export interface CalendarAnswerInput {
+  hearingId: string | null
+  uid: string
+  sequence: number
+  attendeeEmail: string
+  partstat: string
+  answer: 'accepted' | 'declined' | 'delegated' | null
+  comment: string | null
+  delegate: { email: string, name: string | null } | null
+}
+
+export type CalendarAnswerOutcome = { outcome: 'recorded' } | { outcome: 'unchanged' } | { outcome: 'ignored', reason: string }
+
+/**
+ * An answer given in a calendar (Yes / No / Maybe in Gmail, Outlook, Apple Mail), matched by the
+ * event's UID and the attendee's address to the invitation, and recorded as the invitation page
+ * records one: ACCEPTED, DECLINED (the COMMENT as the reason), DELEGATED (the delegate as the
+ * substitute, invited when their address is given). A reply to an older SEQUENCE than the
+ * hearing's (the time has changed since) is ignored, as is a tentative answer (the service has
+ * none), and one that would change nothing is not recorded again.
+ */
+export async function answerFromCalendar (ctx: Omit<WriteContext, 'principal'>, reply: CalendarAnswerInput): Promise<CalendarAnswerOutcome> {
+  const ignored = (reason: string): CalendarAnswerOutcome => ({ outcome: 'ignored', reason })
+  if (!reply.hearingId) return ignored(`UID ${reply.uid.slice(0, 200)} is not one of this service's hearings`)
+  if (!reply.answer) return ignored(`PARTSTAT ${reply.partstat.slice(0, 40)} is not an answer the service records (accepted, declined, delegated)`)
+  const invitation = await findParticipantByEmail(ctx.db, reply.hearingId, reply.attendeeEmail)
+  if (!invitation) return ignored(`nobody is invited to hearing ${reply.hearingId} at ${reply.attendeeEmail}`)
+  const answer: InvitationAnswer = reply.answer === 'declined'
+    ? { response: 'declined', ...(reply.comment ? { reason: reply.comment } : {}) }
+    : reply.answer === 'delegated'
+      ? { response: 'delegated', substituteName: (reply.delegate?.name ?? reply.delegate?.email ?? '').slice(0, 200), ...(reply.delegate ? { substituteEmail: reply.delegate.email } : {}) }
+      : { response: 'accepted' }
+  if (answer.response === 'delegated' && !answer.substituteName) return ignored('a delegation that names nobody (no DELEGATED-TO)')
+  return write({ ...ctx, principal: { tokenId: null, label: `calendar:${invitation.id}` } }, async (writer) => {
+    const hearing = await lockHearing(writer.tx, reply.hearingId!)
+    const participant = hearing && await findParticipantByEmail(writer.tx, hearing.id, reply.attendeeEmail)
+    if (!hearing || !participant) return ignored(`nobody is invited to hearing ${reply.hearingId} at ${reply.attendeeEmail}`)
+    if (reply.sequence < hearing.sequence) return ignored(`an answer to SEQUENCE ${reply.sequence}, older than the hearing's ${hearing.sequence}: the time or place changed since`)
+    if (isSettled(hearing.status)) return ignored(`the hearing is ${hearing.status}: answers are closed`)
+    const same = participant.response === answer.response && (participant.responseReason ?? undefined) === answer.reason &&
+      (participant.substituteName ?? undefined) === answer.substituteName
+    if (same) return { outcome: 'unchanged' }
+    await applyAnswer(ctx, writer, hearing, participant, answer, 'calendar')
+    return { outcome: 'recorded' }
   })
 }

@@ -178,6 +178,20 @@ export async function findParticipantByInvitation (db: Db, invitationHash: strin
   return participant
 }
 
+/** The invitation of the hearing's participant with this e-mail address (any case): whom a calendar reply is from. */
+export async function findParticipantByEmail (db: Db, hearingId: string, email: string) {
+  const [participant] = await db.select(participantColumns).from(hearingParticipants).innerJoin(people, eq(people.id, hearingParticipants.personId))
+    .where(and(eq(hearingParticipants.hearingId, hearingId), sql`lower(${people.email}) = ${email.toLowerCase()}`))
+    .orderBy(asc(hearingParticipants.createdAt), asc(hearingParticipants.id)).limit(1)
+  return participant
+}
+
+export async function findParticipantOfPerson (db: Db, hearingId: string, personId: string) {
+  const [row] = await db.select({ id: hearingParticipants.id }).from(hearingParticipants)
+    .where(and(eq(hearingParticipants.hearingId, hearingId), eq(hearingParticipants.personId, personId)))
+  return row
+}
+
 /** Another link to an invitation (the one sent by e-mail); the first keeps working. */
 export async function insertInvitationLink (tx: Db, participantId: string, secretHash: string, now: Date): Promise<void> {
   await tx.insert(invitationLinks).values({ participantId, secretHash, createdAt: now })

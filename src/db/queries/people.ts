@@ -51,6 +51,14 @@ export async function listPeople (db: Db, query: PeopleQuery): Promise<Person[]>
   return db.select().from(people).where(and(...conditions)).orderBy(asc(people.id)).limit(query.limit)
 }
 
+/** A person the council registered, by e-mail address (any case): who a delegation's substitute is, when known. */
+export async function findOwnPersonByEmail (db: Db, councilId: string, email: string): Promise<Person | undefined> {
+  const [person] = await db.select().from(people)
+    .where(and(eq(people.ownerCouncilId, councilId), sql`lower(${people.email}) = ${email.toLowerCase()}`))
+    .orderBy(asc(people.createdAt), asc(people.id)).limit(1)
+  return person
+}
+
 export async function insertPerson (tx: Db, values: NewPerson): Promise<Person> {
   const [person] = await tx.insert(people).values(values).returning()
   return person!

@@ -27,7 +27,8 @@ const AnswerForm = Type.Object({
   response: Type.Unsafe<'accepted' | 'declined' | 'delegated'>({ type: 'string', enum: ['accepted', 'declined', 'delegated'] }),
   reason: Type.Optional(Type.String({ maxLength: 1000 })),
   substituteName: Type.Optional(Type.String({ maxLength: 200 })),
-  substitutePosition: Type.Optional(Type.String({ maxLength: 300 }))
+  substitutePosition: Type.Optional(Type.String({ maxLength: 300 })),
+  substituteEmail: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })]))
 }, { additionalProperties: false })
 
 const gone = () => fail('INVITATION_LINK_INVALID')
@@ -107,12 +108,12 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
     preValidation: app.checkForm,
     schema: { hide: true, params: InvitationTokenParams, body: AnswerForm }
   }, async (request, reply) => {
-    const { response, reason, substituteName, substitutePosition } = request.body
+    const { response, reason, substituteName, substitutePosition, substituteEmail } = request.body
     const text = (value: string | undefined) => value?.trim() || undefined
     const answered = await answerInvitation({ db: app.db, now: app.now(), requestId: request.id, announce: (changes) => app.changes.announce(changes), quietHours: app.quietHours }, request.params.token, {
       response,
       ...(response === 'declined' ? { reason: text(reason) } : {}),
-      ...(response === 'delegated' ? { substituteName: text(substituteName), substitutePosition: text(substitutePosition) } : {})
+      ...(response === 'delegated' ? { substituteName: text(substituteName), substitutePosition: text(substitutePosition), substituteEmail: text(substituteEmail) } : {})
     })
     await app.guardSecret(request, Boolean(answered))
     if (!answered) throw gone()
