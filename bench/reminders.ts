@@ -16,6 +16,7 @@ import { createMailTransport, NotificationWorker, SEND_CONCURRENCY } from '../sr
 import { workerWrites } from '../src/services/notifications.js'
 import { feedEvents } from '../src/db/queries/feeds.js'
 import { benchDatabase } from './lib.js'
+import { sealing } from '../src/domain/sealing.js'
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' } } })
 const COUNT = Number(values.count)
@@ -104,7 +105,7 @@ async function run (engine: string, database: Database) {
   // The worker: every notice due at t0; lateness is arrival minus t0.
   const transport = createMailTransport(smtpUrl, MEMORY)
   const worker = new NotificationWorker({
-    db: database.db, now: () => new Date(), writes: workerWrites(database.db, () => new Date()), transport, feedOptions: () => options, from: () => 'giaitrinh <noreply@giaitrinh.example>', maxAttempts: 3, pollMs: 60_000, batch: 50
+    db: database.db, now: () => new Date(), writes: workerWrites(database.db, () => new Date(), sealing('bench-secret-key-0000000000000000000000000')), transport, feedOptions: () => options, from: () => 'giaitrinh <noreply@giaitrinh.example>', maxAttempts: 3, pollMs: 60_000, batch: 50
   })
   const due = Date.now()
   t0 = performance.now()

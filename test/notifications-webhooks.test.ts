@@ -203,6 +203,9 @@ t.test('webhooks: signed by Standard Webhooks and verified by a real receiver; 3
   const ids = new Set(flaky.deliveries.map((d) => d.headers['webhook-id']))
   t.equal(ids.size, 1, 'the same webhook-id on every attempt (receivers drop duplicates by it)')
   for (const delivery of flaky.deliveries) t.ok(verify(flakyEndpoint.secret, delivery), 'every attempt verifies with the secret')
+  t.equal(new Set(flaky.deliveries.map((d) => d.body)).size, 1, 'every attempt posts the same body (each attempt\'s time is in its signature)')
+  const linkOf = (d: Delivery) => /\/invitations\/(gt_[A-Za-z0-9_-]+)/.exec(String(d.payload.data.text))?.[1]
+  t.ok(linkOf(flaky.deliveries[0]!), 'with the answer link')
   const payload = flaky.deliveries[3]!.payload
   t.match(payload, {
     type: 'person.invitation',
@@ -227,6 +230,7 @@ t.test('webhooks: signed by Standard Webhooks and verified by a real receiver; 3
   await settle(app)
   const update = flaky.deliveries[4]!
   t.equal(update.payload.type, 'person.update')
+  t.equal(linkOf(update), linkOf(flaky.deliveries[0]!), 'the change carries the invitation\'s same answer link')
   t.equal(String(update.headers['webhook-signature']).split(' ').length, 2, 'two signatures during the rotation')
   t.ok(verify(rotated.secret, update), 'verifies with the new secret')
   t.ok(verify(flakyEndpoint.secret, update), 'and with the old one')

@@ -362,7 +362,7 @@ t.test('replies go to the council\'s secretariat where it has an address, not to
   t.match(sink.mails[0]!.from?.text, /noreply@giaitrinh\.test/, 'sent from the service\'s address')
 })
 
-t.test('a notice is sent again at most 3 times an hour', async (t) => {
+t.test('a notice is sent again at most 3 times an hour; every copy carries the invitation\'s one answer link until it is renewed', async (t) => {
   const sink = await smtpSink(t)
   const { app, clock } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000' } })
   const h = await seedHierarchy(app)
@@ -381,6 +381,18 @@ t.test('a notice is sent again at most 3 times an hour', async (t) => {
   t.match(refused.body, { code: 'RESEND_LIMIT' })
   t.equal(refused.headers['retry-after'], '3600')
   t.equal(sink.mails.length, 4, 'the invitation and three resends, no more')
+  const linkIn = (mail: ParsedMail) => /https:\/\/giaitrinh\.test\/invitations\/(gt_[A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1]
+  const links = new Set(sink.mails.map(linkIn))
+  t.equal(links.size, 1, 'one answer link in all four (no new live link per copy)')
+  t.ok([...links][0], 'and there is one')
+  // Renewed: the old links stop working, and the next copy carries a new one.
+  const participant = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).body.participants[0] as { id: string }
+  t.equal((await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants/${participant.id}/invitation`, headers: admin })).status, 200)
+  t.equal((await call(app, { url: `/v1/invitations/${[...links][0]}` })).status, 404, 'the e-mailed link ends with the renewal')
   clock.advance(3_600_001)
   t.equal((await resend()).status, 200, 'an hour later, it may be sent again')
+  await app.notifier!.idle()
+  const renewed = linkIn(sink.mails[4]!)
+  t.ok(renewed && !links.has(renewed), 'with a new link')
+  t.equal((await call(app, { url: `/v1/invitations/${renewed}` })).status, 200, 'which opens the invitation')
 })

@@ -4,6 +4,7 @@ import { workerFromConfig } from '../notifications/worker.js'
 import { CHANGES_CHANNEL } from '../services/write.js'
 import { answerWrites, workerWrites } from '../services/notifications.js'
 import { mailboxFromConfig } from '../notifications/mailbox.js'
+import { sealing } from '../domain/sealing.js'
 
 /**
  * Delivers the outbox in a process of its own (npm run worker): on PostgreSQL any number of them
@@ -23,7 +24,7 @@ const log = {
   error: (object: object, message: string) => console.error(JSON.stringify({ level: 'error', msg: message, ...object, err: String((object as { err?: unknown }).err ?? '') }))
 }
 const now = () => new Date()
-const { worker, transport } = workerFromConfig(config, { db: database.db, now, log, baseUrl: base, writes: workerWrites(database.db, now) })
+const { worker, transport } = workerFromConfig(config, { db: database.db, now, log, baseUrl: base, writes: workerWrites(database.db, now, config.SECRET_KEY ? sealing(config.SECRET_KEY, config.SECRET_KEY_PREVIOUS) : undefined) })
 const unlisten = await database.listen(CHANGES_CHANNEL, () => worker.wake(), () => worker.wake())
 const answers = mailboxFromConfig(config, answerWrites(database.db, now, { quietHours: config.QUIET_HOURS }), { ...log, info: (object, message) => console.log(JSON.stringify({ level: 'info', msg: message, ...object })) })
 worker.start()

@@ -284,13 +284,20 @@ export const feedTokens = pgTable('feed_tokens', {
 
 /**
  * Extra links to an invitation, made when one is sent by e-mail (the link the secretariat was given
- * keeps working). Only the hash is kept; renewing the invitation removes them all.
+ * keeps working). Only the hash is kept to find it; renewing the invitation removes them all.
+ * With SECRET_KEY, an invitation has one e-mail link, its secret kept sealed so that every e-mail
+ * and webhook about the invitation (retries and resends too) carries the same link.
  */
 export const invitationLinks = pgTable('invitation_links', {
   secretHash: text('secret_hash').primaryKey(),
   participantId: uuid('participant_id').notNull().references(() => hearingParticipants.id, { onDelete: 'cascade' }),
+  /** The secret sealed with SECRET_KEY (domain/sealing): the invitation's one e-mail link; null for a link made without a key. */
+  sealedSecret: text('sealed_secret'),
   createdAt: timestamps.createdAt
-}, (table) => [index('invitation_links_participant_idx').on(table.participantId)])
+}, (table) => [
+  index('invitation_links_participant_idx').on(table.participantId),
+  uniqueIndex('invitation_links_mail_link_key').on(table.participantId).where(sql`${table.sealedSecret} is not null`)
+])
 
 /** The kinds of notice: to invited people and members, and (the last three) to the council's secretariat. */
 export type NoticeKind = 'invitation' | 'update' | 'postponement' | 'cancellation' | 'removal' | 'reminder' | 'answer' | 'outcome_overdue' | 'conclusion_overdue'

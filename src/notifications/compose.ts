@@ -128,14 +128,15 @@ export interface WebhookFacts {
   hearing: { id: string, url: string, title: string, status: string, startsAt: Date | null, endsAt: Date | null, location: string | null }
   zone: string | undefined
   recipient: { personId: string, fullName: string, phone: string | null, email: string | null, locale: string, role: string | null } | { secretariat: true, email: string | null }
-  sentAt: Date
+  /** When the notice was planned: the body is the same in every attempt (the signature carries the send time). */
+  occurredAt: Date
 }
 
 export function composeWebhookBody (facts: WebhookFacts, email: Email): string {
   const { notification: row, hearing, zone } = facts
   return JSON.stringify({
     type: `${'personId' in facts.recipient ? 'person' : 'secretariat'}.${row.kind}`,
-    timestamp: facts.sentAt.toISOString(),
+    timestamp: facts.occurredAt.toISOString(),
     data: {
       notificationId: row.id,
       kind: row.kind,

@@ -28,8 +28,8 @@ class NoLongerConcerned extends Error {}
  * receiver's 410 Gone disabling its endpoint.
  */
 export interface WorkerWrites {
-  /** A link of its own for one e-mail to the invitation; returns its secret. */
-  addInvitationLink (participantId: string, councilId: string): Promise<string>
+  /** The invitation's link for e-mails and webhooks (the same for every message about it, with SECRET_KEY); returns its secret. */
+  invitationLink (participantId: string, councilId: string): Promise<string>
   /** Disables an endpoint that answered 410 Gone, skips what was still to be posted to it, and marks the notice dead. */
   disableGoneEndpoint (endpointId: string, notification: { id: string, attempts: number, error: string }): Promise<string | undefined>
 }
@@ -385,7 +385,7 @@ export class NotificationWorker {
       recipient: person
         ? { personId: person.id, fullName: person.fullName, phone: person.phone, email: person.email, locale: person.locale, role: participant?.role ?? null }
         : { secretariat: true, email: secretariat?.email ?? null },
-      sentAt
+      occurredAt: row.createdAt
     }, email)
     return { id: row.id, email, webhook: { body, sentAt } }
   }
@@ -417,8 +417,8 @@ export class NotificationWorker {
     }
     let answerUrl: string | null = null
     if (participant && (row.kind === 'invitation' || row.kind === 'update')) {
-      // A link of its own for this message; the one the secretariat was given keeps working.
-      answerUrl = `${baseUrl}${invitationPath(await this.options.writes.addInvitationLink(participant.id, row.councilId))}`
+      // The invitation's e-mail link (every message and retry carries the same one); the link the secretariat was given keeps working.
+      answerUrl = `${baseUrl}${invitationPath(await this.options.writes.invitationLink(participant.id, row.councilId))}`
     }
     return composeEmail({
       kind: row.kind as PersonNoticeKind,

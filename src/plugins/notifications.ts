@@ -24,7 +24,7 @@ export default fp(async (app) => {
     app.decorate('answers', undefined)
     return
   }
-  const { worker, transport } = workerFromConfig(config, { db: app.db, now: app.now, log: app.log, baseUrl: app.publicBaseUrl, writes: workerWrites(app.db, app.now) })
+  const { worker, transport } = workerFromConfig(config, { db: app.db, now: app.now, log: app.log, baseUrl: app.publicBaseUrl, writes: workerWrites(app.db, app.now, app.sealing) })
   app.decorate('notifier', worker)
   app.changes.on(() => worker.wake())
   const answers = mailboxFromConfig(config, answerWrites(app.db, app.now, { quietHours: app.quietHours, announce: (changes) => app.changes.announce(changes) }), app.log)
@@ -38,4 +38,4 @@ export default fp(async (app) => {
     await worker.stop()
     transport.close()
   })
-}, { name: 'notifications', dependencies: ['database', 'changes'] })
+}, { name: 'notifications', dependencies: ['database', 'changes', 'secrets'] })

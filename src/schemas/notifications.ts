@@ -42,7 +42,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 /** What a webhook receiver (an SMS or Zalo gateway) is posted, signed by Standard Webhooks. */
 export const WebhookPayloadSchema = Type.Object({
   type: Type.String({ enum: WEBHOOK_TYPES, description: 'person.<kind> for a notice to an invited person or a member, secretariat.<kind> for one to the council\'s secretariat' }),
-  timestamp: Type.String({ format: 'date-time', description: 'When it was sent (also in webhook-timestamp)' }),
+  timestamp: Type.String({ format: 'date-time', description: 'When the notice was planned (the change that caused it): the same in every attempt, so a retry posts the same body; when this attempt was sent is the webhook-timestamp header' }),
   data: Type.Object({
     notificationId: Uuid,
     kind: Type.String(),

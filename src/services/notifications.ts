@@ -4,11 +4,12 @@ import type { Db } from '../db/client.js'
 import { fail } from '../domain/errors.js'
 import type { WorkerWrites } from '../notifications/worker.js'
 import { disableGoneEndpoint } from './notification-settings.js'
-import { addInvitationLink, answerFromCalendar } from './participants.js'
+import { answerFromCalendar, invitationMailLink } from './participants.js'
+import type { Sealing } from '../domain/sealing.js'
 import { write, type Change, type WriteContext } from './write.js'
 import type { AnswerWrites } from '../notifications/mailbox.js'
 
-/** A notice is sent again at most this often an hour (each resend is a new e-mail and a new answer link). */
+/** A notice is sent again at most this often an hour (each resend is a new e-mail). */
 export const MAX_RESENDS_PER_HOUR = 3
 
 /**
@@ -35,10 +36,10 @@ export async function resendNotification (ctx: WriteContext, hearingId: string, 
 const WORKER = { tokenId: null, label: 'notification worker' }
 
 /** The worker's writes, through the one write path with their audit rows. */
-export function workerWrites (db: Db, now: () => Date): WorkerWrites {
+export function workerWrites (db: Db, now: () => Date, keys: Sealing | undefined): WorkerWrites {
   const ctx = () => ({ db, principal: WORKER, now: now() })
   return {
-    addInvitationLink: (participantId, councilId) => addInvitationLink(ctx(), participantId, councilId),
+    invitationLink: (participantId, councilId) => invitationMailLink(ctx(), keys, participantId, councilId),
     async disableGoneEndpoint (endpointId, notification) {
       return (await disableGoneEndpoint(ctx(), endpointId, notification))?.disabledReason ?? undefined
     }

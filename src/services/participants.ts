@@ -1,12 +1,13 @@
 import type { Db } from '../db/client.js'
 import { isExclusionViolation } from '../db/errors.js'
 import {
-  deleteInvitationLinks, deleteParticipantRow, insertInvitationLink, findExplainerConflict, findParticipant, findParticipantByEmail, findParticipantByInvitation, findParticipantOfPerson, insertParticipant, lockHearing,
+  deleteInvitationLinks, deleteMailLink, deleteParticipantRow, findMailLink, insertMailLink, insertInvitationLink, findExplainerConflict, findParticipant, findParticipantByEmail, findParticipantByInvitation, findParticipantOfPerson, insertParticipant, lockHearing,
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
 import { fail, withDetails } from '../domain/errors.js'
 import { blocksCalendar, explainerConflict, invitationsOpen, isSettled } from '../domain/hearings.js'
 import { generateSecret, hashSecret } from '../domain/tokens.js'
+import type { Sealing } from '../domain/sealing.js'
 import { findOwnPersonByEmail, findPerson, insertPerson, markScheduleChanged } from '../db/queries/people.js'
 import { planAnswerNotice, planContext, planNotices, planReminders, planRemoval, supersedePersonNotices } from '../notifications/plan.js'
 import { write, type WriteContext, type Writer } from './write.js'
@@ -104,6 +105,38 @@ export async function addInvitationLink (ctx: WriteContext, participantId: strin
     await record({ action: 'add_invitation_link', entity: 'participant', entityId: participantId, councilId })
   })
   return secret
+}
+
+/**
+ * The invitation's link for the e-mails and webhooks about it: with SECRET_KEY one link, made at the
+ * first message and kept sealed, so every message, retry and resend carries the same one until the
+ * invitation is renewed; without a key (nothing to keep it with) a link per message.
+ */
+export async function invitationMailLink (ctx: WriteContext, keys: Sealing | undefined, participantId: string, councilId: string): Promise<string> {
+  if (!keys) return addInvitationLink(ctx, participantId, councilId)
+  const open = (sealed: string | null): string | undefined => {
+    if (!sealed) return undefined
+    try {
+      return keys.unseal(sealed)
+    } catch {
+      return undefined
+    }
+  }
+  const known = open(await findMailLink(ctx.db, participantId))
+  if (known) return known
+  const secret = generateSecret()
+  return write(ctx, async ({ tx, now, record }) => {
+    const stale = await findMailLink(tx, participantId)
+    if (stale && !open(stale)) await deleteMailLink(tx, participantId)
+    if (!(await insertMailLink(tx, participantId, hashSecret(secret), keys.seal(secret), now))) {
+      // Another worker made it meanwhile (a webhook and an e-mail about the same invitation): theirs.
+      const theirs = open(await findMailLink(tx, participantId))
+      if (theirs) return theirs
+      throw new Error(`the e-mail link of invitation ${participantId} could not be read`)
+    }
+    await record({ action: 'add_invitation_link', entity: 'participant', entityId: participantId, councilId })
+    return secret
+  })
 }
 
 export async function findInvitation (db: Db, secret: string) {

@@ -197,6 +197,24 @@ export async function insertInvitationLink (tx: Db, participantId: string, secre
   await tx.insert(invitationLinks).values({ participantId, secretHash, createdAt: now })
 }
 
+/** The invitation's one e-mail link, sealed (null: none yet). */
+export async function findMailLink (db: Db, participantId: string): Promise<string | null> {
+  const [row] = await db.select({ sealedSecret: invitationLinks.sealedSecret }).from(invitationLinks)
+    .where(and(eq(invitationLinks.participantId, participantId), sql`${invitationLinks.sealedSecret} is not null`))
+  return row?.sealedSecret ?? null
+}
+
+/** Makes the invitation's e-mail link unless another worker just did (then false: read theirs). */
+export async function insertMailLink (tx: Db, participantId: string, secretHash: string, sealedSecret: string, now: Date): Promise<boolean> {
+  const rows = await tx.insert(invitationLinks).values({ participantId, secretHash, sealedSecret, createdAt: now }).onConflictDoNothing().returning({ secretHash: invitationLinks.secretHash })
+  return rows.length > 0
+}
+
+/** An e-mail link whose seal no key opens any more (SECRET_KEY changed without SECRET_KEY_PREVIOUS): it is replaced. */
+export async function deleteMailLink (tx: Db, participantId: string): Promise<void> {
+  await tx.delete(invitationLinks).where(and(eq(invitationLinks.participantId, participantId), sql`${invitationLinks.sealedSecret} is not null`))
+}
+
 /** Renewing an invitation ends every link to it. */
 export async function deleteInvitationLinks (tx: Db, participantId: string): Promise<void> {
   await tx.delete(invitationLinks).where(eq(invitationLinks.participantId, participantId))

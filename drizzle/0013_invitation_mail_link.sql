@@ -1,0 +1,2 @@
+ALTER TABLE "invitation_links" ADD COLUMN "sealed_secret" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "invitation_links_mail_link_key" ON "invitation_links" USING btree ("participant_id") WHERE "invitation_links"."sealed_secret" is not null;
