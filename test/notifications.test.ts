@@ -86,6 +86,8 @@ t.test('invitation, change, cancellation by e-mail: Vietnamese and English, the 
   for (const mail of updates) t.match(calendarOf(mail), { method: 'REQUEST', sequence: hearing.sequence + 1 })
   t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.subject, /^Thay đổi phiên giải trình về trật tự đô thị, vỉa hè$/)
   t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.text, /xác nhận lại.*08:00–10:00, thứ Năm, ngày 17\/12\/2026/s)
+  t.match(updates.find((m) => to(m) === 'lan@catlinh.example')!.text, /Thời gian cũ \(đã thay đổi\): 08:00–10:00, thứ Ba, ngày 15\/12\/2026 \(giờ Hà Nội\)\nLý do: Trùng lịch họp/, 'the change names the old time and the reason')
+  t.match(updates.find((m) => to(m) === 'john@catlinh.example')!.text, /Previously \(changed\): 08:00–10:00 on Tuesday 15 December 2026 \(Hà Nội time\)\nReason: Trùng lịch họp/, 'in English too')
   // Mail as clients expect: automatic, from the council, one thread per hearing and person.
   const lanInvitationMail = sink.mails.find((m) => to(m) === 'lan@catlinh.example')!
   const lanUpdate = updates.find((m) => to(m) === 'lan@catlinh.example')!

@@ -20,6 +20,8 @@ export interface Notice {
   answerUrl: string | null
   /** Where replies go: the council's secretariat, when it has an address. */
   replyTo?: string | null | undefined
+  /** A change of time: the time before it and the reason given (the change e-mail names both). */
+  previous?: { startsAt: Date, endsAt: Date, reason: string | null } | undefined
 }
 
 export interface Email {
@@ -60,6 +62,10 @@ export function composeEmail (notice: Notice, options: FeedOptions): Email {
     ...(event.description ? [`${t.topic}: ${event.description}`] : []),
     `${t.when}: ${t.date(DateTime.fromJSDate(event.startsAt, { zone }), DateTime.fromJSDate(event.endsAt, { zone }), zone)}`
   ]
+  if (notice.kind === 'update' && notice.previous) {
+    lines.push(`${t.previously}: ${t.date(DateTime.fromJSDate(notice.previous.startsAt, { zone }), DateTime.fromJSDate(notice.previous.endsAt, { zone }), zone)}`)
+    if (notice.previous.reason) lines.push(`${t.reason}: ${notice.previous.reason}`)
+  }
   if (event.location) lines.push(`${t.where}: ${event.location}`)
   if (notice.role) lines.push(`${t.role}: ${t.roles[notice.role]}`)
   if (event.reason && (notice.kind === 'cancellation' || notice.kind === 'postponement')) lines.push(`${t.reason}: ${event.reason}`)

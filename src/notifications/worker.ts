@@ -5,6 +5,7 @@ import {
   type NewNotification, type Notification, type WebhookEndpoint
 } from '../db/queries/notifications.js'
 import { findPerson } from '../db/queries/people.js'
+import { timeBefore } from '../db/queries/hearings.js'
 import type { Config } from '../config.js'
 import { hearingUrl, type FeedEvent, type FeedOptions } from '../feeds/ical.js'
 import { feedOptions } from '../feeds/http.js'
@@ -427,7 +428,9 @@ export class NotificationWorker {
       recipient: { fullName: person.fullName, email: address ?? '' },
       role: participant?.role ?? null,
       answerUrl,
-      replyTo: batch.secretariats.get(row.councilId)?.email
+      replyTo: batch.secretariats.get(row.councilId)?.email,
+      // A change of time names the old one and why (the notice was planned by the change itself).
+      previous: row.kind === 'update' ? await timeBefore(this.options.db, row.hearingId, row.createdAt) : undefined
     }, this.options.feedOptions())
   }
 

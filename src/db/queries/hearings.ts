@@ -192,6 +192,19 @@ export async function findParticipantOfPerson (db: Db, hearingId: string, person
   return row
 }
 
+/**
+ * The time a hearing had before a reschedule made at `at` (the change a notice is about), and the
+ * reason given; undefined when the hearing's last change of time was not made then.
+ */
+export async function timeBefore (db: Db, hearingId: string, at: Date) {
+  const rows = await db.select({ action: hearingTransitions.action, at: hearingTransitions.at, reason: hearingTransitions.reason, startsAt: hearingTransitions.startsAt, endsAt: hearingTransitions.endsAt })
+    .from(hearingTransitions).where(and(eq(hearingTransitions.hearingId, hearingId), sql`${hearingTransitions.startsAt} is not null`))
+    .orderBy(desc(hearingTransitions.id)).limit(2)
+  const [change, earlier] = rows
+  if (!change || !earlier || change.action !== 'reschedule' || change.at.getTime() !== at.getTime()) return undefined
+  return { startsAt: earlier.startsAt!, endsAt: earlier.endsAt!, reason: change.reason }
+}
+
 /** Another link to an invitation (the one sent by e-mail); the first keeps working. */
 export async function insertInvitationLink (tx: Db, participantId: string, secretHash: string, now: Date): Promise<void> {
   await tx.insert(invitationLinks).values({ participantId, secretHash, createdAt: now })
