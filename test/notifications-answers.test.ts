@@ -143,3 +143,29 @@ t.test('IMAP_URL without FEED_ORGANIZER_EMAIL is refused at start: answers would
   const { loadConfig } = await import('../src/config.js')
   t.throws(() => loadConfig({ IMAP_URL: 'imap://a:b@127.0.0.1:143/INBOX' }), /FEED_ORGANIZER_EMAIL/)
 })
+
+t.test('a substitute named with an address on the invitation page or API becomes an invitee: their own invitation e-mail and link; once only', async (t) => {
+  const sink = await smtpSink(t)
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const lan = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Nguyễn Thị Lan', kind: 'official', ownerCouncilId: h.wardA.id, email: 'lan@catlinh.example', organization: 'UBND phường Cát Linh' } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên giải trình về trật tự đô thị', ...slotAt('2026-12-15') })
+  const invited = (await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: lan.id, role: 'explainer' } })).body as { invitationToken: string }
+  await sink.received(1)
+  const bad = await call(app, { method: 'POST', url: `/v1/invitations/${invited.invitationToken}/response`, payload: { response: 'accepted', substituteEmail: 'duc@catlinh.example' } })
+  t.match(bad, { status: 400, body: { code: 'SUBSTITUTE_ONLY_WHEN_DELEGATED' } }, 'an address without a delegation is refused')
+  const answer = { response: 'delegated', substituteName: 'Phạm Minh Đức', substitutePosition: 'Phó Chủ tịch UBND phường', substituteEmail: 'Duc@CatLinh.example' }
+  t.equal((await call(app, { method: 'POST', url: `/v1/invitations/${invited.invitationToken}/response`, payload: answer })).status, 200)
+  await app.notifier!.idle()
+  await sink.received(2)
+  const participants = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).body.participants as Array<{ personId: string, fullName: string, position: string | null, organization: string | null, role: string, response: string }>
+  const duc = participants.find((p) => p.fullName === 'Phạm Minh Đức')
+  t.match(duc, { role: 'explainer', response: 'pending', position: 'Phó Chủ tịch UBND phường', organization: 'UBND phường Cát Linh' }, 'invited in the delegator\'s role, registered with their position and the delegator\'s organisation')
+  const mail = sink.mails.find((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address?.toLowerCase() === 'duc@catlinh.example')
+  t.match(mail?.text, /Kính gửi Ông\/Bà Phạm Minh Đức,/, 'their own invitation')
+  const link = /https:\/\/giaitrinh\.test\/invitations\/(gt_[A-Za-z0-9_-]+)/.exec(mail?.text ?? '')
+  t.equal((await call(app, { url: `/v1/invitations/${link?.[1]}` })).body.invitation.personId, duc?.personId, 'with their own link')
+  // The same delegation again (a second click): nobody is invited twice.
+  t.equal((await call(app, { method: 'POST', url: `/v1/invitations/${invited.invitationToken}/response`, payload: answer })).status, 200)
+  t.equal((await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).body.participants.length, 2, 'still two invitations')
+})
