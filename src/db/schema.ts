@@ -299,6 +299,18 @@ export const invitationLinks = pgTable('invitation_links', {
   uniqueIndex('invitation_links_mail_link_key').on(table.participantId).where(sql`${table.sealedSecret} is not null`)
 ])
 
+/**
+ * Links of invitations the secretariat withdrew (the hashes only): a calendar that subscribed to the
+ * invitation is shown the event as cancelled for RETENTION_DAYS, then told 410 Gone; the pages and
+ * the API say the invitation was withdrawn rather than that the link is unknown.
+ */
+export const withdrawnInvitations = pgTable('withdrawn_invitations', {
+  secretHash: text('secret_hash').primaryKey(),
+  hearingId: uuid('hearing_id').notNull().references(() => hearings.id),
+  personId: uuid('person_id').notNull().references(() => people.id),
+  withdrawnAt: timestamp('withdrawn_at', { withTimezone: true, mode: 'date' }).notNull()
+}, (table) => [index('withdrawn_invitations_withdrawn_idx').on(table.withdrawnAt)])
+
 /** The kinds of notice: to invited people and members, and (the last three) to the council's secretariat. */
 export type NoticeKind = 'invitation' | 'update' | 'postponement' | 'cancellation' | 'removal' | 'reminder' | 'answer' | 'outcome_overdue' | 'conclusion_overdue'
 

@@ -45,13 +45,14 @@ function explaining (event: FeedEvent, lang: Lang): string[] {
 
 function summary (event: FeedEvent, lang: Lang): string {
   const t = TEXT[lang]
-  const prefix = event.status === 'cancelled' ? t.cancelled : event.status === 'postponed' ? t.postponed : event.status === 'draft' ? t.draft : null
+  const prefix = event.withdrawn ? t.withdrawn : event.status === 'cancelled' ? t.cancelled : event.status === 'postponed' ? t.postponed : event.status === 'draft' ? t.draft : null
   return prefix ? `${prefix}: ${event.title}` : event.title
 }
 
 function description (event: FeedEvent, options: FeedOptions): string {
   const t = TEXT[options.lang]
   const lines = [`${t.council}: ${t.organizer(event.council.name)}`]
+  if (event.withdrawn) lines.push(t.withdrawnNote)
   if (event.status === 'postponed') lines.push(t.postponedNote)
   if (event.reason && event.status === 'postponed') lines.push(`${t.postponeReason}: ${event.reason}`)
   if (event.reason && event.status === 'cancelled') lines.push(`${t.cancelReason}: ${event.reason}`)
@@ -193,7 +194,7 @@ function addEvent (calendar: ICalCalendar, event: FeedEvent, options: FeedOption
     description: description(event, options),
     location: event.location,
     url: hearingUrl(event.id, options.baseUrl),
-    status: event.uninvited ? null : STATUS[event.status],
+    status: event.uninvited ? null : event.withdrawn ? ICalEventStatus.CANCELLED : STATUS[event.status],
     ...(withClass ? { class: event.visibility === 'restricted' ? ICalEventClass.CONFIDENTIAL : ICalEventClass.PUBLIC } : {}),
     // Where the ORGANIZER line written here goes (see contentLine).
     x: [['X-GIAITRINH-ORGANIZER', '']]

@@ -19,8 +19,9 @@ const HOUR = 3_600_000
 export default fp(async (app) => {
   const run = async (): Promise<Pruned> => {
     const before = new Date(app.now().getTime() - app.config.RETENTION_DAYS * 24 * HOUR)
-    const pruned = await pruneEnded(app.db, before)
-    if (pruned.notifications + pruned.feedTokens + pruned.apiTokens > 0) app.log.info({ pruned, before }, 'housekeeping: removed what had ended')
+    // A withdrawn invitation's calendar says 410 Gone for as long again after showing the event cancelled.
+    const pruned = await pruneEnded(app.db, before, new Date(before.getTime() - app.config.RETENTION_DAYS * 24 * HOUR))
+    if (pruned.notifications + pruned.feedTokens + pruned.apiTokens + pruned.withdrawnInvitations > 0) app.log.info({ pruned, before }, 'housekeeping: removed what had ended')
     return pruned
   }
   app.decorate('housekeeping', { run })

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js'
 import { isExclusionViolation } from '../db/errors.js'
 import {
-  deleteInvitationLinks, deleteMailLink, deleteParticipantRow, findMailLink, insertMailLink, insertInvitationLink, findExplainerConflict, findParticipant, findParticipantByEmail, findParticipantByInvitation, findParticipantOfPerson, insertParticipant, lockHearing,
+  deleteInvitationLinks, deleteMailLink, deleteParticipantRow, findMailLink, findWithdrawnLink, insertMailLink, recordWithdrawnLinks, insertInvitationLink, findExplainerConflict, findParticipant, findParticipantByEmail, findParticipantByInvitation, findParticipantOfPerson, insertParticipant, lockHearing,
   touchHearing, updateParticipantRow, type Hearing
 } from '../db/queries/hearings.js'
 import { fail, withDetails } from '../domain/errors.js'
@@ -73,6 +73,7 @@ export async function removeParticipant (ctx: WriteContext, hearingId: string, p
       await planRemoval(tx, plan, hearing, { id: before.id, personId: before.personId, email: (await findPerson(tx, before.personId))?.email ?? null }, now)
     }
     await supersedePersonNotices(tx, hearingId, before.personId, now)
+    await recordWithdrawnLinks(tx, before, now)
     await deleteParticipantRow(tx, participantId)
     await markScheduleChanged(tx, before.personId, now)
     await touchHearing(tx, hearingId, now)
@@ -141,6 +142,11 @@ export async function invitationMailLink (ctx: WriteContext, keys: Sealing | und
 
 export async function findInvitation (db: Db, secret: string) {
   return findParticipantByInvitation(db, hashSecret(secret))
+}
+
+/** A link of an invitation the secretariat withdrew: which hearing, whose, since when. */
+export async function findWithdrawnInvitation (db: Db, secret: string) {
+  return findWithdrawnLink(db, hashSecret(secret))
 }
 
 export interface InvitationAnswer {

@@ -35,6 +35,11 @@ export const ERRORS = {
     en: () => 'This invitation link is not valid: it may have been replaced or withdrawn. Ask the council\'s office for a new one.',
     vi: () => 'Đường dẫn lời mời này không còn hiệu lực: có thể đã được thay bằng đường dẫn mới hoặc lời mời đã được rút. Xin liên hệ văn phòng HĐND để nhận đường dẫn mới.'
   },
+  INVITATION_WITHDRAWN: {
+    status: 410,
+    en: () => 'This invitation was withdrawn by the council\'s office: you are no longer invited to this hearing.',
+    vi: () => 'Lời mời này đã được văn phòng HĐND rút lại: Ông/Bà không còn được mời dự phiên giải trình này.'
+  },
   FEED_LINK_INVALID: {
     status: 404,
     en: () => 'This calendar link is not valid: it may have been replaced or revoked. Ask the council\'s office for a new one.',

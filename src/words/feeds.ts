@@ -5,6 +5,8 @@ import { TERMS, type MembershipRole } from './terms.js'
 export const FEED = {
   vi: {
     cancelled: 'ĐÃ HỦY',
+    withdrawn: 'ĐÃ RÚT LỜI MỜI',
+    withdrawnNote: 'Lời mời Ông/Bà dự phiên giải trình này đã được rút lại.',
     postponed: 'HOÃN',
     draft: 'DỰ KIẾN',
     council: 'Cơ quan tổ chức',
@@ -40,6 +42,8 @@ export const FEED = {
     explainers: 'Explaining',
     details: 'Details',
     postponedNote: 'The hearing is postponed; a new time will be announced.',
+    withdrawn: 'INVITATION WITHDRAWN',
+    withdrawnNote: 'Your invitation to this hearing was withdrawn.',
     cancelReason: 'Reason for cancellation',
     postponeReason: 'Reason for postponement',
     outcome: 'Outcome',

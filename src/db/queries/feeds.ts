@@ -43,6 +43,8 @@ export interface FeedEvent {
   viewerId?: string
   /** An iTIP CANCEL that uninvites this one attendee (the hearing stands): no STATUS, RFC 5546 3.2.5. */
   uninvited?: boolean
+  /** The calendar of an invitation the secretariat withdrew: the event is cancelled for this person (the hearing stands). */
+  withdrawn?: boolean
 }
 
 /** Which hearings a feed shows. */

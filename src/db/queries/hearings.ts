@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { councils, hearingParticipants, hearingTransitions, hearings, invitationLinks, people } from '../schema.js'
+import { councils, hearingParticipants, hearingTransitions, hearings, invitationLinks, people, withdrawnInvitations } from '../schema.js'
 import { PUBLIC_HEARING } from '../../domain/hearings.js'
 
 export type Hearing = typeof hearings.$inferSelect
@@ -226,6 +226,20 @@ export async function insertMailLink (tx: Db, participantId: string, secretHash:
 /** An e-mail link whose seal no key opens any more (SECRET_KEY changed without SECRET_KEY_PREVIOUS): it is replaced. */
 export async function deleteMailLink (tx: Db, participantId: string): Promise<void> {
   await tx.delete(invitationLinks).where(and(eq(invitationLinks.participantId, participantId), sql`${invitationLinks.sealedSecret} is not null`))
+}
+
+/** A withdrawn invitation's links are remembered (hashes only): its calendar shows the event cancelled, then 410. */
+export async function recordWithdrawnLinks (tx: Db, participant: { id: string, hearingId: string, personId: string }, now: Date): Promise<void> {
+  await tx.execute(sql`insert into ${withdrawnInvitations} (secret_hash, hearing_id, person_id, withdrawn_at)
+    select ${hearingParticipants.invitationHash}, ${participant.hearingId}::uuid, ${participant.personId}::uuid, ${now.toISOString()}::timestamptz from ${hearingParticipants} where ${hearingParticipants.id} = ${participant.id}
+    union all
+    select ${invitationLinks.secretHash}, ${participant.hearingId}::uuid, ${participant.personId}::uuid, ${now.toISOString()}::timestamptz from ${invitationLinks} where ${invitationLinks.participantId} = ${participant.id}
+    on conflict do nothing`)
+}
+
+export async function findWithdrawnLink (db: Db, secretHash: string) {
+  const [row] = await db.select().from(withdrawnInvitations).where(eq(withdrawnInvitations.secretHash, secretHash))
+  return row
 }
 
 /** Renewing an invitation ends every link to it. */

@@ -1,17 +1,18 @@
 import { and, inArray, isNotNull, lt, or } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { apiTokens, feedTokens, notifications } from '../schema.js'
+import { apiTokens, feedTokens, notifications, withdrawnInvitations } from '../schema.js'
 
 /** What one round of housekeeping removed. */
-export interface Pruned { notifications: number, feedTokens: number, apiTokens: number }
+export interface Pruned { notifications: number, feedTokens: number, apiTokens: number, withdrawnInvitations: number }
 
 /**
  * Removes what has ended before `before`: notices done with (sent, superseded, skipped, dead; the
  * pending and the ones still to retry stay), calendar links revoked or expired, API tokens revoked or
- * expired (the audit log keeps who did what by name, not by the token's row).
+ * expired (the audit log keeps who did what by name, not by the token's row), and withdrawn
+ * invitations' links withdrawn before `goneBefore` (until then they answer 410 Gone).
  */
-export async function pruneEnded (db: Db, before: Date): Promise<Pruned> {
-  const [outbox, links, tokens] = await Promise.all([
+export async function pruneEnded (db: Db, before: Date, goneBefore: Date): Promise<Pruned> {
+  const [outbox, links, tokens, withdrawn] = await Promise.all([
     db.delete(notifications)
       .where(and(inArray(notifications.status, ['sent', 'superseded', 'skipped', 'dead']), lt(notifications.updatedAt, before)))
       .returning({ id: notifications.id }),
@@ -20,7 +21,8 @@ export async function pruneEnded (db: Db, before: Date): Promise<Pruned> {
       .returning({ id: feedTokens.id }),
     db.delete(apiTokens)
       .where(or(and(isNotNull(apiTokens.revokedAt), lt(apiTokens.revokedAt, before)), and(isNotNull(apiTokens.expiresAt), lt(apiTokens.expiresAt, before))))
-      .returning({ id: apiTokens.id })
+      .returning({ id: apiTokens.id }),
+    db.delete(withdrawnInvitations).where(lt(withdrawnInvitations.withdrawnAt, goneBefore)).returning({ hash: withdrawnInvitations.secretHash })
   ])
-  return { notifications: outbox.length, feedTokens: links.length, apiTokens: tokens.length }
+  return { notifications: outbox.length, feedTokens: links.length, apiTokens: tokens.length, withdrawnInvitations: withdrawn.length }
 }

@@ -9,7 +9,10 @@ import { isPublicHearing, isSettled } from '../../domain/hearings.js'
 import { PAGE_FORM_LIMIT } from '../../plugins/pages.js'
 import { InvitationTokenParams } from '../../schemas/hearings.js'
 import { LangParam, type Lang } from '../../schemas/common.js'
-import { answerInvitation, findInvitation } from '../../services/participants.js'
+import { answerInvitation, findInvitation, findWithdrawnInvitation } from '../../services/participants.js'
+import { feedEvents } from '../../db/queries/feeds.js'
+import { renderCalendar, renderEvent } from '../../feeds/ical.js'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
 import { formatWhen } from '../../pages/format.js'
@@ -43,6 +46,13 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
   app.setErrorHandler(app.pageErrorHandler)
   const options = feedOptions(app.config, app.publicBaseUrl)
 
+  /** A link that opens nothing: withdrawn (410, said so) or unknown (404, counted as a guess). */
+  async function notFound (request: FastifyRequest, secret: string): Promise<never> {
+    const withdrawn = await findWithdrawnInvitation(app.db, secret)
+    await app.guardSecret(request, Boolean(withdrawn))
+    throw withdrawn ? fail('INVITATION_WITHDRAWN') : gone()
+  }
+
   async function load (secret: string) {
     const participant = await findInvitation(app.db, secret)
     if (!participant) return undefined
@@ -56,8 +66,8 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
     schema: { hide: true, params: InvitationTokenParams, querystring: LangQuery }
   }, async (request, reply) => {
     const found = await load(request.params.token)
-    await app.guardSecret(request, Boolean(found))
-    if (!found) throw gone()
+    if (!found) return notFound(request, request.params.token)
+    await app.guardSecret(request, true)
     const { participant, hearing, council, person } = found
     const lang: Lang = request.query.lang ?? person.locale
     const t = words(lang)
@@ -115,19 +125,37 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
       ...(response === 'declined' ? { reason: text(reason) } : {}),
       ...(response === 'delegated' ? { substituteName: text(substituteName), substitutePosition: text(substitutePosition), substituteEmail: text(substituteEmail) } : {})
     })
-    await app.guardSecret(request, Boolean(answered))
-    if (!answered) throw gone()
+    if (!answered) return notFound(request, request.params.token)
+    await app.guardSecret(request, true)
     const lang = request.body.lang ? `&lang=${request.body.lang}` : ''
     return reply.redirect(`${invitationPath(request.params.token)}?answered=1${lang}`, 303)
   })
+
+  /**
+   * A withdrawn invitation's calendar: a calendar that subscribed to it is shown the event cancelled
+   * (for this person; the hearing stands) for RETENTION_DAYS, and is then told 410 Gone.
+   */
+  async function withdrawnCalendar (request: FastifyRequest, reply: FastifyReply, secret: string, asked: Lang | undefined): Promise<string> {
+    const withdrawn = await findWithdrawnInvitation(app.db, secret)
+    await app.guardSecret(request, Boolean(withdrawn))
+    if (!withdrawn) throw gone()
+    const event = (await feedEvents(app.db, [withdrawn.hearingId], false)).get(withdrawn.hearingId)
+    if (!event || app.now().getTime() - withdrawn.withdrawnAt.getTime() >= app.config.RETENTION_DAYS * 86_400_000) throw fail('INVITATION_WITHDRAWN')
+    const lang = asked ?? (await findPerson(app.db, withdrawn.personId))?.locale ?? 'vi'
+    const written = options(lang)
+    // A SEQUENCE above the invitation's: clients take it as newer than what they hold.
+    const text = renderCalendar({ kind: 'council', name: event.council.name, zone: event.council.timezone }, [renderEvent({ ...event, sequence: event.sequence + 1, withdrawn: true }, written)], written)
+    reply.header('cache-control', 'private, no-store').type('text/calendar; charset=utf-8')
+    return text
+  }
 
   /** The hearing as iCalendar for the invited person: a download, or (webcal) a subscription that follows changes. */
   app.get('/invitations/:token/calendar.ics', {
     schema: { hide: true, params: InvitationTokenParams, querystring: Type.Object({ lang: Type.Optional(LangParam()) }, { additionalProperties: false }) }
   }, async (request, reply) => {
     const found = await load(request.params.token)
-    await app.guardSecret(request, Boolean(found))
-    if (!found) throw gone()
+    if (!found) return withdrawnCalendar(request, reply, request.params.token, request.query.lang)
+    await app.guardSecret(request, true)
     const { hearing, council } = found
     const lang = request.query.lang ?? found.person.locale
     const feed = await app.feeds.get(`invitation:${hearing.id}:${lang}`, async () => ({
