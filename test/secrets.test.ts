@@ -69,3 +69,22 @@ t.test('without SECRET_KEY: no webhook can be registered, a shown-once answer is
   t.match(retry.body, { code: 'IDEMPOTENCY_ALREADY_APPLIED', entityId: first.body.token.id })
   t.notOk(JSON.stringify(retry.body).includes(first.body.secret))
 })
+
+t.test('signing secrets an older version kept in clear are sealed at the next start with SECRET_KEY; the endpoint keeps signing with the same secret', async (t) => {
+  const { app, database } = await build(t)
+  const h = await seedHierarchy(app)
+  const created = await call(app, { method: 'POST', url: `/v1/councils/${h.wardA.code}/webhooks`, headers: admin, payload: { url: 'https://93.184.215.14/hook' } })
+  const secret = created.body.secret as string
+  // As a version before sealing left it.
+  await database.db.execute(sql`update webhook_endpoints set secret = ${secret}, previous_secret = ${'whsec_older'}`)
+  t.match(await tableText(database, 'webhook_endpoints'), /whsec_/, 'in clear before')
+  await app.close()
+  const restarted = await buildApp(testConfig(), { database })
+  t.teardown(() => restarted.close())
+  await restarted.ready()
+  const stored = await tableText(database, 'webhook_endpoints')
+  t.notMatch(stored, /whsec_/, 'sealed after the start')
+  const [row] = JSON.parse(stored) as Array<{ secret: string, previous_secret: string }>
+  t.equal(restarted.sealing!.unseal(row!.secret), secret, 'the same secret, sealed')
+  t.equal(restarted.sealing!.unseal(row!.previous_secret), 'whsec_older')
+})

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
-import { countAllWebhookEndpoints } from '../db/queries/notifications.js'
-import { sealing, type Sealing } from '../domain/sealing.js'
+import { countAllWebhookEndpoints, sealClearWebhookSecrets } from '../db/queries/notifications.js'
+import { SEALED, sealing, type Sealing } from '../domain/sealing.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,7 +17,11 @@ declare module 'fastify' {
 export default fp(async (app) => {
   const { SECRET_KEY, SECRET_KEY_PREVIOUS } = app.config
   app.decorate('sealing', SECRET_KEY ? sealing(SECRET_KEY, SECRET_KEY_PREVIOUS) : undefined)
-  if (!SECRET_KEY) {
+  if (SECRET_KEY) {
+    // Signing secrets an older version kept in clear are sealed now (the endpoints keep working).
+    const sealed = await sealClearWebhookSecrets(app.db, app.sealing!.seal, SEALED)
+    if (sealed > 0) app.log.info({ endpoints: sealed }, 'sealed the webhook signing secrets kept in clear')
+  } else {
     const endpoints = await countAllWebhookEndpoints(app.db)
     if (endpoints > 0) {
       throw new Error(`SECRET_KEY is not set, and ${endpoints} webhook endpoint(s) exist whose signing secrets it seals: set SECRET_KEY (see README.md, "Configuration")`)

@@ -123,6 +123,22 @@ export async function countAllWebhookEndpoints (db: Db): Promise<number> {
   return Number(row?.n ?? 0)
 }
 
+/**
+ * Seals the signing secrets an older version kept in clear (`seal` from SECRET_KEY); returns how
+ * many endpoints it changed. Sealed values name themselves (`sealed:…`), so a second run changes nothing.
+ */
+export async function sealClearWebhookSecrets (db: Db, seal: (plain: string) => string, prefix: string): Promise<number> {
+  const clear = await db.select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret, previousSecret: webhookEndpoints.previousSecret }).from(webhookEndpoints)
+    .where(or(sql`${webhookEndpoints.secret} not like ${`${prefix}%`}`, sql`${webhookEndpoints.previousSecret} not like ${`${prefix}%`}`))
+  for (const row of clear) {
+    await db.update(webhookEndpoints).set({
+      secret: row.secret.startsWith(prefix) ? row.secret : seal(row.secret),
+      previousSecret: row.previousSecret === null || row.previousSecret.startsWith(prefix) ? row.previousSecret : seal(row.previousSecret)
+    }).where(eq(webhookEndpoints.id, row.id))
+  }
+  return clear.length
+}
+
 export function listWebhookEndpoints (db: Db, councilId: string): Promise<WebhookEndpoint[]> {
   return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.councilId, councilId)).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id))
 }
