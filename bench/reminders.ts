@@ -2,7 +2,9 @@
  * 10,000 notices due at once, delivered by the notification worker to a local SMTP sink, on PGlite
  * and on PostgreSQL (the local server, or DATABASE_URL): throughput against a bare nodemailer loop
  * that sends the same number of messages of the same size to the same sink with the same pool, in
- * the same run (goal ≥ 0.5×), and the p99 lateness of a notice after it fell due (goal ≤ 5 s).
+ * the same run (goal ≥ 0.6×), and the p99 lateness of a notice after it fell due against the bare
+ * loop's own p99 had all its messages been due when it started (goal ≤ 1.3×). With everything due at
+ * once, the p99 lateness is close to the whole run's time, so ≤ 1.3× asks for about ≥ 0.77× throughput.
  *   npm run bench:reminders [-- --count 10000]
  */
 import { randomUUID } from 'node:crypto'
@@ -116,7 +118,8 @@ async function run (engine: string, database: Database) {
   const lateness = sink.arrivals.map((at) => (at - due) / 1000)
   const ratio = (COUNT / workerSeconds) / (COUNT / bareSeconds)
   console.log(`${engine.padEnd(10)} bare nodemailer ${bareSeconds.toFixed(1)} s (${(COUNT / bareSeconds).toFixed(0)}/s); worker ${workerSeconds.toFixed(1)} s (${(COUNT / workerSeconds).toFixed(0)}/s), ${sink.arrivals.length} delivered; ` +
-    `ratio ${ratio.toFixed(2)} (goal ≥ 0.5); lateness p50 ${percentile(lateness, 0.5).toFixed(1)} s, p99 ${percentile(lateness, 0.99).toFixed(1)} s (goal ≤ 5 s; the bare loop's own p99 ${bareP99.toFixed(1)} s)`)
+    `ratio ${ratio.toFixed(2)} (goal ≥ 0.6); lateness p50 ${percentile(lateness, 0.5).toFixed(1)} s, p99 ${percentile(lateness, 0.99).toFixed(1)} s, ` +
+    `${(percentile(lateness, 0.99) / bareP99).toFixed(2)}× the bare loop's own p99 of ${bareP99.toFixed(1)} s (goal ≤ 1.3×)`)
   if (sink.arrivals.length !== COUNT) throw new Error(`${sink.arrivals.length} delivered, not ${COUNT}`)
   await database.close()
 }

@@ -43,6 +43,20 @@ export interface Email {
 /** Mail no person typed: out-of-office and other automatic replies are not sent back to it (RFC 3834; Exchange's header). */
 const AUTOMATIC = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' }
 
+/** Times as letters write them, kept for the hearings being notified (a hearing with many invitations is formatted once). */
+const written = new Map<string, string>()
+
+function when (lang: Lang, startsAt: Date, endsAt: Date, zone: string): string {
+  const key = `${lang}|${startsAt.getTime()}|${endsAt.getTime()}|${zone}`
+  let text = written.get(key)
+  if (text === undefined) {
+    text = TEXT[lang].date(DateTime.fromJSDate(startsAt, { zone }), DateTime.fromJSDate(endsAt, { zone }), zone)
+    if (written.size >= 1000) written.delete(written.keys().next().value!)
+    written.set(key, text)
+  }
+  return text
+}
+
 /** The Message-ID that starts the thread of one person's e-mails about one hearing. */
 export function threadId (hearingId: string, personId: string, organizerEmail: string): string {
   return `<hearing-${hearingId}.person-${personId}@${organizerEmail.split('@')[1] ?? 'giaitrinh'}>`
@@ -60,10 +74,10 @@ export function composeEmail (notice: Notice, options: FeedOptions): Email {
     '',
     `${t.title}: ${event.title}`,
     ...(event.description ? [`${t.topic}: ${event.description}`] : []),
-    `${t.when}: ${t.date(DateTime.fromJSDate(event.startsAt, { zone }), DateTime.fromJSDate(event.endsAt, { zone }), zone)}`
+    `${t.when}: ${when(notice.lang, event.startsAt, event.endsAt, zone)}`
   ]
   if (notice.kind === 'update' && notice.previous) {
-    lines.push(`${t.previously}: ${t.date(DateTime.fromJSDate(notice.previous.startsAt, { zone }), DateTime.fromJSDate(notice.previous.endsAt, { zone }), zone)}`)
+    lines.push(`${t.previously}: ${when(notice.lang, notice.previous.startsAt, notice.previous.endsAt, zone)}`)
     if (notice.previous.reason) lines.push(`${t.reason}: ${notice.previous.reason}`)
   }
   if (event.location) lines.push(`${t.where}: ${event.location}`)
@@ -105,7 +119,7 @@ export function composeSecretariatEmail (notice: SecretariatNotice): Email {
   const t = TEXT.vi
   const { event } = notice
   const zone = event.council.timezone
-  const when = t.date(DateTime.fromJSDate(event.startsAt, { zone }), DateTime.fromJSDate(event.endsAt, { zone }), zone)
+  const time = when('vi', event.startsAt, event.endsAt, zone)
   const say = SECRETARIAT_MAIL
   const lines = [say.greeting(event.council.name), '']
   let subject: string
@@ -121,7 +135,7 @@ export function composeSecretariatEmail (notice: SecretariatNotice): Email {
     subject = SECRETARIAT.conclusion_overdue(event.title)
     lines.push(say.conclusionOverdue)
   }
-  lines.push('', `${t.title}: ${event.title}`, `${t.when}: ${when}`)
+  lines.push('', `${t.title}: ${event.title}`, `${t.when}: ${time}`)
   if (event.location) lines.push(`${t.where}: ${event.location}`)
   lines.push('', notice.hearingUrl, '', '—', say.footer)
   return { to: { name: say.to(event.council.name), address: notice.to }, fromName: councilTitle(event.council.name, 'vi'), subject, text: lines.join('\n'), headers: AUTOMATIC }

@@ -57,10 +57,12 @@ export interface WorkerOptions {
   random?: () => number
 }
 
-type Batch = Awaited<ReturnType<typeof notificationBatch>> & {
-  /** The hearings' events, read once per batch. */
-  events: Map<string, Promise<FeedEvent | undefined>>
-}
+type Batch = Awaited<ReturnType<typeof notificationBatch>>
+
+/** A hearing's event is read again after this long even if the hearing has not changed (its council's name may have). */
+const EVENT_TTL_MS = 10_000
+/** Hearings whose events are kept at once. */
+const EVENT_CACHE_SIZE = 200
 
 /** Sent rows are recorded together, at most this long after the first of them was sent, or this many at once. */
 const SENT_FLUSH_MS = 20
@@ -131,6 +133,8 @@ export class NotificationWorker {
   private flushTimer: NodeJS.Timeout | undefined
   private flushing: Promise<void> = Promise.resolve()
   stats = { sent: 0, failed: 0, superseded: 0, dead: 0 }
+  /** Hearings' events, read once for all their notices (keyed by the hearing's revision and SEQUENCE: any change to it or its invitations reads it again). */
+  private readonly events = new Map<string, { key: string, until: number, event: Promise<FeedEvent | undefined> }>()
 
   constructor (private readonly options: WorkerOptions) {
     this.channels = {
@@ -217,20 +221,20 @@ export class NotificationWorker {
   private async claimAll (): Promise<void> {
     while (!this.stopped) {
       const room = this.cap - this.held.size
-      if (room <= 0) {
+      if (room < this.batchSize) {
         this.throttled = true
         return
       }
-      const rows = await this.claim(Math.min(this.batchSize, room))
+      const rows = await this.claim(this.batchSize)
       if (rows.length === 0) return
-      const batch: Batch = { ...await notificationBatch(this.options.db, rows), events: new Map() }
+      const batch: Batch = await notificationBatch(this.options.db, rows)
       for (const row of rows) {
         const known = this.held.has(row.id)
         // Claimed again after its lease ran out while it waited in its lane: it goes with the new lease.
         this.held.set(row.id, row)
         if (!known) this.laneOf(row).push(() => this.run(row.id, batch))
       }
-      if (rows.length < Math.min(this.batchSize, room)) return
+      if (rows.length < this.batchSize) return
     }
   }
 
@@ -266,7 +270,8 @@ export class NotificationWorker {
     this.held.delete(id)
     this.handled++
     for (const resolve of this.onSettled.splice(0)) resolve()
-    if (this.throttled && !this.stopped) {
+    // Claiming starts again once a whole batch fits: a few rows at a time would cost as many reads each.
+    if (this.throttled && !this.stopped && this.cap - this.held.size >= this.batchSize) {
       this.throttled = false
       this.wake()
     }
@@ -359,14 +364,20 @@ export class NotificationWorker {
     }
   }
 
-  /** The hearing's event, once per batch (a hearing with many invitations is read once, not for each). */
+  /** The hearing's event, read once while the hearing is unchanged (a hearing with many invitations is read once, not for each, nor for each batch). */
   private event (row: Notification, batch: Batch): Promise<FeedEvent | undefined> {
-    let pending = batch.events.get(row.hearingId)
-    if (!pending) {
-      pending = feedEvents(this.options.db, [row.hearingId], true).then((found) => found.get(row.hearingId))
-      batch.events.set(row.hearingId, pending)
-    }
-    return pending
+    const hearing = batch.hearings.get(row.hearingId)
+    const key = `${hearing?.revision ?? ''}:${hearing?.sequence ?? ''}:${hearing?.updatedAt.getTime() ?? ''}`
+    const now = Date.now()
+    const cached = this.events.get(row.hearingId)
+    if (cached && cached.key === key && cached.until > now) return cached.event
+    const event = feedEvents(this.options.db, [row.hearingId], true).then((found) => found.get(row.hearingId))
+    // A read that fails is not kept.
+    event.catch(() => this.events.delete(row.hearingId))
+    this.events.delete(row.hearingId)
+    this.events.set(row.hearingId, { key, until: now + EVENT_TTL_MS, event })
+    if (this.events.size > EVENT_CACHE_SIZE) this.events.delete(this.events.keys().next().value!)
+    return event
   }
 
   private async compose (row: Notification, batch: Batch, endpoint: WebhookEndpoint | undefined): Promise<Message> {
