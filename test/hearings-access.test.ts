@@ -102,7 +102,7 @@ t.test('invitations: a link answers only its own invitation; wrong or withdrawn 
   t.equal((await call(app, { method: 'GET', url: `/v1/invitations/${chairLink}` })).status, 404, 'a replaced link stops working')
   t.equal((await call(app, { method: 'GET', url: `/v1/invitations/${renewed.body.invitationToken}` })).status, 200)
   t.equal((await call(app, { method: 'DELETE', url: `/v1/hearings/${hearing.id}/participants/${second.body.participant.id}`, headers: wardA.headers })).status, 204)
-  t.equal((await call(app, { method: 'GET', url: `/v1/invitations/${delegateLink}` })).status, 404, 'a withdrawn invitation\'s link is 404')
+  t.match(await call(app, { method: 'GET', url: `/v1/invitations/${delegateLink}` }), { status: 410, body: { code: 'INVITATION_WITHDRAWN' } }, 'a withdrawn invitation\'s link says it was withdrawn (410)')
 
   const audit = await call(app, { method: 'GET', url: `/v1/audit?entity=participant&entityId=${invited.body.participant.id}`, headers: admin })
   t.same(audit.body.items.map((e: { action: string }) => e.action), ['renew_invitation', 'answer', 'invite'])

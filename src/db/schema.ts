@@ -113,6 +113,69 @@ export const apiTokens = pgTable('api_tokens', {
   check('api_tokens_scope', sql`(${table.role} = 'admin') = (${table.councilId} is null)`)
 ])
 
+/**
+ * A person who signs in to the pages (a secretariat's staff, a supervisor, an administrator): known
+ * by their e-mail address, with roles per council. Signing in is by a one-time link sent to that
+ * address, or by the province's OpenID provider naming it.
+ */
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** Lower case: one account per address. */
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  locale: personLocale('locale').notNull().default('vi'),
+  disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  createdBy: text('created_by').notNull(),
+  ...timestamps
+}, (table) => [uniqueIndex('users_email_key').on(table.email)])
+
+/** What a user may do, per council: as the API's tokens, an admin (no council), a secretariat or a supervisor of one. */
+export const userRoles = pgTable('user_roles', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id),
+  role: tokenRole('role').notNull(),
+  councilId: uuid('council_id').references(() => councils.id),
+  grantedBy: text('granted_by').notNull(),
+  createdAt: timestamps.createdAt
+}, (table) => [
+  uniqueIndex('user_roles_grant_key').on(table.userId, table.role, sql`coalesce(${table.councilId}, '00000000-0000-0000-0000-000000000000'::uuid)`),
+  index('user_roles_council_idx').on(table.councilId),
+  check('user_roles_scope', sql`(${table.role} = 'admin') = (${table.councilId} is null)`)
+])
+
+/**
+ * A signed-in browser: the cookie holds a random id whose hash is kept here (never a credential the
+ * API takes). It ends at its expiry, at sign-out, or when an administrator signs the user out everywhere.
+ */
+export const sessions = pgTable('sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  secretHash: text('secret_hash').notNull(),
+  userId: uuid('user_id').notNull().references(() => users.id),
+  /** The role the pages act in (the council switcher); null: the user's first. */
+  roleId: uuid('role_id').references(() => userRoles.id, { onDelete: 'set null' }),
+  /** How the user signed in: 'email' or 'oidc'. */
+  method: text('method').notNull(),
+  userAgent: text('user_agent'),
+  createdAt: timestamps.createdAt,
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' })
+}, (table) => [
+  uniqueIndex('sessions_secret_hash_key').on(table.secretHash),
+  index('sessions_user_idx').on(table.userId)
+])
+
+/** One-time sign-in links sent by e-mail: the hash only; used once, within minutes. */
+export const signInLinks = pgTable('sign_in_links', {
+  secretHash: text('secret_hash').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => users.id),
+  /** The page to open after signing in (a path of this site). */
+  next: text('next').notNull(),
+  createdAt: timestamps.createdAt,
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' })
+}, (table) => [index('sign_in_links_user_idx').on(table.userId, table.createdAt)])
+
 export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
