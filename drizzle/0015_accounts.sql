@@ -4,6 +4,7 @@ CREATE TABLE "sessions" (
 	"user_id" uuid NOT NULL,
 	"role_id" uuid,
 	"method" text NOT NULL,
+	"csrf_token" text NOT NULL,
 	"user_agent" text,
 	"created_at" timestamp with time zone NOT NULL,
 	"last_used_at" timestamp with time zone NOT NULL,

@@ -22,6 +22,11 @@ import memberRoutes from './routes/councils/members.js'
 import peopleRoutes from './routes/people/index.js'
 import tokenRoutes from './routes/tokens/index.js'
 import auditRoutes from './routes/audit/index.js'
+import accountPages from './routes/pages/account.js'
+import userRoutes from './routes/users/index.js'
+import { accountSchemas } from './schemas/accounts.js'
+import mailPlugin from './plugins/mail.js'
+import accountsPlugin from './plugins/accounts.js'
 import hearingRoutes from './routes/hearings/index.js'
 import participantRoutes from './routes/hearings/participants.js'
 import notificationRoutes from './routes/hearings/notifications.js'
@@ -186,7 +191,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     const address = app.server.address()
     return publicBaseUrl(config, typeof address === 'object' && address ? address.port : config.PORT)
   })
-  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas, ...notificationSchemas, ...notificationSettingsSchemas]) {
+  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...accountSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas, ...notificationSchemas, ...notificationSettingsSchemas]) {
     app.addSchema(schema)
   }
 
@@ -218,11 +223,13 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(openapiPlugin)
   await app.register(databasePlugin, { config, database: deps.database })
   await app.register(secretsPlugin)
-  await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now })
+  await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN, failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, now: app.now, secure: config.PUBLIC_BASE_URL?.startsWith('https:') ?? false })
   await app.register(changesPlugin)
   await app.register(feedsPlugin, { revalidateMs: config.FEED_REVALIDATE_MS, maxBytes: config.FEED_CACHE_MB * 1024 * 1024 })
   await app.register(notificationsPlugin)
   await app.register(housekeepingPlugin)
+  await app.register(mailPlugin)
+  await app.register(accountsPlugin)
   answerPoll = (request, response) => app.feedPolls.answer(request, response)
   app.addHook('preClose', (done) => {
     answerPoll = undefined
@@ -256,6 +263,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(notificationDefaultsRoutes, { prefix: '/v1' })
     await api.register(peopleRoutes, { prefix: '/v1/people' })
     await api.register(tokenRoutes, { prefix: '/v1/tokens' })
+    await api.register(userRoutes, { prefix: '/v1/users' })
     await api.register(auditRoutes, { prefix: '/v1/audit' })
     await api.register(hearingRoutes, { prefix: '/v1/hearings' })
     await api.register(participantRoutes, { prefix: '/v1/hearings' })
@@ -269,6 +277,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(publicPages)
     await api.register(invitationPages)
     await api.register(consolePages)
+    await api.register(accountPages)
   })
   await app.register(feedRoutes)
   return app

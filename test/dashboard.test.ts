@@ -1,55 +1,51 @@
 import t from 'tap'
 import { mkdir } from 'node:fs/promises'
-import { ADMIN_TOKEN, admin, build, call } from './helper.js'
+import { admin, build, call } from './helper.js'
 import { accessible, launchChromium, noBrowser } from './browser.js'
-import { getPage, postForm } from './pages-helper.js'
+import { cookieHeader, getPage, postForm, signedInAs } from './pages-helper.js'
+import { smtpSink } from './mail-helper.js'
 import { demoCouncilIds, seedDemo } from '../src/demo/seed.js'
 
-t.test('the coverage dashboard without a browser: sign-in, cookie, access', async (t) => {
+t.test('the coverage dashboard without a browser: sign-in, session, access, the CSV with the session', async (t) => {
   const { app, database } = await build(t)
   await seedDemo(database.db)
   const ids = await demoCouncilIds(database.db)
   const page = `/dashboard/coverage?councilId=${ids['dong-da']}&year=2019`
   const anonymous = await app.inject({ method: 'GET', url: page })
   t.equal(anonymous.statusCode, 303, 'sent to sign in')
-  t.equal(anonymous.headers.location, `/dashboard/login?next=${encodeURIComponent(page)}&lang=vi`)
-  const { response: form, session: formSession } = await getPage(app, anonymous.headers.location as string)
+  t.equal(anonymous.headers.location, `/signin?next=${encodeURIComponent(page)}&lang=vi`)
+  const { response: form } = await getPage(app, anonymous.headers.location as string)
   t.equal(form.headers['content-type'], 'text/html; charset=utf-8')
   t.match(form.body, /Đăng nhập/)
   t.match(form.body, `value="${page.replaceAll('&', '&amp;')}"`, 'comes back to the page after signing in')
   t.match(String(form.headers['set-cookie']), /gt_csrf=.*HttpOnly/i, 'the form comes with its CSRF secret')
-  const wrong = await postForm(app, '/dashboard/login', formSession, { token: 'gt_wrong', next: page })
-  t.equal(wrong.statusCode, 401)
-  t.match(wrong.body, /không hợp lệ/)
-  const forged = await postForm(app, '/dashboard/login', { ...formSession, token: '' }, { token: ADMIN_TOKEN, next: page })
-  t.equal(forged.statusCode, 403, 'no CSRF token, no sign-in')
-  const login = await postForm(app, '/dashboard/login', formSession, { token: ADMIN_TOKEN, next: page })
-  t.equal(login.statusCode, 303)
-  t.equal(login.headers.location, page)
-  const cookie = String(login.headers['set-cookie'])
-  t.match(cookie, /gt_session=.*HttpOnly/i)
-  t.match(cookie, /SameSite=Strict/i)
-  t.match(cookie, /Path=\//)
-  t.match(cookie, /Secure/, 'Secure where PUBLIC_BASE_URL is https')
-  const session = cookie.split(';')[0]!
-  const signedIn = await app.inject({ method: 'GET', url: page, headers: { cookie: session } })
-  t.equal(signedIn.statusCode, 200)
-  t.match(signedIn.body, /data-testid="ratio">21\/21</)
-  t.equal((await app.inject({ method: 'GET', url: '/v1/people', headers: { cookie: session } })).statusCode, 401, 'the cookie is for the pages only, never the API')
-  const offsite = await postForm(app, '/dashboard/login', formSession, { token: ADMIN_TOKEN, next: '//evil.example/x' })
-  t.equal(offsite.headers.location, '/console', 'no open redirect')
-  const signedInSession = { cookies: { ...formSession.cookies, gt_session: session.split('=')[1]! }, token: formSession.token }
-  const logout = await postForm(app, '/dashboard/logout', signedInSession, {})
+  const supervisor = await signedInAs(app, 'supervisor', ids['dong-da']!)
+  const signedIn = await getPage(app, page, supervisor)
+  t.equal(signedIn.response.statusCode, 200)
+  t.match(signedIn.response.body, /data-testid="ratio">21\/21</)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/people', headers: { cookie: cookieHeader(supervisor) } })).statusCode, 401, 'the cookie is for the pages only, never the API')
+  // The dashboard's CSV link works with the session (the API's CSV takes a token).
+  const csvUrl = /href="(\/dashboard\/coverage\.csv\?[^"]+)"/.exec(signedIn.response.body)?.[1]?.replaceAll('&amp;', '&')
+  t.ok(csvUrl, 'the dashboard links its CSV')
+  const csv = await app.inject({ url: csvUrl!, headers: { cookie: cookieHeader(supervisor) } })
+  t.equal(csv.statusCode, 200, 'a signed-in supervisor downloads it')
+  t.match(csv.headers['content-type'], /^text\/csv/)
+  t.match(csv.body, /Phường/)
+  t.equal((await app.inject({ url: csvUrl!.replace(ids['dong-da']!, ids['dong-da']!), headers: { accept: 'text/html' } })).statusCode, 303, 'without a session: sent to sign in')
+  const logout = await postForm(app, '/signout', supervisor, {})
   t.equal(logout.statusCode, 303)
-  t.match(String(logout.headers['set-cookie']), /gt_session=;/)
-  t.equal((await call(app, { method: 'POST', url: '/v1/councils', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=x' })).status, 415, 'forms are for the dashboard only')
+  t.equal((await app.inject({ method: 'GET', url: page, headers: { cookie: cookieHeader(supervisor) } })).statusCode, 303, 'signed out: the cookie no longer opens the page')
+  t.equal((await call(app, { method: 'POST', url: '/v1/councils', headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=x' })).status, 415, 'forms are for the pages only')
   t.equal((await call(app, { method: 'POST', url: '/v1/councils', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=x' })).status, 401, 'and without a token, the missing token is what is said first')
 })
 
 t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { skip: noBrowser }, async (t) => {
-  const { app, database } = await build(t)
+  const sink = await smtpSink(t)
+  const { app, database } = await build(t, { config: { SMTP_URL: sink.url } })
   await seedDemo(database.db)
   const ids = await demoCouncilIds(database.db)
+  const user = await call(app, { method: 'POST', url: '/v1/users', headers: admin, payload: { email: 'giamsat@dongda.example', name: 'Phạm Thu Hà' } })
+  await call(app, { method: 'POST', url: `/v1/users/${user.body.id}/roles`, headers: admin, payload: { role: 'supervisor', councilId: ids['dong-da'] } })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await launchChromium()
   t.teardown(() => browser.close())
@@ -64,7 +60,12 @@ t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { 
   await page.goto(`${address}/dashboard/coverage?councilId=${ids['dong-da']}&year=2019`)
   t.equal(await page.locator('h1').innerText(), 'Đăng nhập', 'asked to sign in first')
   await accessible(t, page, 'sign-in')
-  await page.fill('#token', ADMIN_TOKEN)
+  // Signed in by the link the e-mail carries (a real SMTP server), then back to the dashboard.
+  await page.fill('#email', 'giamsat@dongda.example')
+  await Promise.all([page.waitForURL(/\/signin$/), page.click('button[type=submit]')])
+  await sink.received(1)
+  const link = /\/signin\/gl_[A-Za-z0-9_-]{43}/.exec(sink.mails[0]!.text ?? '')![0]
+  await page.goto(`${address}${link}`)
   await Promise.all([page.waitForURL(/\/dashboard\/coverage/), page.click('button[type=submit]')])
   t.match(await page.locator('h1').innerText(), /Tình hình tổ chức phiên giải trình .*HĐND quận Đống Đa/)
   t.equal(await page.getByTestId('ratio').innerText(), '21/21')
@@ -90,12 +91,17 @@ t.test('the coverage dashboard in headless Chromium: what a supervisor sees', { 
   await page.screenshot({ path: '.tap/screenshots/coverage-dong-da-2019-desktop.png', fullPage: true })
   await accessible(t, page, 'coverage, desktop')
 
-  // An administrator's console starts from a list of councils.
-  await page.goto(`${address}/console`)
+  // Made an administrator too, they choose that role on their account page (the council switcher);
+  // an administrator's console starts from a list of councils.
+  await call(app, { method: 'POST', url: `/v1/users/${user.body.id}/roles`, headers: admin, payload: { role: 'admin' } })
+  await page.goto(`${address}/account`)
+  t.match(await page.locator('main').innerText(), /Giám sát — HĐND quận Đống Đa Đang làm việc với quyền/, 'still acting as the supervisor')
+  await accessible(t, page, 'account')
+  await Promise.all([page.waitForURL(/\/console/), page.locator('form[action="/account/role"] button').first().click()])
   t.match(await page.getByTestId('councils').innerText(), /HĐND quận Đống Đa/)
   await accessible(t, page, 'console for an administrator')
   await page.screenshot({ path: '.tap/screenshots/console-admin-desktop.png', fullPage: true })
-  await page.goBack()
+  await page.goto(`${address}/dashboard/coverage?councilId=${ids['dong-da']}&year=2019`)
 
   // The pickers: another year, then the parent council, then back down through a unit's row.
   await page.selectOption('#year', '2020')

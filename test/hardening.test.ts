@@ -1,6 +1,6 @@
 import t from 'tap'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { ADMIN_TOKEN, admin, build, call, onPostgres, seedHierarchy, tokenFor } from './helper.js'
+import { admin, build, call, onPostgres, seedHierarchy, tokenFor } from './helper.js'
 import { AuthFailureLimiter } from '../src/domain/auth-failures.js'
 import { createPostgres } from '../src/db/client.js'
 import { createHearing, createPerson, slotAt } from './hearings-helper.js'
@@ -105,12 +105,15 @@ t.test('listing hearings by person shows anyone only where the person explains, 
 
 t.test('a sign-in whose next has CR/LF or raw letters goes to the sign-in page, not a 500', async (t) => {
   const { app } = await build(t)
-  const { session } = await getPage(app, '/dashboard/login')
-  for (const next of ['/dashboard/coverage\r\nSet-Cookie: x=1', '/dashboard/Đống Đa']) {
-    const response = await postForm(app, '/dashboard/login', session, { token: ADMIN_TOKEN, next })
-    t.equal(response.statusCode, 303, JSON.stringify(next))
-    t.equal(response.headers.location, '/console', 'the signed-in person\'s console, not the page named')
-    t.notOk(response.headers['set-cookie']?.includes('x=1'), 'no header was injected')
+  const { session } = await getPage(app, '/signin')
+  for (const next of ['/dashboard/coverage\r\nSet-Cookie: x=1', '/dashboard/Đống Đa', '/console/\r']) {
+    const response = await postForm(app, '/signin', session, { email: 'someone@example.vn', next })
+    t.equal(response.statusCode, 200, JSON.stringify(next))
+    t.match(response.body, /name="next" value="\/console"|Nếu địa chỉ này có tài khoản/, 'the sign-in page, the console as where to go')
+    t.notOk(String(response.headers['set-cookie'] ?? '').includes('x=1'), 'no header was injected')
+    const old = await app.inject({ url: `/dashboard/login?next=${encodeURIComponent(next)}` })
+    t.equal(old.statusCode, 303)
+    t.equal(old.headers.location, '/signin?next=%2Fconsole&lang=vi')
   }
 })
 

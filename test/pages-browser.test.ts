@@ -7,6 +7,7 @@ import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
 import { accessible, launchChromium, noBrowser } from './browser.js'
 import { createHearing, createPerson, slotAt } from './hearings-helper.js'
 import { parseFeed } from './feeds-helper.js'
+import { smtpSink, type Sink } from './mail-helper.js'
 
 const SHOTS = '.tap/screenshots'
 
@@ -15,18 +16,43 @@ interface Setup {
   address: string
   browser: Browser
   councils: Awaited<ReturnType<typeof seedHierarchy>>
+  /** The ward's secretariat user's e-mail address. */
   secretariat: string
+  sink: Sink
+}
+
+let users = 0
+
+/** A user with one role, made through the API: their e-mail address. */
+async function userFor (app: Setup['app'], role: 'secretariat' | 'supervisor', councilId: string): Promise<string> {
+  const email = `${role}-${++users}@staff.example`
+  const user = await call(app, { method: 'POST', url: '/v1/users', headers: admin, payload: { email, name: `Cán bộ ${users}` } })
+  await call(app, { method: 'POST', url: `/v1/users/${user.body.id}/roles`, headers: admin, payload: { role, councilId } })
+  return email
+}
+
+/** Signs in as a person does: the e-mail address on the sign-in page, the link from the e-mail (a real SMTP server), the button. */
+async function signIn (page: Page, setup: Setup, email: string, landsOn: RegExp, next?: string) {
+  const before = setup.sink.mails.length
+  await page.goto(`${setup.address}/signin${next ? `?next=${encodeURIComponent(next)}` : ''}`)
+  await page.fill('#email', email)
+  await submit(page, 'form.stack', /\/signin$/)
+  await setup.sink.received(before + 1)
+  const link = /\/signin\/gl_[A-Za-z0-9_-]{43}/.exec(setup.sink.mails[before]!.text ?? '')![0]
+  await page.goto(`${setup.address}${link}`)
+  await submit(page, 'form.stack', landsOn)
 }
 
 async function setup (t: Test): Promise<Setup> {
-  const { app } = await build(t)
+  const sink = await smtpSink(t)
+  const { app } = await build(t, { config: { SMTP_URL: sink.url } })
   const councils = await seedHierarchy(app)
-  const { headers } = await tokenFor(app, 'secretariat', councils.wardA.id)
+  const secretariat = await userFor(app, 'secretariat', councils.wardA.id)
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await launchChromium()
   t.teardown(() => browser.close())
   await mkdir(SHOTS, { recursive: true })
-  return { app, address, browser, councils, secretariat: headers.authorization.slice('Bearer '.length) }
+  return { app, address, browser, councils, secretariat, sink }
 }
 
 /** A browser context as a person has it; axe is injected, so the pages' CSP is bypassed here (it is checked without a browser). */
@@ -138,7 +164,8 @@ t.test('an official answers an invitation from its page: accepts, declines with 
 })
 
 t.test('a secretariat signs in and runs a hearing through the console\'s forms', { skip: noBrowser }, async (t) => {
-  const { app, address, browser, councils, secretariat } = await setup(t)
+  const ready = await setup(t)
+  const { app, address, browser, councils, secretariat } = ready
   await createPerson(app, councils.wardA.id, 'Nguyễn Thị Hương')
   const context = await personContext(browser)
   const page = await context.newPage()
@@ -147,8 +174,7 @@ t.test('a secretariat signs in and runs a hearing through the console\'s forms',
   await page.goto(`${address}/console`)
   t.equal(await page.locator('h1').innerText(), 'Đăng nhập', 'asked to sign in')
   await check(t, page, 'sign-in')
-  await page.fill('#token', secretariat)
-  await submit(page, 'form', /\/console\/councils\/dong-da-cat-linh/)
+  await signIn(page, ready, secretariat, /\/console\/councils\/dong-da-cat-linh/, '/console')
   t.equal(await page.locator('h1').innerText(), 'Các phiên giải trình của HĐND phường Cát Linh')
   await check(t, page, 'console-council')
 
@@ -275,7 +301,8 @@ t.test('a secretariat signs in and runs a hearing through the console\'s forms',
 })
 
 t.test('a citizen opens a hearing\'s page from a feed, then its council\'s page; restricted hearings stay hidden', { skip: noBrowser }, async (t) => {
-  const { app, address, browser, councils } = await setup(t)
+  const ready = await setup(t)
+  const { app, address, browser, councils } = ready
   const open = await createHearing(app, { councilId: councils.wardA.id, status: 'scheduled', title: 'Phiên giải trình về phòng cháy chữa cháy', location: 'Nhà văn hóa phường', ...slotAt('2026-12-10') })
   const explainer = await createPerson(app, councils.wardA.id, 'Vũ Quốc Bảo')
   await call(app, { method: 'POST', url: `/v1/hearings/${open.id}/participants`, headers: admin, payload: { personId: explainer.id, role: 'explainer' } })
@@ -329,10 +356,7 @@ t.test('a citizen opens a hearing\'s page from a feed, then its council\'s page;
   t.match(await page.locator('main').innerText(), /cần đăng nhập/)
   await check(t, page, 'not-found')
   // Signed in within the ward's scope, it shows.
-  const { headers } = await tokenFor(app, 'supervisor', councils.district.id)
-  await page.goto(`${address}/dashboard/login?next=${encodeURIComponent(`/hearings/${restricted.id}`)}`)
-  await page.fill('#token', headers.authorization.slice(7))
-  await submit(page, 'form.stack', new RegExp(`/hearings/${restricted.id}`))
+  await signIn(page, ready, await userFor(app, 'supervisor', councils.district.id), new RegExp(`/hearings/${restricted.id}`), `/hearings/${restricted.id}`)
   t.equal(await page.locator('h1').innerText(), 'Phiên không công khai', 'a supervisor of the district sees it once signed in')
   t.same(problems.filter((p) => !p.includes('404')), [], 'no script errors, no failed requests')
 })
@@ -340,7 +364,8 @@ t.test('a citizen opens a hearing\'s page from a feed, then its council\'s page;
 const PAYLOADS = ['<script>window.__xss=1</script>', '"><img src=x onerror="window.__xss=1">']
 
 t.test('text fields holding script payloads render inert on every page', { skip: noBrowser }, async (t) => {
-  const { app, address, browser, councils, secretariat } = await setup(t)
+  const ready = await setup(t)
+  const { app, address, browser, councils, secretariat } = ready
   const [script, attribute] = PAYLOADS as [string, string]
   const ward = await call(app, { method: 'POST', url: '/v1/councils', headers: admin, payload: { code: 'dong-da-xss', name: `Phường ${script}${attribute}`, level: 'ward', parentId: councils.district.id, activeFrom: '2016-07-01' } })
   t.equal(ward.status, 201)
@@ -357,13 +382,9 @@ t.test('text fields holding script payloads render inert on every page', { skip:
   const context = await personContext(browser)
   const page = await context.newPage()
   const problems = watch(page)
-  await page.goto(`${address}/dashboard/login`)
-  await page.fill('#token', secretariat)
-  await submit(page, 'form.stack', /\/console\//)
+  await signIn(page, ready, secretariat, /\/console\//)
   // Signed in as the ward's own secretariat for the console pages of that ward.
-  await page.goto(`${address}/dashboard/login?next=${encodeURIComponent('/console')}`)
-  await page.fill('#token', headers.authorization.slice(7))
-  await submit(page, 'form.stack', /\/console\//)
+  await signIn(page, ready, await userFor(app, 'secretariat', ward.body.id), /\/console\//, '/console')
   const pages = [
     '/councils/dong-da-xss', '/councils/dong-da?descendants=true', `/hearings/${hearing.id}`, `/hearings/${past.id}`, `/hearings/${cancelled.id}`,
     `/invitations/${secret}`, '/console/councils/dong-da-xss', `/console/hearings/${hearing.id}`, `/console/hearings/${hearing.id}?q=${encodeURIComponent('Người')}`,
@@ -390,10 +411,7 @@ t.test('text fields holding script payloads render inert on every page', { skip:
   t.equal(await page.evaluate('window.__xss'), undefined)
 
   // The dashboard of the district lists the ward by its name.
-  const { headers: supervisor } = await tokenFor(app, 'supervisor', councils.district.id)
-  await page.goto(`${address}/dashboard/login?next=${encodeURIComponent(`/dashboard/coverage?councilId=${councils.district.id}`)}`)
-  await page.fill('#token', supervisor.authorization.slice(7))
-  await submit(page, 'form.stack', /\/dashboard\/coverage/)
+  await signIn(page, ready, await userFor(app, 'supervisor', councils.district.id), /\/dashboard\/coverage/, `/dashboard/coverage?councilId=${councils.district.id}`)
   t.match(await page.locator('main').innerText(), /Phường <script>/)
   t.equal(await page.evaluate('window.__xss'), undefined, 'dashboard: no payload ran')
   await check(t, page, 'coverage-with-payloads')

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import { ADMIN_TOKEN } from './helper.js'
+import { signInWithOidc } from '../src/services/accounts.js'
+import { sessionCookieName } from '../src/plugins/auth.js'
 
 /** What a browser keeps between a page with a form and its post: the CSRF cookie and the form's token. */
 export interface FormSession { cookies: Record<string, string>, token: string }
@@ -28,4 +31,22 @@ export async function postForm (app: FastifyInstance, url: string, session: Form
     headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(session), origin: 'http://localhost', 'sec-fetch-site': 'same-origin', ...headers },
     payload: new URLSearchParams({ _csrf: session.token, ...fields }).toString()
   })
+}
+
+let users = 0
+
+/**
+ * A browser signed in as a new user with one role (made through the API, signed in as the OpenID
+ * provider's sign-in does, without a mailbox): its session cookie and the session's form token.
+ */
+export async function signedInAs (app: FastifyInstance, role: 'admin' | 'secretariat' | 'supervisor', councilId?: string): Promise<FormSession & { email: string }> {
+  const email = `${role}-${++users}-${process.pid}@staff.example`
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}` }
+  const user = await app.inject({ method: 'POST', url: '/v1/users', headers, payload: { email, name: `Người dùng ${users}` } })
+  if (user.statusCode !== 201) throw new Error(`user: ${user.body}`)
+  const granted = await app.inject({ method: 'POST', url: `/v1/users/${user.json().id}/roles`, headers, payload: { role, ...(councilId ? { councilId } : {}) } })
+  if (granted.statusCode !== 201) throw new Error(`role: ${granted.body}`)
+  const session = await signInWithOidc({ db: app.db, now: app.now() }, email, 'test')
+  const secure = app.config.PUBLIC_BASE_URL?.startsWith('https:') ?? false
+  return { email, cookies: { [sessionCookieName(secure)]: session!.secret }, token: session!.csrfToken }
 }

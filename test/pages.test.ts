@@ -1,13 +1,13 @@
 import t from 'tap'
-import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
+import { admin, build, call, seedHierarchy } from './helper.js'
 import { createHearing, createPerson, slotAt } from './hearings-helper.js'
-import { getPage, postForm } from './pages-helper.js'
+import { getPage, postForm, signedInAs } from './pages-helper.js'
 
 t.test('pages keep the strict CSP, speak HTML to browsers and problem+json to clients', async (t) => {
   const { app } = await build(t)
   const { wardA } = await seedHierarchy(app)
   const hearing = await createHearing(app, { councilId: wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
-  for (const url of ['/councils/dong-da-cat-linh', `/hearings/${hearing.id}`, '/dashboard/login']) {
+  for (const url of ['/councils/dong-da-cat-linh', `/hearings/${hearing.id}`, '/signin']) {
     const page = await app.inject({ url, headers: { accept: 'text/html' } })
     t.equal(page.statusCode, 200, url)
     t.equal(page.headers['content-type'], 'text/html; charset=utf-8')
@@ -31,7 +31,6 @@ t.test('pages keep the strict CSP, speak HTML to browsers and problem+json to cl
 t.test('forms need this site\'s CSRF token and origin; another council\'s forms are refused and change nothing', async (t) => {
   const { app } = await build(t)
   const { wardA, wardB } = await seedHierarchy(app)
-  const { headers } = await tokenFor(app, 'secretariat', wardA.id)
   const other = await createHearing(app, { councilId: wardB.id, status: 'scheduled', ...slotAt('2026-12-15') })
   const person = await createPerson(app, wardA.id, 'Hoàng Thị Lan')
   const mine = await createHearing(app, { councilId: wardA.id, status: 'scheduled', ...slotAt('2026-12-16') })
@@ -62,10 +61,7 @@ t.test('forms need this site\'s CSRF token and origin; another council\'s forms 
   t.equal(browser.headers.location, `/invitations/${secret}`, 'a browser following the API link is sent to the page')
 
   // Signed in as Cát Linh's secretariat: Hàng Bột's hearing is not in its console.
-  const { session: login } = await getPage(app, '/dashboard/login')
-  const signedIn = await postForm(app, '/dashboard/login', login, { token: headers.authorization.slice(7), next: '/console' })
-  const cookie = /gt_session=([^;]+)/.exec(String(signedIn.headers['set-cookie']))![1]!
-  const session2 = { cookies: { ...login.cookies, gt_session: cookie }, token: login.token }
+  const session2 = await signedInAs(app, 'secretariat', wardA.id)
   const consolePage = await getPage(app, `/console/hearings/${mine.id}`, session2)
   t.equal(consolePage.response.statusCode, 200)
   const revision = /name="revision" value="([^"]+)"/.exec(consolePage.response.body)![1]!.replaceAll('&#34;', '"').replaceAll('&quot;', '"')
@@ -89,5 +85,5 @@ t.test('forms need this site\'s CSRF token and origin; another council\'s forms 
   t.notMatch(nul.body, /Failed query|insert into/i, 'and never the database\'s query')
   const outsider = await app.inject({ url: `/console/hearings/${mine.id}`, headers: { accept: 'text/html' } })
   t.equal(outsider.statusCode, 303, 'not signed in: sent to sign in')
-  t.match(String(outsider.headers.location), /^\/dashboard\/login\?next=%2Fconsole%2Fhearings%2F/)
+  t.match(String(outsider.headers.location), /^\/signin\?next=%2Fconsole%2Fhearings%2F/)
 })

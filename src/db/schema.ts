@@ -155,6 +155,8 @@ export const sessions = pgTable('sessions', {
   roleId: uuid('role_id').references(() => userRoles.id, { onDelete: 'set null' }),
   /** How the user signed in: 'email' or 'oidc'. */
   method: text('method').notNull(),
+  /** The token every form of this session carries: random, known only to the server and the session's pages (a cookie set from another port of the host cannot forge it). */
+  csrfToken: text('csrf_token').notNull(),
   userAgent: text('user_agent'),
   createdAt: timestamps.createdAt,
   lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull(),

@@ -3,8 +3,8 @@
  * they touch (the council itself first, then its parent, up to the root) and ask here.
  */
 export type Principal =
-  | { role: 'admin', tokenId: string | null, label: string }
-  | { role: 'secretariat' | 'supervisor', tokenId: string, label: string, councilId: string }
+  | { role: 'admin', tokenId: string | null, label: string, userId?: string | undefined }
+  | { role: 'secretariat' | 'supervisor', tokenId: string | null, label: string, councilId: string, userId?: string | undefined }
 
 /** A council's id followed by its ancestors' ids, nearest first. */
 export type Ancestry = readonly string[]

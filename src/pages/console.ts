@@ -30,7 +30,7 @@ export function confirmPage (reply: FastifyReply, lang: Lang, council: { name: s
     lang,
     title: t.warningsTitle,
     signedIn: true,
-    csrfToken: reply.generateCsrf(),
+    csrfToken: reply.formToken(),
     council: { title: councilTitle(council.name, lang) },
     warnings: warnings.map((warning) => ({ code: warning.code, text: t.warning(warning) })),
     ...form
@@ -43,7 +43,7 @@ export function secretPage (reply: FastifyReply, lang: Lang, hearing: { id: stri
     lang,
     title: label,
     signedIn: true,
-    csrfToken: reply.generateCsrf(),
+    csrfToken: reply.formToken(),
     label,
     link,
     webcal: link.endsWith('.ics') ? link.replace(/^https?:/, 'webcal:') : undefined,

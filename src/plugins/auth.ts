@@ -7,18 +7,28 @@ import { canReadPrivate, canWrite, type Principal } from '../domain/access.js'
 import { AuthFailureLimiter } from '../domain/auth-failures.js'
 import { fail } from '../domain/errors.js'
 import { hashSecret, secretsEqual } from '../domain/tokens.js'
+import { sessionOf, type SignedIn } from '../services/accounts.js'
 
-/** The pages' session cookie: the bearer token itself, HttpOnly, SameSite=Strict; never read by the API. */
+/**
+ * The pages' session cookie: an opaque id of a server-side session (never a credential the API
+ * takes), HttpOnly, SameSite=Strict. Over https it is `__Host-` prefixed: Secure, this host only,
+ * so a plain-HTTP page on another port of the host can neither read nor set it.
+ */
 export const SESSION_COOKIE = 'gt_session'
+export function sessionCookieName (secure: boolean): string {
+  return secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE
+}
 
 /** Where a person's pages are (and the session cookie counts); the API (/v1) and feeds take bearer tokens only. */
 export function isPageUrl (url: string): boolean {
-  return /^\/(dashboard|console|councils|hearings|invitations)([/?]|$)/.test(url)
+  return /^\/(dashboard|console|councils|hearings|invitations|account|signin|signout)?([/?]|$)/.test(url)
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined
+    /** The signed-in user of a page request (the session cookie), with their roles. */
+    signedIn: SignedIn | undefined
   }
   interface FastifyInstance {
     /** The caller, or a 401 when the request carries no valid token. */
@@ -49,6 +59,8 @@ export interface AuthPluginOptions {
   adminToken?: string | undefined
   failuresPerMinute: number
   now: () => Date
+  /** The site is served over https (PUBLIC_BASE_URL): the session cookie is __Host- prefixed. */
+  secure: boolean
 }
 
 /**
@@ -58,6 +70,8 @@ export interface AuthPluginOptions {
 export default fp<AuthPluginOptions>(async (app, options) => {
   const limiter = new AuthFailureLimiter(options.failuresPerMinute, () => options.now().getTime())
   app.decorateRequest('principal', undefined)
+  app.decorateRequest('signedIn', undefined)
+  const cookieName = sessionCookieName(options.secure)
   const shared = app.database.engine === 'postgres'
   let prunedMinute = 0
 
@@ -78,12 +92,15 @@ export default fp<AuthPluginOptions>(async (app, options) => {
   app.decorate('authenticateRequest', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
     const header = request.headers.authorization
     if (header === undefined) {
-      // The dashboard's pages carry the token in an HttpOnly cookie instead; a stale one just signs out.
-      const session = isPageUrl(request.url) ? request.cookies?.[SESSION_COOKIE] : undefined
-      if (!session || limiter.retryAfter(request.ip) > 0) return done()
-      authenticate(`Bearer ${session}`).then(async (principal) => {
-        if (principal) request.principal = principal
-        else await recordFailure(request.ip)
+      // Pages carry a session instead. One that ended just means signed out: it is not a guess,
+      // and never counts against the address (its API tokens keep working).
+      const cookie = isPageUrl(request.url) ? request.cookies?.[cookieName] : undefined
+      if (!cookie) return done()
+      sessionOf(app.db, cookie, options.now()).then((signedIn) => {
+        if (signedIn) {
+          request.signedIn = signedIn
+          request.principal = signedIn.principal
+        }
         done()
       }).catch(done)
       return

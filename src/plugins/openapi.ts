@@ -22,6 +22,7 @@ export default fp(async (app) => {
         { name: 'councils', description: 'People\'s Councils and their hierarchy' },
         { name: 'people', description: 'Delegates, officials and council memberships' },
         { name: 'tokens', description: 'API tokens (administrators)' },
+        { name: 'users', description: 'People who sign in to the pages, with roles per council (administrators; a secretariat for its units)' },
         { name: 'audit', description: 'Who changed what' },
         { name: 'hearings', description: 'Accountability hearings, their lifecycle and invitations' },
         { name: 'invitations', description: 'What an invited person sees and answers through their link' },

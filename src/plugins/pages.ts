@@ -3,12 +3,17 @@ import csrf from '@fastify/csrf-protection'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { asAppError, sendProblem } from './errors.js'
 import { fail } from '../domain/errors.js'
+import { secretsEqual } from '../domain/tokens.js'
 import { errorSentence } from '../words/errors.js'
 import { prefersJson, renderTemplate } from '../pages/render.js'
 import { words } from '../words/pages.js'
 import type { Lang } from '../schemas/common.js'
 
 declare module 'fastify' {
+  interface FastifyReply {
+    /** The token a form carries: the session's own when signed in, else one bound to the CSRF cookie. */
+    formToken(): string
+  }
   interface FastifyInstance {
     /** preValidation hook of every form post (before its fields are read): same-origin (Origin / Sec-Fetch-Site) and a valid CSRF token. */
     checkForm(request: FastifyRequest, reply: FastifyReply): Promise<void>
@@ -36,7 +41,7 @@ export function requestLang (request: FastifyRequest): Lang {
 
 /** The path of a page to sign in from, returning to `next` afterwards. */
 export function signInPath (next: string, lang: Lang): string {
-  return `/dashboard/login?next=${encodeURIComponent(next)}&lang=${lang}`
+  return `/signin?next=${encodeURIComponent(next)}&lang=${lang}`
 }
 
 /** Form bodies for page routes only (the API reads JSON alone): each page plugin registers this. */
@@ -56,6 +61,11 @@ export default fp(async (app) => {
     getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf
   })
 
+  app.decorateReply('formToken', function (this: FastifyReply) {
+    const signedIn = this.request.signedIn
+    return signedIn ? signedIn.session.csrfToken : this.generateCsrf()
+  })
+
   app.decorate('checkForm', async function (request: FastifyRequest, reply: FastifyReply) {
     // A browser says where a form came from; another site's form is refused before its token is read.
     const site = request.headers['sec-fetch-site']
@@ -65,6 +75,14 @@ export default fp(async (app) => {
       // forms: that says nothing, and the CSRF token decides.
       (origin !== undefined && origin !== 'null' && !sameHost(origin, request.host))) {
       throw fail('CROSS_ORIGIN_FORM')
+    }
+    // A signed-in form carries its session's own token: random, kept on the server, so a CSRF cookie
+    // set from another port of the host (cookies ignore ports) forges nothing.
+    const signedIn = request.signedIn
+    if (signedIn) {
+      const sent = (request.body as { _csrf?: unknown } | undefined)?._csrf
+      if (typeof sent !== 'string' || !secretsEqual(sent, signedIn.session.csrfToken)) throw fail('CROSS_ORIGIN_FORM')
+      return
     }
     await new Promise<void>((resolve, reject) => {
       app.csrfProtection(request, reply, (error?: Error) => error ? reject(error) : resolve())

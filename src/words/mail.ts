@@ -95,3 +95,37 @@ export const SECRETARIAT_MAIL = {
   footer: 'Thư này được gửi tự động từ hệ thống giaitrinh.',
   to: (council: string) => `Thường trực ${councilTitle(council, 'vi')}`
 }
+
+/** The sign-in e-mail: a one-time link, in the user's language. */
+export const SIGN_IN_MAIL = {
+  vi: {
+    subject: 'Đường dẫn đăng nhập hệ thống phiên giải trình HĐND',
+    text: (name: string, url: string, minutes: number) => [
+      `Kính gửi Ông/Bà ${name},`,
+      '',
+      'Ông/Bà (hoặc ai đó dùng địa chỉ thư này) vừa yêu cầu đăng nhập hệ thống phiên giải trình HĐND. Mở đường dẫn dưới đây để đăng nhập:',
+      '',
+      url,
+      '',
+      `Đường dẫn dùng được một lần, trong ${minutes} phút. Nếu Ông/Bà không yêu cầu, xin bỏ qua thư này: không ai đăng nhập được nếu không mở đường dẫn.`,
+      '',
+      '—',
+      'Thư này được gửi tự động từ hệ thống giaitrinh.'
+    ].join('\n')
+  },
+  en: {
+    subject: 'Your sign-in link to the People\'s Council hearings service',
+    text: (name: string, url: string, minutes: number) => [
+      `Dear ${name},`,
+      '',
+      'You (or someone using this address) asked to sign in to the People\'s Council hearings service. Open this link to sign in:',
+      '',
+      url,
+      '',
+      `The link works once, for ${minutes} minutes. If you did not ask for it, ignore this e-mail: nobody signs in without opening the link.`,
+      '',
+      '—',
+      'Sent automatically by giaitrinh.'
+    ].join('\n')
+  }
+}

@@ -4,9 +4,9 @@ import { words } from '../../src/words/pages.js'
 import { FEED } from '../../src/words/feeds.js'
 import { MAIL } from '../../src/words/mail.js'
 import { ERRORS, type ErrorCode } from '../../src/words/errors.js'
-import { admin, build, call, seedHierarchy, tokenFor } from '../helper.js'
+import { admin, build, call, seedHierarchy } from '../helper.js'
 import { createHearing, createPerson, slotAt } from '../hearings-helper.js'
-import { getPage, postForm } from '../pages-helper.js'
+import { cookieHeader, getPage, signedInAs } from '../pages-helper.js'
 
 const LANGS: Lang[] = ['vi', 'en']
 const ROLES = ['explainer', 'attendee', 'guest'] as const
@@ -60,7 +60,6 @@ t.test('pages, e-mails and feeds name roles and answers from the one catalogue',
 t.test('a Vietnamese console and invitation page show a guest\'s and an attendee\'s role in Vietnamese', async (t) => {
   const { app } = await build(t)
   const { wardA } = await seedHierarchy(app)
-  const { headers } = await tokenFor(app, 'secretariat', wardA.id)
   const hearing = await createHearing(app, { councilId: wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
   const secrets: Record<string, string> = {}
   for (const role of ['guest', 'attendee'] as const) {
@@ -80,10 +79,7 @@ t.test('a Vietnamese console and invitation page show a guest\'s and an attendee
     t.match(english.response.body, new RegExp(`data-testid="role">${TERMS.en.role[role]}<`), `in English: "${TERMS.en.role[role]}"`)
   }
 
-  const { session: login } = await getPage(app, '/dashboard/login')
-  const signedIn = await postForm(app, '/dashboard/login', login, { token: headers.authorization.slice(7), next: '/console' })
-  t.equal(signedIn.statusCode, 303)
-  const cookie = String([signedIn.headers['set-cookie']].flat().find((line) => line?.startsWith('giaitrinh_session') || line?.includes('session')) ?? '').split(';')[0]
+  const cookie = cookieHeader(await signedInAs(app, 'secretariat', wardA.id))
   const consolePage = await app.inject({ url: `/console/hearings/${hearing.id}`, headers: { accept: 'text/html', cookie } })
   t.equal(consolePage.statusCode, 200)
   const text = visibleText(consolePage.body)

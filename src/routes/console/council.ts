@@ -34,7 +34,7 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
       title: t.console,
       otherLangUrl: otherLangUrl(request, lang),
       signedIn: true,
-      csrfToken: reply.generateCsrf(),
+      csrfToken: reply.formToken(),
       councils: councils.map((c) => ({ title: councilTitle(c.name, lang), url: consoleCouncilPath(c.code, lang) }))
     })
   })
@@ -73,7 +73,7 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
       title: t.hearingsOf(councilTitle(council.name, lang)),
       otherLangUrl: otherLangUrl(request, lang),
       signedIn: true,
-      csrfToken: reply.generateCsrf(),
+      csrfToken: reply.formToken(),
       council: { title: councilTitle(council.name, lang), code: council.code, publicUrl: `${councilPagePath(council.code)}?lang=${lang}` },
       self: consoleCouncilPath(council.code),
       year,

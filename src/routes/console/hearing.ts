@@ -55,7 +55,7 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
       title: hearing.title,
       otherLangUrl: otherLangUrl(request, lang),
       signedIn: true,
-      csrfToken: reply.generateCsrf(),
+      csrfToken: reply.formToken(),
       saved: request.query.saved === '1',
       council: { title: councilTitle(council.name, lang), url: consoleCouncilPath(council.code, lang) },
       hearing: {

@@ -3,10 +3,12 @@ import { Type } from '@sinclair/typebox'
 import formbody from '@fastify/formbody'
 import { DateTime } from 'luxon'
 import { findCouncil, parentCouncils } from '../../db/queries/councils.js'
-import { SESSION_COOKIE } from '../../plugins/auth.js'
-import { PAGE_FORM_LIMIT, requestLang } from '../../plugins/pages.js'
+import { PAGE_FORM_LIMIT } from '../../plugins/pages.js'
 import { LangParam, Uuid, type Lang } from '../../schemas/common.js'
 import { coverageReport } from '../../services/coverage.js'
+import { coverageCsv } from '../coverage/index.js'
+import { periodOf } from '../../domain/coverage.js'
+import { CoverageQuerySchema } from '../../schemas/coverage.js'
 import { coverageAccess, readableCouncilIds, restrict } from '../../policy/index.js'
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
@@ -15,14 +17,13 @@ import { councilFeedPath, councilPagePath } from '../../links/index.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 
 const LangField = Type.Optional(LangParam())
-const SESSION_HOURS = 8
 /** The years the pickers offer: from the first councils' data to a few years ahead. */
 const FIRST_YEAR = 2016
 
 /** Where to go after signing in: only a page of this site (dashboard, console, council and hearing pages). */
 export function safeNext (next: string | undefined): string {
   // Printable ASCII only: it goes into a Location header, where CR/LF or raw letters like "Đ" cannot stand.
-  return next && /^\/(dashboard|console|councils|hearings)\/[^/\\][\x21-\x7e]*$/.test(next) && !next.includes('//') ? next : '/console'
+  return next && /^\/(dashboard|console|councils|hearings|account)(\/[\x21-\x2e\x30-\x5b\x5d-\x7e][\x21-\x7e]*)?$/.test(next) && !next.includes('//') ? next : '/console'
 }
 
 /**
@@ -33,8 +34,6 @@ export function safeNext (next: string | undefined): string {
 const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(formbody, { bodyLimit: PAGE_FORM_LIMIT })
   app.setErrorHandler(app.pageErrorHandler)
-  // Secure when the service says it is public over https (a TLS proxy in front), or the request came over https.
-  const secureSite = app.config.PUBLIC_BASE_URL?.startsWith('https:') ?? false
 
   app.get('/coverage', {
     schema: {
@@ -53,7 +52,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode
       if (status !== 403) throw error
-      return sendPage(reply.code(403), 'signin', { lang, title: words(lang).signIn, next: request.url, failed: true, csrfToken: reply.generateCsrf() })
+      return sendPage(reply.code(403), 'signin', { lang, title: words(lang).signIn, next: safeNext(request.url), failed: words(lang).errors[403], csrfToken: reply.generateCsrf() })
     }
     const parent = access.parent
     const thisYear = DateTime.fromJSDate(app.now(), { zone: parent.timezone }).year
@@ -74,7 +73,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       title: `${t.title} – ${parent.name} – ${year}`,
       otherLangUrl: otherLangUrl(request, lang),
       signedIn: request.principal !== undefined,
-      csrfToken: request.principal ? reply.generateCsrf() : undefined,
+      csrfToken: request.principal ? reply.formToken() : undefined,
       report,
       year,
       // The picker's range, and the year shown when it lies outside it.
@@ -84,7 +83,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       councilUrl: `${councilPagePath(parent.code)}?lang=${lang}`,
       parentUrl: grandparent ? url(grandparent.id, year) : undefined,
       parentTitle: grandparent ? councilTitle(grandparent.name, lang) : undefined,
-      csvUrl: `/v1/coverage.csv?councilId=${parent.id}&year=${year}&lang=${lang}`,
+      csvUrl: `/dashboard/coverage.csv?councilId=${parent.id}&year=${year}&lang=${lang}`,
       yearUrl: (y: number) => url(parent.id, y),
       // A unit with units of its own opens its own report; a ward opens its page of hearings.
       unitUrl: (unit: { councilId: string, code: string }) => withChildren.has(unit.councilId) ? url(unit.councilId, year) : `${councilPagePath(unit.code)}?lang=${lang}`,
@@ -101,44 +100,25 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     })
   })
 
+  /** The report as CSV, for the signed-in person who reads the dashboard (the API's /v1/coverage.csv takes a token). */
+  app.get('/coverage.csv', {
+    schema: { hide: true, querystring: CoverageQuerySchema }
+  }, async (request, reply) => {
+    const { parent, onlyUnit } = await coverageAccess(app.db, request.principal, request.query.councilId)
+    const period = periodOf(request.query)
+    const report = restrict(await coverageReport(app.db, parent, period, app.now()), onlyUnit)
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', `attachment; filename="coverage-${parent.code}-${period.from}-${period.to}.csv"`)
+      .send(coverageCsv(report, request.query.lang ?? 'vi', parent.timezone))
+  })
+
+  // Where sign-in was before accounts: old links and bookmarks go to the sign-in page.
   app.get('/login', {
     schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: LangField }, { additionalProperties: false }) }
   }, async (request, reply) => {
-    const lang = request.query.lang ?? 'vi'
-    return sendPage(reply, 'signin', { lang, title: words(lang).signIn, otherLangUrl: otherLangUrl(request, lang), next: safeNext(request.query.next), failed: false, csrfToken: reply.generateCsrf() })
-  })
-
-  app.post('/login', {
-    preValidation: app.checkForm,
-    schema: {
-      hide: true,
-      body: Type.Object({
-        token: Type.String({ minLength: 1, maxLength: 200 }),
-        next: Type.Optional(Type.String({ maxLength: 500 })),
-        lang: LangField,
-        _csrf: Type.String({ maxLength: 200 })
-      }, { additionalProperties: false })
-    }
-  }, async (request, reply) => {
-    const lang = requestLang(request)
-    app.refuseBlocked(request)
-    const principal = await app.principalOf(request.body.token.trim())
-    await app.guardSecret(request, Boolean(principal))
-    if (!principal) {
-      return sendPage(reply.code(401), 'signin', { lang, title: words(lang).signIn, next: safeNext(request.body.next), failed: true, csrfToken: reply.generateCsrf() })
-    }
-    reply.setCookie(SESSION_COOKIE, request.body.token.trim(), {
-      path: '/', httpOnly: true, sameSite: 'strict', secure: secureSite || request.protocol === 'https', maxAge: SESSION_HOURS * 3600
-    })
-    return reply.redirect(safeNext(request.body.next), 303)
-  })
-
-  app.post('/logout', {
-    preValidation: app.checkForm,
-    schema: { hide: true, body: Type.Object({ _csrf: Type.String({ maxLength: 200 }), lang: LangField }, { additionalProperties: false }) }
-  }, async (_request, reply) => {
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
-    return reply.redirect('/dashboard/login', 303)
+    return reply.redirect(`/signin?next=${encodeURIComponent(safeNext(request.query.next))}&lang=${request.query.lang ?? 'vi'}`, 303)
   })
 }
 

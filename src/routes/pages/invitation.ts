@@ -83,7 +83,7 @@ const invitationPages: FastifyPluginAsyncTypebox = async (app) => {
       lang,
       title: t.invitation,
       otherLangUrl: otherLangUrl(request, lang),
-      csrfToken: reply.generateCsrf(),
+      csrfToken: reply.formToken(),
       self,
       answered: request.query.answered === '1',
       person: { fullName: person.fullName },

@@ -1,0 +1,181 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import formbody from '@fastify/formbody'
+import { listSessions } from '../../db/queries/accounts.js'
+import { fail } from '../../domain/errors.js'
+import { COUNCIL_ZONE } from '../../domain/councils.js'
+import { PAGE_FORM_LIMIT, requestLang } from '../../plugins/pages.js'
+import { sessionCookieName } from '../../plugins/auth.js'
+import { LangParam, Uuid, type Lang } from '../../schemas/common.js'
+import {
+  checkSignInLink, requestSignInLink, SESSION_HOURS, SIGN_IN_LINK_MINUTES, signInWithLink, signOut, signOutEverywhere, switchRole
+} from '../../services/accounts.js'
+import { findUser } from '../../db/queries/accounts.js'
+import { words } from '../../words/pages.js'
+import { SIGN_IN_MAIL } from '../../words/mail.js'
+import { councilTitle } from '../../words/terms.js'
+import { formatWhen } from '../../pages/format.js'
+import { otherLangUrl, sendPage } from '../../pages/render.js'
+import { safeNext } from '../dashboard/index.js'
+
+const LangField = Type.Optional(LangParam())
+const Csrf = Type.String({ maxLength: 200 })
+const SignInToken = Type.Object({ token: Type.String({ pattern: '^gl_[A-Za-z0-9_-]{43}$' }) })
+
+/**
+ * Signing in and one's account: a one-time link by e-mail (POST /signin sends it; the link opens a
+ * page whose button signs in, so a mail scanner that follows links uses nothing), a session on the
+ * server (its random id in an HttpOnly cookie), signing out, the roles one acts in (the council
+ * switcher) and the sessions one has, each of which can be ended.
+ */
+const accountPages: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(formbody, { bodyLimit: PAGE_FORM_LIMIT })
+  app.setErrorHandler(app.pageErrorHandler)
+  const secure = app.config.PUBLIC_BASE_URL?.startsWith('https:') ?? false
+  const cookie = sessionCookieName(secure)
+  const context = (request: FastifyRequest) => ({ db: app.db, now: app.now(), requestId: request.id, announce: (changes: Parameters<typeof app.changes.announce>[0]) => app.changes.announce(changes) })
+
+  function signInPage (reply: FastifyReply, request: FastifyRequest, lang: Lang, data: { next: string, sent?: boolean, failed?: string }, status = 200) {
+    return sendPage(reply.code(status), 'signin', {
+      lang,
+      title: words(lang).signIn,
+      otherLangUrl: otherLangUrl(request, lang),
+      csrfToken: reply.formToken(),
+      oidcUrl: app.config.OIDC_ISSUER ? `/signin/oidc?next=${encodeURIComponent(data.next)}&lang=${lang}` : undefined,
+      ...data
+    })
+  }
+
+  function startSession (request: FastifyRequest, reply: FastifyReply, secret: string) {
+    reply.setCookie(cookie, secret, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure || request.protocol === 'https', maxAge: SESSION_HOURS * 3600 })
+  }
+
+  app.get('/signin', {
+    schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const lang = request.query.lang ?? 'vi'
+    return signInPage(reply, request, lang, { next: safeNext(request.query.next) })
+  })
+
+  app.post('/signin', {
+    preValidation: app.checkForm,
+    schema: {
+      hide: true,
+      body: Type.Object({
+        email: Type.String({ format: 'email', maxLength: 254 }),
+        next: Type.Optional(Type.String({ maxLength: 500 })),
+        lang: LangField,
+        _csrf: Csrf
+      }, { additionalProperties: false })
+    }
+  }, async (request, reply) => {
+    const lang = requestLang(request)
+    const next = safeNext(request.body.next)
+    app.refuseBlocked(request)
+    const link = await requestSignInLink(context(request), request.body.email.trim(), next)
+    if (link) {
+      const t = SIGN_IN_MAIL[link.user.locale === 'en' ? 'en' : 'vi']
+      const url = `${app.publicBaseUrl()}/signin/${link.secret}`
+      await app.mailer.send({ to: { name: link.user.name, address: link.user.email }, subject: t.subject, text: t.text(link.user.name, url, SIGN_IN_LINK_MINUTES) })
+    }
+    // The same answer whether the address has an account or not: addresses cannot be probed.
+    return signInPage(reply, request, lang, { next, sent: true })
+  })
+
+  app.get('/signin/:token', {
+    schema: { hide: true, params: SignInToken, querystring: Type.Object({ lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const link = await checkSignInLink(app.db, request.params.token, app.now())
+    await app.guardSecret(request, Boolean(link))
+    const user = link && await findUser(app.db, link.userId)
+    const lang = request.query.lang ?? (user?.locale === 'en' ? 'en' : 'vi')
+    return sendPage(reply.code(user ? 200 : 410), 'signin-confirm', {
+      lang, title: words(lang).signIn, csrfToken: reply.formToken(), self: `/signin/${request.params.token}`, email: user?.email
+    })
+  })
+
+  app.post('/signin/:token', {
+    preValidation: app.checkForm,
+    schema: { hide: true, params: SignInToken, body: Type.Object({ _csrf: Csrf, lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const signedIn = await signInWithLink(context(request), request.params.token, request.headers['user-agent'])
+    await app.guardSecret(request, Boolean(signedIn))
+    if (!signedIn) throw fail('SIGN_IN_LINK_INVALID')
+    // A new id at every sign-in: a session id planted in the browser before (fixation) is never the one signed in.
+    startSession(request, reply, signedIn.secret)
+    return reply.redirect(signedIn.next, 303)
+  })
+
+  app.post('/signout', {
+    preValidation: app.checkForm,
+    schema: { hide: true, body: Type.Object({ _csrf: Csrf, lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    if (request.signedIn) await signOut(context(request), request.signedIn.session)
+    reply.clearCookie(cookie, { path: '/' })
+    return reply.redirect(`/signin?lang=${requestLang(request)}`, 303)
+  })
+
+  /** The signed-in user, or the sign-in page (a GET) / 401 (a form). */
+  function requireUser (request: FastifyRequest) {
+    if (!request.signedIn) throw fail('TOKEN_MISSING')
+    return request.signedIn
+  }
+
+  app.get('/account', {
+    schema: { hide: true, querystring: Type.Object({ lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const signedIn = requireUser(request)
+    const lang = request.query.lang ?? (signedIn.user.locale === 'en' ? 'en' : 'vi')
+    const sessions = await listSessions(app.db, signedIn.user.id, app.now())
+    const zone = COUNCIL_ZONE
+    return sendPage(reply, 'account', {
+      lang,
+      title: words(lang).account,
+      otherLangUrl: otherLangUrl(request, lang),
+      signedIn: true,
+      csrfToken: reply.formToken(),
+      user: signedIn.user,
+      roleId: signedIn.roleId,
+      roles: signedIn.roles.map((role) => ({ ...role, councilTitle: role.councilName ? councilTitle(role.councilName, lang) : null })),
+      sessions: sessions.map((session) => ({
+        id: session.id,
+        method: session.method,
+        current: session.id === signedIn.session.id,
+        started: formatWhen(session.createdAt, null, zone, lang),
+        used: formatWhen(session.lastUsedAt, null, zone, lang),
+        device: session.userAgent ?? '—'
+      }))
+    })
+  })
+
+  app.post('/account/role', {
+    preValidation: app.checkForm,
+    schema: { hide: true, body: Type.Object({ _csrf: Csrf, lang: LangField, roleId: Uuid }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const signedIn = requireUser(request)
+    await switchRole(context(request), signedIn, request.body.roleId)
+    return reply.redirect(`/console?lang=${requestLang(request)}`, 303)
+  })
+
+  app.post('/account/sessions/:id/end', {
+    preValidation: app.checkForm,
+    schema: { hide: true, params: Type.Object({ id: Uuid }), body: Type.Object({ _csrf: Csrf, lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const signedIn = requireUser(request)
+    await signOut(context(request), { id: request.params.id, userId: signedIn.user.id })
+    return reply.redirect(`/account?lang=${requestLang(request)}`, 303)
+  })
+
+  app.post('/account/sign-out-everywhere', {
+    preValidation: app.checkForm,
+    schema: { hide: true, body: Type.Object({ _csrf: Csrf, lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const signedIn = requireUser(request)
+    await signOutEverywhere({ ...context(request), principal: { tokenId: null, label: `user:${signedIn.user.id} (${signedIn.user.email})` } }, signedIn.user.id)
+    reply.clearCookie(cookie, { path: '/' })
+    return reply.redirect(`/signin?lang=${requestLang(request)}`, 303)
+  })
+}
+
+export default accountPages
