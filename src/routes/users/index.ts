@@ -27,7 +27,7 @@ async function userView (db: Db, user: User) {
  */
 const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
-    schema: { tags: ['users'], summary: 'List users and their roles (administrators)', security: secured, response: { 200: UserListSchema, ...problems(401, 403) } }
+    schema: { tags: ['users'], summary: 'List users and their roles (administrators)', security: secured, response: { 200: Type.Ref(UserListSchema), ...problems(401, 403) } }
   }, async (request) => {
     app.requireAdmin(request)
     return { items: await Promise.all((await listUsers(app.db)).map((user) => userView(app.db, user))) }
