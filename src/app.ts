@@ -26,6 +26,7 @@ import accountPages from './routes/pages/account.js'
 import userRoutes from './routes/users/index.js'
 import { accountSchemas } from './schemas/accounts.js'
 import mailPlugin from './plugins/mail.js'
+import oidcPlugin from './plugins/oidc.js'
 import accountsPlugin from './plugins/accounts.js'
 import hearingRoutes from './routes/hearings/index.js'
 import participantRoutes from './routes/hearings/participants.js'
@@ -229,6 +230,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(notificationsPlugin)
   await app.register(housekeepingPlugin)
   await app.register(mailPlugin)
+  await app.register(oidcPlugin)
   await app.register(accountsPlugin)
   answerPoll = (request, response) => app.feedPolls.answer(request, response)
   app.addHook('preClose', (done) => {

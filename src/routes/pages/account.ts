@@ -7,9 +7,10 @@ import { fail } from '../../domain/errors.js'
 import { COUNCIL_ZONE } from '../../domain/councils.js'
 import { PAGE_FORM_LIMIT, requestLang } from '../../plugins/pages.js'
 import { sessionCookieName } from '../../plugins/auth.js'
+import { OIDC_FLOW_COOKIE } from '../../plugins/oidc.js'
 import { LangParam, Uuid, type Lang } from '../../schemas/common.js'
 import {
-  checkSignInLink, requestSignInLink, SESSION_HOURS, SIGN_IN_LINK_MINUTES, signInWithLink, signOut, signOutEverywhere, switchRole
+  checkSignInLink, requestSignInLink, SESSION_HOURS, SIGN_IN_LINK_MINUTES, signInWithLink, signInWithOidc, signOut, signOutEverywhere, switchRole
 } from '../../services/accounts.js'
 import { findUser } from '../../db/queries/accounts.js'
 import { words } from '../../words/pages.js'
@@ -105,6 +106,29 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
     // A new id at every sign-in: a session id planted in the browser before (fixation) is never the one signed in.
     startSession(request, reply, signedIn.secret)
     return reply.redirect(signedIn.next, 303)
+  })
+
+  app.get('/signin/oidc', {
+    schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    if (!app.oidc) throw fail('OIDC_NOT_CONFIGURED')
+    const { url, flow } = await app.oidc.start(safeNext(request.query.next), request.query.lang ?? 'vi')
+    // Lax: the provider sends the browser back with a top-level GET from its own site.
+    reply.setCookie(OIDC_FLOW_COOKIE, flow, { path: '/signin/oidc', httpOnly: true, sameSite: 'lax', secure: secure || request.protocol === 'https', maxAge: 600 })
+    return reply.redirect(url, 303)
+  })
+
+  app.get('/signin/oidc/callback', {
+    // What the provider sends back (code, state, iss, or an error) is checked by openid-client.
+    schema: { hide: true, querystring: Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4000 })) }
+  }, async (request, reply) => {
+    if (!app.oidc) throw fail('OIDC_NOT_CONFIGURED')
+    const done = await app.oidc.finish(`${app.publicBaseUrl()}${request.url}`, request.cookies[OIDC_FLOW_COOKIE])
+    reply.clearCookie(OIDC_FLOW_COOKIE, { path: '/signin/oidc' })
+    const signedIn = await signInWithOidc(context(request), done.email, request.headers['user-agent'])
+    if (!signedIn) throw fail('OIDC_UNKNOWN_USER', { email: done.email })
+    startSession(request, reply, signedIn.secret)
+    return reply.redirect(done.next, 303)
   })
 
   app.post('/signout', {
