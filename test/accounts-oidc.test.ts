@@ -9,7 +9,7 @@ import { getPage } from './pages-helper.js'
 // against a real one (oidc-provider) run in this process on loopback: the code flow with PKCE,
 // state and nonce checked, an address no user has refused.
 
-const ACCOUNTS: Record<string, string> = { 'staff-1': 'Hoa.Nguyen@HaNoi.example', 'stranger': 'stranger@hanoi.example' }
+const ACCOUNTS: Record<string, string> = { 'staff-1': 'Hoa.Nguyen@HaNoi.example', stranger: 'stranger@hanoi.example' }
 
 async function startProvider (t: Test, redirectUri: string) {
   let server: Server | undefined
