@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
 import { smtpSink, type Sink } from './mail-helper.js'
-import { cookieHeader, getPage, postForm, type FormSession } from './pages-helper.js'
+import { cookieHeader, getPage, postForm, signedInAs, type FormSession } from './pages-helper.js'
 
 // Issue "Staff accounts and the office's desk", part 1 and 2: users with roles per council, signing
 // in by a one-time link e-mailed through a real SMTP server, sessions kept on the server (an opaque
@@ -188,4 +188,18 @@ t.test('a next address with CR, LF, NUL or a raw letter is never followed and ne
   const { path } = await requestLink(app, sink, ADMIN_EMAIL, '/console/\r\nSet-Cookie: x=1')
   const { done } = await signIn(app, path)
   t.equal(done.headers.location, '/console', 'a link asked for with a bad next opens the console')
+})
+
+t.test('the home page sends each person to what they do', async (t) => {
+  const { app } = await build(t)
+  const home = await app.inject({ url: '/', headers: { accept: 'text/html' } })
+  t.equal(home.statusCode, 200, 'a page, not a JSON 404')
+  t.match(home.headers['content-type'], /text\/html/)
+  t.match(home.body, /href="\/signin\?lang=vi"/, 'staff: sign in')
+  t.match(home.body, /Mở đường dẫn trong thư mời/, 'the invited: their e-mail\'s link')
+  t.match((await app.inject({ url: '/?lang=en', headers: { accept: 'text/html' } })).body, /Open the link in your invitation e-mail/)
+  const staff = await signedInAs(app, 'admin')
+  const signed = await app.inject({ url: '/', headers: { accept: 'text/html', cookie: cookieHeader(staff) } })
+  t.match(signed.body, new RegExp(`đăng nhập với tài khoản <strong>${staff.email}</strong>`))
+  t.match(signed.body, /href="\/console\?lang=vi"/)
 })

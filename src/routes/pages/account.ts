@@ -52,6 +52,22 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
     reply.setCookie(cookie, secret, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure || request.protocol === 'https', maxAge: SESSION_HOURS * 3600 })
   }
 
+  /** The home page: where each person goes (staff to sign in or their desk; the invited to their e-mail's link). */
+  app.get('/', {
+    schema: { hide: true, querystring: Type.Object({ lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const lang = request.query.lang ?? 'vi'
+    const signedIn = request.signedIn
+    return sendPage(reply, 'home', {
+      lang,
+      title: words(lang).homeTitle,
+      otherLangUrl: otherLangUrl(request, lang),
+      signedIn: Boolean(signedIn),
+      csrfToken: signedIn ? reply.formToken() : undefined,
+      signedInAs: signedIn?.user.email
+    })
+  })
+
   app.get('/signin', {
     schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), lang: LangField }, { additionalProperties: false }) }
   }, async (request, reply) => {
