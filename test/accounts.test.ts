@@ -1,4 +1,9 @@
 import t from 'tap'
+import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { spawnServer } from './process.js'
 import type { FastifyInstance } from 'fastify'
 import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
 import { createHearing, slotAt } from './hearings-helper.js'
@@ -202,4 +207,24 @@ t.test('the home page sends each person to what they do', async (t) => {
   const signed = await app.inject({ url: '/', headers: { accept: 'text/html', cookie: cookieHeader(staff) } })
   t.match(signed.body, new RegExp(`đăng nhập với tài khoản <strong>${staff.email}</strong>`))
   t.match(signed.body, /href="\/console\?lang=vi"/)
+})
+
+t.test('npm run user adds a user with a role, offline', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'giaitrinh-user-cli-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const run = async (args: string[]) => {
+    const child = spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, 'src/cli/user.ts', args)
+    let output = ''
+    child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    const [code] = await once(child, 'exit') as [number]
+    return { code, output }
+  }
+  const added = await run(['add', '--email', 'Admin@Phuong.example', '--name', 'Trần Quản Trị', '--role', 'admin'])
+  t.equal(added.code, 0, added.output)
+  t.match(JSON.parse(added.output), { email: 'admin@phuong.example', name: 'Trần Quản Trị', roles: [{ role: 'admin', council: null }] })
+  const twice = await run(['add', '--email', 'admin@phuong.example', '--name', 'Trần Quản Trị'])
+  t.equal(twice.code, 1)
+  t.match(twice.output, /exists already/)
+  t.equal((await run(['grant', '--email', 'nobody@phuong.example', '--role', 'admin'])).code, 1)
 })
