@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { admin, build, call } from './helper.js'
@@ -54,13 +54,30 @@ t.test('`npm run demo` loads the demo and starts the service; the token CLI work
   const feed = /Calendar feed[^\n]*\n +(\S+)/.exec(demo.output())?.[1]
   t.ok(dashboard && feed, 'the demo says what to open')
   t.match(demo.output(), /API documentation: +\S+\/docs/)
-  t.match(demo.output(), /npm run token -- create --role supervisor --council dong-da/, 'and how to sign in')
+  t.match(demo.output(), /Sign in at \S+\/signin as the administrator quantri@giaitrinh\.example: without SMTP_URL the e-mail is written to \S+\/mail/, 'and how to sign in')
   const port = new URL(demo.address).port
   const feedResponse = await fetch(feed!.replace(/:\d+\//, `:${port}/`))
   t.equal(feedResponse.status, 200, 'the feed it names works')
   t.match(await feedResponse.text(), /BEGIN:VCALENDAR/)
   const dashboardResponse = await fetch(dashboard!.replace(/:\d+\//, `:${port}/`), { redirect: 'manual' })
   t.equal(dashboardResponse.status, 303, 'the dashboard it names asks to sign in')
+  // Signing in as the demo says, without SMTP: the link is in the .eml file the service wrote.
+  const form = async (path: string, cookie: string) => {
+    const page = await fetch(`${demo.address}${path}`, { headers: { cookie } })
+    const set = page.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ')
+    return { cookie: [cookie, set].filter(Boolean).join('; '), token: /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]! }
+  }
+  const post = (path: string, cookie: string, fields: Record<string, string>) => fetch(`${demo.address}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() })
+  const signInForm = await form('/signin', '')
+  t.equal((await post('/signin', signInForm.cookie, { _csrf: signInForm.token, email: 'quantri@giaitrinh.example' })).status, 200)
+  const eml = (await readdir(join(dataDir, 'mail'))).filter((name) => name.endsWith('.eml')).sort().at(-1)
+  t.ok(eml, 'the sign-in e-mail is an .eml file under DATA_DIR/mail')
+  const link = /\/signin\/gl_[A-Za-z0-9_-]{43}/.exec((await readFile(join(dataDir, 'mail', eml!), 'utf8')).replace(/=\r?\n/g, ''))![0]
+  const confirm = await form(link, '')
+  const signedIn = await post(link, confirm.cookie, { _csrf: confirm.token })
+  t.equal(signedIn.status, 303, 'its link signs in')
+  const session = signedIn.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ')
+  t.equal((await fetch(dashboard!.replace(/:\d+\//, `:${port}/`), { redirect: 'manual', headers: { cookie: session } })).status, 200, 'and the dashboard opens')
   const subtree = await (await fetch(`${demo.address}/v1/councils?level=ward&limit=500`)).json() as { items: unknown[] }
   t.equal(subtree.items.length, 21)
   t.equal(await demo.stop('SIGTERM'), 0)
