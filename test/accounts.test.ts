@@ -228,3 +228,19 @@ t.test('npm run user adds a user with a role, offline', async (t) => {
   t.match(twice.output, /exists already/)
   t.equal((await run(['grant', '--email', 'nobody@phuong.example', '--role', 'admin'])).code, 1)
 })
+
+t.test('one validation: the console\'s forms refuse what the API refuses (an e-mail with a line break, control characters), in the page\'s language', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const injected = await postForm(app, `/console/hearings/${hearing.id}/participants`, staff, { role: 'guest', fullName: 'Khách', email: 'e2@example.com\r\nATTENDEE;CN=X:mailto:x@evil.example' })
+  t.equal(injected.statusCode, 400, 'an e-mail field holding a line break and an ATTENDEE line is refused')
+  t.match(injected.body, /lang="vi"/)
+  const control = await postForm(app, `/console/hearings/${hearing.id}/participants`, staff, { role: 'guest', fullName: 'Khách\u0007' })
+  t.equal(control.statusCode, 400, 'a control character in a name is refused')
+  const api = await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Khách\u0007', kind: 'official' } })
+  t.equal(api.status, 400, 'as the API refuses it')
+  const people = (await call(app, { url: `/v1/people?councilId=${h.wardA.id}`, headers: admin })).body.items as unknown[]
+  t.equal(people.length, 0, 'and nobody was registered')
+})

@@ -8,7 +8,7 @@ import { fail } from '../../domain/errors.js'
 import { isPublicHearing, isSettled } from '../../domain/hearings.js'
 import { PAGE_FORM_LIMIT } from '../../plugins/pages.js'
 import { InvitationTokenParams } from '../../schemas/hearings.js'
-import { LangParam, type Lang } from '../../schemas/common.js'
+import { LangParam, TEXT_PATTERN, type Lang } from '../../schemas/common.js'
 import { answerInvitation, findInvitation, findWithdrawnInvitation } from '../../services/participants.js'
 import { feedEvents } from '../../db/queries/feeds.js'
 import { renderCalendar, renderEvent } from '../../feeds/ical.js'
@@ -28,9 +28,10 @@ const AnswerForm = Type.Object({
   _csrf: Type.String({ maxLength: 200 }),
   lang: Type.Optional(LangParam()),
   response: Type.Unsafe<'accepted' | 'declined' | 'delegated'>({ type: 'string', enum: ['accepted', 'declined', 'delegated'] }),
-  reason: Type.Optional(Type.String({ maxLength: 1000 })),
-  substituteName: Type.Optional(Type.String({ maxLength: 200 })),
-  substitutePosition: Type.Optional(Type.String({ maxLength: 300 })),
+  // As the API's: one line of text without control characters (empty: not given).
+  reason: Type.Optional(Type.String({ maxLength: 1000, pattern: `^$|${TEXT_PATTERN}` })),
+  substituteName: Type.Optional(Type.String({ maxLength: 200, pattern: `^$|${TEXT_PATTERN}` })),
+  substitutePosition: Type.Optional(Type.String({ maxLength: 300, pattern: `^$|${TEXT_PATTERN}` })),
   substituteEmail: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })]))
 }, { additionalProperties: false })
 
