@@ -61,6 +61,8 @@ export const councils = pgTable('councils', {
 export const people = pgTable('people', {
   id: uuid('id').primaryKey().defaultRandom(),
   fullName: text('full_name').notNull(),
+  /** The name without diacritics, lower case (domain/search.ts), for searches typed without them. */
+  searchName: text('search_name'),
   email: text('email'),
   phone: text('phone'),
   kind: personKind('kind').notNull(),

@@ -132,6 +132,13 @@ export async function listHearings (db: Db, query: HearingQuery): Promise<Array<
   return rows.map((row) => ({ ...row.hearing, timezone: row.timezone }))
 }
 
+/** The years (in the council's zone) in which a council has hearings with a time. */
+export async function hearingYears (db: Db, councilId: string, zone: string): Promise<number[]> {
+  const rows = await db.selectDistinct({ year: sql<number>`extract(year from ${hearings.startsAt} at time zone ${zone})::int` }).from(hearings)
+    .where(and(eq(hearings.councilId, councilId), sql`${hearings.startsAt} is not null`))
+  return rows.map((row) => Number(row.year))
+}
+
 export async function councilZones (db: Db, councilIds: string[]): Promise<Map<string, string>> {
   if (councilIds.length === 0) return new Map()
   const rows = await db.select({ id: councils.id, timezone: councils.timezone }).from(councils).where(inArray(councils.id, [...new Set(councilIds)]))

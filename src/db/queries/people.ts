@@ -1,5 +1,6 @@
 import { and, asc, eq, exists, gt, gte, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
+import { foldForSearch } from '../../domain/search.js'
 import { memberships, people } from '../schema.js'
 
 export type Person = typeof people.$inferSelect
@@ -46,7 +47,8 @@ export async function listPeople (db: Db, query: PeopleQuery): Promise<Person[]>
   if (query.scope) conditions.push(belongsTo(query.scope))
   if (query.councilId) conditions.push(belongsTo([query.councilId]))
   if (query.kind) conditions.push(eq(people.kind, query.kind))
-  if (query.q) conditions.push(ilike(people.fullName, `%${escapeLike(query.q)}%`))
+  // With or without diacritics: "le thi mai" finds "Lê Thị Mai".
+  if (query.q) conditions.push(or(ilike(people.fullName, `%${escapeLike(query.q)}%`), ilike(people.searchName, `%${escapeLike(foldForSearch(query.q))}%`))!)
   if (query.afterId) conditions.push(gt(people.id, query.afterId))
   return db.select().from(people).where(and(...conditions)).orderBy(asc(people.id)).limit(query.limit)
 }
@@ -60,12 +62,12 @@ export async function findOwnPersonByEmail (db: Db, councilId: string, email: st
 }
 
 export async function insertPerson (tx: Db, values: NewPerson): Promise<Person> {
-  const [person] = await tx.insert(people).values(values).returning()
+  const [person] = await tx.insert(people).values({ ...values, searchName: foldForSearch(values.fullName) }).returning()
   return person!
 }
 
 export async function updatePersonRow (tx: Db, id: string, values: Partial<NewPerson>, now: Date): Promise<Person> {
-  const [person] = await tx.update(people).set({ ...values, revision: sql`${people.revision} + 1`, updatedAt: now }).where(eq(people.id, id)).returning()
+  const [person] = await tx.update(people).set({ ...values, ...(values.fullName ? { searchName: foldForSearch(values.fullName) } : {}), revision: sql`${people.revision} + 1`, updatedAt: now }).where(eq(people.id, id)).returning()
   return person!
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DateTime } from 'luxon'
 import { findCouncil, findCouncilByCode, parentCouncils } from '../../db/queries/councils.js'
-import { listHearings } from '../../db/queries/hearings.js'
+import { hearingYears, listHearings } from '../../db/queries/hearings.js'
 import { canWrite } from '../../domain/access.js'
 import { fail } from '../../domain/errors.js'
 import { requestLang } from '../../plugins/pages.js'
@@ -57,14 +57,17 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
     await app.requireRead(request, council.id)
     const thisYear = DateTime.fromJSDate(app.now(), { zone: council.timezone }).year
+    // Without a year: this year and everything ahead (in December, January's hearings are listed too).
     const year = request.query.year ?? thisYear
+    const ahead = request.query.year === undefined
     const from = DateTime.fromObject({ year }, { zone: council.timezone }).toJSDate()
-    const to = DateTime.fromObject({ year: year + 1 }, { zone: council.timezone }).toJSDate()
+    const to = ahead ? undefined : DateTime.fromObject({ year: year + 1 }, { zone: council.timezone }).toJSDate()
     const status = request.query.status
-    const [dated, undated] = await Promise.all([
+    const [dated, undated, withHearings] = await Promise.all([
       listHearings(app.db, { councilIds: [council.id], from, to, status: status ? [status] : undefined, limit: 500 }),
       // Drafts and postponed hearings have no time: they belong to no year, and are listed always.
-      status && status !== 'draft' && status !== 'postponed' ? [] : listHearings(app.db, { councilIds: [council.id], status: status ? [status] : ['draft', 'postponed'], limit: 200 }).then((rows) => rows.filter((row) => row.startsAt === null))
+      status && status !== 'draft' && status !== 'postponed' ? [] : listHearings(app.db, { councilIds: [council.id], status: status ? [status] : ['draft', 'postponed'], limit: 200 }).then((rows) => rows.filter((row) => row.startsAt === null)),
+      hearingYears(app.db, council.id, council.timezone)
     ])
     const t = words(lang)
     return sendPage(reply, 'console-council', {
@@ -77,7 +80,9 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
       council: { title: councilTitle(council.name, lang), code: council.code, publicUrl: `${councilPagePath(council.code)}?lang=${lang}` },
       self: consoleCouncilPath(council.code),
       year,
-      years: Array.from({ length: 12 }, (_, i) => thisYear + 1 - i),
+      ahead,
+      // The years that have hearings, and this one and the next.
+      years: [...new Set([...withHearings, thisYear, thisYear + 1, year])].sort((a, b) => b - a),
       status,
       statuses: STATUSES,
       hearings: [...undated, ...dated].map((hearing) => ({

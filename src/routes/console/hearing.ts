@@ -20,6 +20,7 @@ import { confirmPage, consoleHearingPage, type ConsoleKit } from '../../pages/co
 import { consoleCouncilPath, consoleHearingPath, hearingPagePath } from '../../links/index.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { etag } from '../../views/hearing.js'
+import { hearingNotifications } from '../../db/queries/notifications.js'
 import { answerText } from '../../pages/view.js'
 
 /** One hearing in the console: what it is, who is invited and what they answered, and each change a secretariat makes. */
@@ -42,7 +43,7 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     const zone = council.timezone
     const t = words(lang)
     const writable = canWrite(principal, council.id)
-    const [participants, transitions] = await Promise.all([listParticipants(app.db, [hearing.id]), listTransitions(app.db, hearing.id)])
+    const [participants, transitions, notices] = await Promise.all([listParticipants(app.db, [hearing.id]), listTransitions(app.db, hearing.id), hearingNotifications(app.db, hearing.id)])
     const q = text(request.query.q)
     const scope = await readableCouncilIds(app.db, principal)
     const found = q && writable ? await listPeople(app.db, { q, scope, limit: 20 }) : []
@@ -77,6 +78,18 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
       },
       participants: participants.map((p) => ({ ...p, answer: answerText(p, t), role: t.role[p.role], respondedAt: p.respondedAt ? formatWhen(p.respondedAt, null, zone, lang) : null })),
       transitions: transitions.map((move) => ({ ...move, at: formatWhen(move.at, null, zone, lang), to: t.status[move.toStatus] })),
+      // What was sent about the hearing, newest first: to whom, how, in what state; a resend where it makes sense.
+      notices: notices.slice().reverse().slice(0, 200).map((row) => ({
+        id: row.id,
+        kind: t.noticeKinds[row.kind] ?? row.kind,
+        to: row.fullName ? `${row.fullName} <${row.recipient}>` : row.recipient,
+        channel: row.channel,
+        state: t.noticeStates[row.status] ?? row.status,
+        status: row.status,
+        when: formatWhen(row.sentAt ?? row.dueAt, null, zone, lang),
+        error: row.status === 'dead' || row.status === 'pending' ? row.lastError : null,
+        resend: row.status === 'sent' || row.status === 'dead'
+      })),
       warnings: delivery.map((warning) => warning.message),
       q: q ?? '',
       found: found.filter((person) => !invited.has(person.id)).map((person) => ({ id: person.id, fullName: person.fullName, position: person.position, organization: person.organization })),

@@ -5,12 +5,13 @@ import { requestLang } from '../../plugins/pages.js'
 import { attachablePerson, feedLinkPerson } from '../../policy/index.js'
 import { Uuid, IdParams } from '../../schemas/common.js'
 import { FormBase, InviteForm } from '../../schemas/forms.js'
-import { addParticipant, renewInvitation } from '../../services/participants.js'
+import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
+import { resendNotification } from '../../services/notifications.js'
 import { createPerson } from '../../services/people.js'
 import { rotateFeedLink } from '../../services/feed-links.js'
 import { words } from '../../words/pages.js'
 import { text } from '../../pages/forms.js'
-import { secretPage, type ConsoleKit } from '../../pages/console.js'
+import { consoleHearingPage, secretPage, type ConsoleKit } from '../../pages/console.js'
 import { invitationPath, personFeedPath } from '../../links/index.js'
 
 /** The people of a hearing: inviting someone found or registered on the spot, and the links shown once (an invitation's, a personal feed's). */
@@ -43,6 +44,28 @@ const peopleConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app
     const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
     const result = await renewInvitation(app.writeContext(request, principal), hearing.id, request.params.participantId)
     return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
+  })
+
+  /** Withdraws an invitation: the person is told (a CANCEL for them alone) and their links end. */
+  app.post('/console/hearings/:id/participants/:participantId/withdraw', {
+    preValidation: app.checkForm,
+    schema: { hide: true, params: Type.Object({ id: Uuid, participantId: Uuid }, { additionalProperties: false }), body: Type.Object(FormBase, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const lang = requestLang(request)
+    const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
+    await removeParticipant(app.writeContext(request, principal), hearing.id, request.params.participantId)
+    return reply.redirect(consoleHearingPage(hearing.id, lang, '&saved=1'), 303)
+  })
+
+  /** Sends a notice again (at most 3 times an hour): a dead one after an address was corrected, or one a person says never came. */
+  app.post('/console/hearings/:id/notifications/:notificationId/resend', {
+    preValidation: app.checkForm,
+    schema: { hide: true, params: Type.Object({ id: Uuid, notificationId: Uuid }, { additionalProperties: false }), body: Type.Object(FormBase, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const lang = requestLang(request)
+    const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
+    await resendNotification(app.writeContext(request, principal), hearing.id, request.params.notificationId)
+    return reply.redirect(consoleHearingPage(hearing.id, lang, '&saved=1'), 303)
   })
 
   app.post('/console/hearings/:id/people/:personId/feed-link', {

@@ -1,0 +1,77 @@
+import t from 'tap'
+import { sql } from 'drizzle-orm'
+import { admin, build, call, seedHierarchy } from './helper.js'
+import { createHearing, slotAt } from './hearings-helper.js'
+import { smtpSink } from './mail-helper.js'
+import { getPage, postForm, signedInAs } from './pages-helper.js'
+
+// Issue "Staff accounts and the office's desk", part 4 as far as built: people found without
+// diacritics, an invitation withdrawn from the console, the e-mails sent about a hearing (and a
+// resend), and a year list that shows what is ahead.
+
+t.test('people are found without diacritics: "le thi mai" finds "Lê Thị Mai" in the console and the API; names kept before are found too', async (t) => {
+  const { app, database } = await build(t)
+  const h = await seedHierarchy(app)
+  const mai = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Lê Thị Mai', kind: 'official', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Đặng Văn Đức', kind: 'official', ownerCouncilId: h.wardA.id } })
+  const found = await call(app, { url: `/v1/people?q=${encodeURIComponent('le thi mai')}`, headers: admin })
+  t.same(found.body.items.map((p: { id: string }) => p.id), [mai.id], 'the API')
+  t.equal((await call(app, { url: `/v1/people?q=${encodeURIComponent('dang van duc')}`, headers: admin })).body.items.length, 1, '"đ" as "d"')
+  t.equal((await call(app, { url: `/v1/people?q=${encodeURIComponent('Lê Thị')}`, headers: admin })).body.items.length, 1, 'with diacritics as before')
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const page = await getPage(app, `/console/hearings/${hearing.id}?q=${encodeURIComponent('le thi mai')}`, staff)
+  t.match(page.response.body, /data-testid="found"[\s\S]*Lê Thị Mai/, 'the console\'s search')
+  // A name stored before the column existed: the migration's backfill folds it in SQL the same way.
+  await database.db.execute(sql`update people set search_name = null`)
+  await database.db.execute(sql.raw(await (await import('node:fs/promises')).readFile(new URL('../drizzle/0017_people_search_name_backfill.sql', import.meta.url), 'utf8')))
+  t.same((await call(app, { url: `/v1/people?q=${encodeURIComponent('dang van duc')}`, headers: admin })).body.items.map((p: { fullName: string }) => p.fullName), ['Đặng Văn Đức'], 'the backfill folds as the service does')
+})
+
+t.test('the console withdraws an invitation, lists the e-mails sent about the hearing with their state, and sends one again', async (t) => {
+  const sink = await smtpSink(t)
+  const { app } = await build(t, { config: { NOTIFY_WORKER: 'on', SMTP_URL: sink.url, NOTIFY_POLL_MS: '600000' } })
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Phan Văn Tài', kind: 'official', email: 'tai@catlinh.example', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const invited = (await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'guest' } })).body as { participant: { id: string } }
+  await sink.received(1)
+  await app.notifier!.idle()
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const page = await getPage(app, `/console/hearings/${hearing.id}`, staff)
+  t.match(page.response.body, /data-testid="notices"[\s\S]*Thư mời[\s\S]*Phan Văn Tài &lt;tai@catlinh\.example&gt;[\s\S]*đã gửi/, 'the invitation, to whom, sent')
+  const notice = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items.find((n: { kind: string }) => n.kind === 'invitation') as { id: string }
+  const resent = await postForm(app, `/console/hearings/${hearing.id}/notifications/${notice.id}/resend`, staff, {})
+  t.equal(resent.statusCode, 303, 'sent again')
+  await app.notifier!.idle()
+  await sink.received(2)
+  const withdrawn = await postForm(app, `/console/hearings/${hearing.id}/participants/${invited.participant.id}/withdraw`, staff, {})
+  t.equal(withdrawn.statusCode, 303, 'withdrawn from the console')
+  t.equal((await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).body.participants.length, 0, 'the invitation is gone')
+  await app.notifier!.idle()
+  await sink.received(3)
+  t.match(sink.mails[2]!.subject, /Rút|rút/, 'and the person is told')
+  const after = await getPage(app, `/console/hearings/${hearing.id}`, staff)
+  t.match(after.response.body, /Rút lời mời[\s\S]*đã gửi/, 'the withdrawal listed too')
+  const other = await signedInAs(app, 'secretariat', h.wardB.id)
+  const refused = await postForm(app, `/console/hearings/${hearing.id}/notifications/${notice.id}/resend`, other, {})
+  t.equal(refused.statusCode, 403, 'another ward cannot resend it')
+  t.match(refused.body, /không có quyền/)
+})
+
+t.test('the console\'s year list: in December, the coming January\'s hearings are listed; the years with hearings are offered', async (t) => {
+  const { app, clock } = await build(t)
+  const h = await seedHierarchy(app)
+  clock.current = new Date('2026-12-20T02:00:00Z')
+  await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', title: 'Phiên tháng Giêng', ...slotAt('2027-01-12') })
+  await createHearing(app, { councilId: h.wardA.id, status: 'held', title: 'Phiên năm 2019', ...slotAt('2019-05-14'), outcome: { summary: 'Đã giải trình.' } })
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const page = await getPage(app, '/console/councils/dong-da-cat-linh', staff)
+  t.match(page.response.body, /Năm 2026 và sắp tới/)
+  t.match(page.response.body, /Phiên tháng Giêng/, 'January 2027 is listed in December 2026')
+  t.match(page.response.body, /<option value="2019">2019<\/option>/, '2019 is offered: it has a hearing')
+  t.match(page.response.body, /<option value="2027">/)
+  const only2019 = await getPage(app, '/console/councils/dong-da-cat-linh?year=2019', staff)
+  t.match(only2019.response.body, /Phiên năm 2019/)
+  t.notMatch(only2019.response.body, /Phiên tháng Giêng/)
+})
