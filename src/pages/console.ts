@@ -6,6 +6,8 @@ import type { ScheduleWarning } from '../domain/calendar.js'
 import type { Lang } from '../words/terms.js'
 import { councilTitle } from '../words/terms.js'
 import { words } from '../words/pages.js'
+import { errorSentence } from '../words/errors.js'
+import type { AppError } from '../domain/errors.js'
 import { consoleHearingPath } from '../links/index.js'
 import { sendPage } from './render.js'
 
@@ -23,10 +25,13 @@ export function consoleHearingPage (id: string, lang: Lang, extra = ''): string 
 }
 
 /** The warnings step: what to know about a time before confirming it, and the form to confirm. */
-export function confirmPage (reply: FastifyReply, lang: Lang, council: { name: string }, warnings: ScheduleWarning[],
+export function confirmPage (reply: FastifyReply, lang: Lang, council: { name: string }, preview: { warnings: ScheduleWarning[], refusals: AppError[] },
   form: { action: string, fields: Record<string, string>, summary: { title: string, when: string }, backUrl: string }) {
   const t = words(lang)
-  return sendPage(reply, 'console-confirm', {
+  const { warnings, refusals } = preview
+  // What the confirmation would refuse is said now, and there is nothing to confirm.
+  return sendPage(reply.code(refusals.length > 0 ? 409 : 200), 'console-confirm', {
+    refusals: refusals.map((refusal) => errorSentence(refusal.code, refusal.params, lang)),
     lang,
     title: t.warningsTitle,
     signedIn: true,

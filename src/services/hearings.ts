@@ -10,7 +10,7 @@ import type { Principal } from '../domain/access.js'
 import type { OfficeHours, ScheduleWarning } from '../domain/calendar.js'
 import { canSeeHearingId } from '../policy/index.js'
 import {
-  fail, withDetails, type ErrorParams
+  AppError, fail, withDetails, type ErrorParams
 } from '../domain/errors.js'
 import {
   allowedActions, blocksCalendar, canRecordOutcome, explainerConflict, isEditable, TIME_CHANGE, nextStatus, SIGNIFICANT_FIELDS, timeBoundsProblem, type HearingAction
@@ -97,6 +97,31 @@ async function checkSchedule (ctx: HearingContext, tx: Db, council: Council, sta
     throw fail('NOTICE_REQUIRED', noticeFacts(notice, council.name), { warnings: [notice] })
   }
   return warnings
+}
+
+/**
+ * What scheduling at this time would say, before anything is written (the console's warnings step):
+ * the warnings, and the refusals the confirmation would meet — a council not in office that day, a
+ * time the council or an explainer already has, a notice too short where the council requires it —
+ * so that nothing new appears at confirm.
+ */
+export async function previewSchedule (ctx: Omit<HearingContext, 'announce' | 'idempotency'>, council: Council, attempt: { hearingId?: string | undefined, startsAt: Date, endsAt: Date }) {
+  const refusals: AppError[] = []
+  const keep = (error: unknown) => {
+    if (error instanceof AppError) refusals.push(error)
+    else throw error
+  }
+  try {
+    checkCouncilExists(council, attempt.startsAt)
+  } catch (error) {
+    keep(error)
+  }
+  const warnings = await warningsFor(ctx.db, { startsAt: attempt.startsAt, endsAt: attempt.endsAt, zone: council.timezone, now: ctx.now, officeHours: ctx.officeHours })
+  const notice = warnings.find((w) => w.code === 'notice_too_short' || w.code === 'in_the_past')
+  if (notice && council.strictNotice) keep(fail('NOTICE_REQUIRED', noticeFacts(notice, council.name)))
+  const conflict = await conflictError(ctx.db, ctx.principal, { councilId: council.id, ...attempt }, attempt.hearingId ? await explainerIds(ctx.db, attempt.hearingId) : [])
+  if (conflict) keep(conflict)
+  return { warnings, refusals }
 }
 
 async function precheck (tx: Db, principal: Principal, attempt: Attempt, explainers: string[]) {

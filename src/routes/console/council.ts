@@ -7,8 +7,7 @@ import { canWrite } from '../../domain/access.js'
 import { fail } from '../../domain/errors.js'
 import { requestLang } from '../../plugins/pages.js'
 import { CodeParams, HearingForm, LangQuery, STATUSES } from '../../schemas/forms.js'
-import { warningsFor } from '../../services/calendar.js'
-import { createHearing } from '../../services/hearings.js'
+import { createHearing, previewSchedule } from '../../services/hearings.js'
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
 import { formatWhen } from '../../pages/format.js'
@@ -108,7 +107,7 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     const timed = text(form.startsAt) !== undefined || text(form.endsAt) !== undefined
     const times = timed ? formTimes(form.startsAt, form.endsAt, council) : undefined
     if (times && form.intent !== 'confirm') {
-      return confirmPage(reply, lang, council, await warningsFor(app.db, { ...times.dates, zone: council.timezone, now: app.now(), officeHours: app.officeHours }), {
+      return confirmPage(reply, lang, council, await previewSchedule(app.writeContext(request, principal), council, times.dates), {
         action: `${consoleCouncilPath(council.code)}/hearings`,
         fields: { title: form.title, description: form.description ?? '', location: form.location ?? '', visibility: form.visibility, startsAt: form.startsAt ?? '', endsAt: form.endsAt ?? '' },
         summary: { title: form.title, when: formatWhen(times.dates.startsAt, times.dates.endsAt, council.timezone, lang) },

@@ -9,8 +9,7 @@ import { requestLang } from '../../plugins/pages.js'
 import { readableCouncilIds } from '../../policy/index.js'
 import { IdParams } from '../../schemas/common.js'
 import { EditForm, LangQuery, OutcomeForm, ReasonForm, TimeForm } from '../../schemas/forms.js'
-import { warningsFor } from '../../services/calendar.js'
-import { applyAction, updateHearing } from '../../services/hearings.js'
+import { applyAction, previewSchedule, updateHearing } from '../../services/hearings.js'
 import { deliveredNotice } from '../../services/delivery-notice.js'
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
@@ -117,7 +116,7 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     const reschedule = TIME_CHANGE[hearing.status] === 'reschedule'
     if (reschedule && !text(form.reason)) throw fail('FORM_RESCHEDULE_NEEDS_REASON')
     if (form.intent !== 'confirm') {
-      return confirmPage(reply, lang, council, await warningsFor(app.db, { ...times.dates, zone: council.timezone, now: app.now(), officeHours: app.officeHours }), {
+      return confirmPage(reply, lang, council, await previewSchedule(app.writeContext(request, principal), council, { hearingId: hearing.id, ...times.dates }), {
         action: `${consoleHearingPath(hearing.id)}/time`,
         fields: { revision: form.revision, startsAt: form.startsAt, endsAt: form.endsAt, reason: form.reason ?? '' },
         summary: { title: hearing.title, when: formatWhen(times.dates.startsAt, times.dates.endsAt, council.timezone, lang) },
