@@ -4,6 +4,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ADMIN_TOKEN, admin, build, call, seedHierarchy } from './helper.js'
+import { smtpSink } from './mail-helper.js'
 import { startServer } from './process.js'
 import { launchChromium, noBrowser } from './browser.js'
 import { demoCouncilIds, seedDemo } from '../src/demo/seed.js'
@@ -88,9 +89,12 @@ t.test('the content security policy asks browsers to upgrade to https only when 
 
 t.test('served over plain HTTP on a LAN name, the dashboard signs in and /docs renders, in Chromium', { skip: noBrowser }, async (t) => {
   // No PUBLIC_BASE_URL: reached at a LAN address over plain HTTP, as a council office without TLS runs it.
-  const { app, database } = await build(t, { config: { PUBLIC_BASE_URL: '' } })
+  const sink = await smtpSink(t)
+  const { app, database } = await build(t, { config: { PUBLIC_BASE_URL: '', SMTP_URL: sink.url } })
   await seedDemo(database.db)
   const ids = await demoCouncilIds(database.db)
+  const user = await call(app, { method: 'POST', url: '/v1/users', headers: admin, payload: { email: 'vanphong@dongda.example', name: 'Văn phòng' } })
+  await call(app, { method: 'POST', url: `/v1/users/${user.body.id}/roles`, headers: admin, payload: { role: 'supervisor', councilId: ids['dong-da'] } })
   const { port } = new URL(await app.listen({ port: 0, host: '127.0.0.1' }))
   // A name Chromium does not treat as a secure origin (as it does localhost), resolved to loopback:
   // what a council office gets opening http://192.0.2.2:3000, without leaving this machine.
@@ -103,9 +107,15 @@ t.test('served over plain HTTP on a LAN name, the dashboard signs in and /docs r
   page.on('request', (request) => { if (request.url().startsWith('https:')) failed.push(`upgraded: ${request.url()}`) })
 
   await page.goto(`${lan}/dashboard/coverage?councilId=${ids['dong-da']}&year=2019`)
-  await page.fill('#token', ADMIN_TOKEN)
-  await Promise.all([page.waitForURL(/\/dashboard\/coverage/), page.click('button[type=submit]')])
+  await page.fill('#email', 'vanphong@dongda.example')
+  await Promise.all([page.waitForURL(/\/signin$/), page.click('button[type=submit]')])
   t.match(page.url(), /^http:\/\/council-office\.lan:/, 'the form posted over http, to the address it came from')
+  await sink.received(1)
+  // The link names the address the service was reached at (no PUBLIC_BASE_URL): the port listened on.
+  const link = /\/signin\/gl_[A-Za-z0-9_-]{43}/.exec(sink.mails[0]!.text ?? '')![0]
+  await page.goto(`${lan}${link}`)
+  await Promise.all([page.waitForURL(/\/dashboard\/coverage/), page.click('button[type=submit]')])
+  t.match(page.url(), /^http:\/\/council-office\.lan:/, 'signed in over http')
   t.equal(await page.getByTestId('ratio').innerText(), '21/21', 'signed in: the report shows')
 
   await page.goto(`${lan}/docs`)

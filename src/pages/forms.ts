@@ -24,3 +24,9 @@ export function formTimes (startsAt: string | undefined, endsAt: string | undefi
   if (dates.endsAt <= dates.startsAt) throw fail('FORM_END_BEFORE_START')
   return { iso, dates }
 }
+
+/** Where to go after signing in: only a page of this site (dashboard, console, council and hearing pages). */
+export function safeNext (next: string | undefined): string {
+  // Printable ASCII only: it goes into a Location header, where CR/LF or raw letters like "Đ" cannot stand.
+  return next && /^\/(dashboard|console|councils|hearings|account)(\/[\x21-\x2e\x30-\x5b\x5d-\x7e][\x21-\x7e]*)?$/.test(next) && !next.includes('//') ? next : '/console'
+}

@@ -3,6 +3,10 @@ import type { Db } from '../db/client.js'
 import { childCouncils, hearingCounts } from '../db/queries/coverage.js'
 import type { Council } from '../db/queries/councils.js'
 import { existence, totals, unitStatus, type Period } from '../domain/coverage.js'
+import type { VisibleReport } from '../policy/index.js'
+import type { Lang } from '../words/terms.js'
+import { TERMS } from '../words/terms.js'
+import { COVERAGE_CSV_HEADERS } from '../words/coverage.js'
 
 type Child = Awaited<ReturnType<typeof childCouncils>>[number]
 
@@ -61,4 +65,20 @@ export async function coverageHistory (db: Db, parent: Council, fromYear: number
     items.push({ year, ...totals, ownHeld: report.own.held })
   }
   return items
+}
+
+function csvCell (value: string | number | boolean | null): string {
+  // Text a spreadsheet would run as a formula (=, +, -, @, or a leading tab or CR) is kept as text.
+  const text = value === null ? '' : typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value)
+  return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/** CSV that Excel opens with Vietnamese intact: UTF-8 with a byte-order mark, CRLF lines. */
+export function coverageCsv (report: VisibleReport<CoverageReport>, lang: Lang, zone: string): string {
+  const day = (date: Date | null) => date ? DateTime.fromJSDate(date, { zone }).toISODate() : null
+  const rows = report.units.map((u) => [
+    u.code, u.name, TERMS[lang].coverageStatus[u.status], u.held, u.scheduled, u.overdue, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), day(u.overdueSince),
+    u.partOfPeriod ? TERMS[lang].yes : ''
+  ])
+  return `\uFEFF${[COVERAGE_CSV_HEADERS[lang], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
 }

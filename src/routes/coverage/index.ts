@@ -1,33 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { DateTime } from 'luxon'
 import { fail } from '../../domain/errors.js'
 import { periodOf } from '../../domain/coverage.js'
 import { coverageAccess, restrict, type VisibleReport } from '../../policy/index.js'
-import { problems, type Lang } from '../../schemas/common.js'
+import { problems } from '../../schemas/common.js'
 import { CoverageHistorySchema, CoverageQuerySchema, CoverageReportSchema, HistoryQuerySchema } from '../../schemas/coverage.js'
-import { coverageHistory, coverageReport, type CoverageReport } from '../../services/coverage.js'
+import { coverageCsv, coverageHistory, coverageReport, type CoverageReport } from '../../services/coverage.js'
 import { zoned } from '../../views/hearing.js'
-import { TERMS } from '../../words/terms.js'
-import { COVERAGE_CSV_HEADERS } from '../../words/coverage.js'
 
 const secured: Array<Record<string, string[]>> = [{ bearer: [] }, {}]
-
-function csvCell (value: string | number | boolean | null): string {
-  // Text a spreadsheet would run as a formula (=, +, -, @, or a leading tab or CR) is kept as text.
-  const text = value === null ? '' : typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value)
-  return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
-/** CSV that Excel opens with Vietnamese intact: UTF-8 with a byte-order mark, CRLF lines. */
-export function coverageCsv (report: VisibleReport<CoverageReport>, lang: Lang, zone: string): string {
-  const day = (date: Date | null) => date ? DateTime.fromJSDate(date, { zone }).toISODate() : null
-  const rows = report.units.map((u) => [
-    u.code, u.name, TERMS[lang].coverageStatus[u.status], u.held, u.scheduled, u.overdue, u.cancelled, day(u.lastHeldAt), day(u.nextScheduledAt), day(u.overdueSince),
-    u.partOfPeriod ? TERMS[lang].yes : ''
-  ])
-  return `\uFEFF${[COVERAGE_CSV_HEADERS[lang], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
-}
 
 /** The report's times as ISO 8601 in the council's zone (hearings are shown in it), not UTC. */
 function zonedReport (report: VisibleReport<CoverageReport>, zone: string) {

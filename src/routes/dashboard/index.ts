@@ -5,26 +5,20 @@ import { DateTime } from 'luxon'
 import { findCouncil, parentCouncils } from '../../db/queries/councils.js'
 import { PAGE_FORM_LIMIT } from '../../plugins/pages.js'
 import { LangParam, Uuid, type Lang } from '../../schemas/common.js'
-import { coverageReport } from '../../services/coverage.js'
-import { coverageCsv } from '../coverage/index.js'
+import { coverageCsv, coverageReport } from '../../services/coverage.js'
 import { periodOf } from '../../domain/coverage.js'
 import { CoverageQuerySchema } from '../../schemas/coverage.js'
 import { coverageAccess, readableCouncilIds, restrict } from '../../policy/index.js'
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
 import { formatDay } from '../../pages/format.js'
+import { safeNext } from '../../pages/forms.js'
 import { councilFeedPath, councilPagePath } from '../../links/index.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 
 const LangField = Type.Optional(LangParam())
 /** The years the pickers offer: from the first councils' data to a few years ahead. */
 const FIRST_YEAR = 2016
-
-/** Where to go after signing in: only a page of this site (dashboard, console, council and hearing pages). */
-export function safeNext (next: string | undefined): string {
-  // Printable ASCII only: it goes into a Location header, where CR/LF or raw letters like "Đ" cannot stand.
-  return next && /^\/(dashboard|console|councils|hearings|account)(\/[\x21-\x2e\x30-\x5b\x5d-\x7e][\x21-\x7e]*)?$/.test(next) && !next.includes('//') ? next : '/console'
-}
 
 /**
  * The supervisors' dashboard and the sign-in shared by every page that needs a token: server-rendered,

@@ -18,7 +18,7 @@ import { SIGN_IN_MAIL } from '../../words/mail.js'
 import { councilTitle } from '../../words/terms.js'
 import { formatWhen } from '../../pages/format.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
-import { safeNext } from '../dashboard/index.js'
+import { safeNext } from '../../pages/forms.js'
 
 const LangField = Type.Optional(LangParam())
 const Csrf = Type.String({ maxLength: 200 })
