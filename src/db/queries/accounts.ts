@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, isNull, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { councils, sessions, signInLinks, userRoles, users } from '../schema.js'
 
@@ -23,6 +23,13 @@ export async function countUsers (db: Db): Promise<number> {
 
 export async function listUsers (db: Db): Promise<User[]> {
   return db.select().from(users).orderBy(asc(users.email))
+}
+
+/** Users with a role in one of these councils (a secretariat's units' staff). */
+export async function listUsersOfCouncils (db: Db, councilIds: string[]): Promise<User[]> {
+  if (councilIds.length === 0) return []
+  return db.selectDistinct({ user: users }).from(users).innerJoin(userRoles, eq(userRoles.userId, users.id))
+    .where(inArray(userRoles.councilId, councilIds)).orderBy(asc(users.email)).then((rows) => rows.map((row) => row.user))
 }
 
 export async function insertUser (tx: Db, values: typeof users.$inferInsert): Promise<User> {

@@ -7,6 +7,7 @@ import { visibleHearing } from '../../policy/index.js'
 import councilConsole from './council.js'
 import hearingConsole from './hearing.js'
 import peopleConsole from './people.js'
+import usersConsole from './users.js'
 
 /**
  * The secretariat's console, in files by what a secretariat does: a council's hearings (council.ts),
@@ -33,6 +34,7 @@ const consolePages: FastifyPluginAsync = async (app) => {
   await app.register(councilConsole, { kit })
   await app.register(hearingConsole, { kit })
   await app.register(peopleConsole, { kit })
+  await app.register(usersConsole, { kit })
 }
 
 export default consolePages

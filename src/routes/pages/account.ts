@@ -177,6 +177,7 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
       csrfToken: reply.formToken(),
       user: signedIn.user,
       roleId: signedIn.roleId,
+      canManageUsers: signedIn.principal?.role === 'admin' || signedIn.principal?.role === 'secretariat',
       roles: signedIn.roles.map((role) => ({ ...role, councilTitle: role.councilName ? councilTitle(role.councilName, lang) : null })),
       sessions: sessions.map((session) => ({
         id: session.id,
