@@ -98,3 +98,26 @@ t.test('the warnings step says what the confirmation would refuse (the council\'
   t.notMatch(fine.body, /data-testid="refusals"/)
   t.match(fine.body, /data-testid="confirm-form"[\s\S]*<button type="submit">/, 'a time that is free can be confirmed')
 })
+
+t.test('an invitation\'s role changes, in the API and the console: an explainer\'s calendar is checked; the link and the answer stay; audited', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Vũ Thị Hằng', kind: 'official', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const first = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const second = await createHearing(app, { councilId: h.wardB.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const invited = (await call(app, { method: 'POST', url: `/v1/hearings/${first.id}/participants`, headers: admin, payload: { personId: person.id, role: 'attendee' } })).body as { participant: { id: string }, invitationToken: string }
+  await call(app, { method: 'POST', url: `/v1/invitations/${invited.invitationToken}/response`, payload: { response: 'accepted' } })
+  await call(app, { method: 'POST', url: `/v1/hearings/${second.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })
+  const busy = await call(app, { method: 'PATCH', url: `/v1/hearings/${first.id}/participants/${invited.participant.id}`, headers: admin, payload: { role: 'explainer' } })
+  t.equal(busy.status, 409, 'an explainer elsewhere at that time cannot explain here too')
+  const guest = await call(app, { method: 'PATCH', url: `/v1/hearings/${first.id}/participants/${invited.participant.id}`, headers: admin, payload: { role: 'guest' } })
+  t.match(guest, { status: 200, body: { role: 'guest', response: 'accepted' } }, 'a guest now, the answer kept')
+  t.equal((await call(app, { url: `/v1/invitations/${invited.invitationToken}` })).status, 200, 'the link kept')
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const changed = await postForm(app, `/console/hearings/${first.id}/participants/${invited.participant.id}/role`, staff, { role: 'attendee' })
+  t.equal(changed.statusCode, 303)
+  t.equal((await call(app, { url: `/v1/hearings/${first.id}`, headers: admin })).body.participants[0].role, 'attendee', 'changed from the console')
+  const audit = await call(app, { url: `/v1/audit?entity=participant&entityId=${invited.participant.id}`, headers: admin })
+  t.same(audit.body.items.filter((e: { action: string }) => e.action === 'change_role').length, 2, 'audited')
+  t.match(await call(app, { method: 'PATCH', url: `/v1/hearings/${first.id}/participants/${invited.participant.id}`, headers: admin, payload: { role: 'chair' } }), { status: 400 }, 'an unknown role is refused')
+})

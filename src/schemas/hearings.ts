@@ -129,6 +129,10 @@ export const AddParticipantSchema = Type.Object({
   role: ParticipantRole
 }, { additionalProperties: false })
 
+export const ChangeParticipantSchema = Type.Object({
+  role: ParticipantRole
+}, { additionalProperties: false })
+
 export const ParticipantParams = Type.Object({ id: Uuid, participantId: Uuid }, { additionalProperties: false })
 
 export const InvitationLinkSchema = Type.Object({

@@ -81,6 +81,38 @@ export async function removeParticipant (ctx: WriteContext, hearingId: string, p
   })
 }
 
+/**
+ * Another role for an invitation (an attendee who will explain after all, an explainer kept as a
+ * guest): an explainer's calendar is then blocked at the hearing's time, refused if it is taken.
+ * The person keeps their link and answer; audited.
+ */
+export async function changeParticipantRole (ctx: WriteContext & { principal: Principal }, hearingId: string, participantId: string, role: 'explainer' | 'attendee' | 'guest') {
+  try {
+    return await write(ctx, async ({ tx, now, record }) => {
+      const hearing = await lockOpenHearing(tx, hearingId)
+      const before = await findParticipant(tx, hearingId, participantId)
+      if (!before) throw fail('PARTICIPANT_NOT_FOUND', { participantId, hearingId })
+      if (before.role === role) return before
+      const blocking = blocksCalendar(hearing.status) && role === 'explainer'
+      if (blocking) {
+        const conflict = await findExplainerConflict(tx, [before.personId], hearing.startsAt!, hearing.endsAt!, hearing.id)
+        if (conflict) {
+          const visible = await canSeeHearingId(tx, ctx.principal, conflict.id)
+          throw withDetails(explainerConflict(conflict, visible), visible ? { conflictingHearingId: conflict.id } : {})
+        }
+      }
+      await updateParticipantRow(tx, participantId, { role, blocking, startsAt: hearing.startsAt, endsAt: hearing.endsAt }, now)
+      await touchHearing(tx, hearingId, now)
+      const after = (await findParticipant(tx, hearingId, participantId))!
+      await record({ action: 'change_role', entity: 'participant', entityId: participantId, councilId: hearing.councilId, before, after })
+      return after
+    })
+  } catch (error) {
+    if (!isExclusionViolation(error)) throw error
+    throw fail('EXPLAINER_BUSY_UNNAMED')
+  }
+}
+
 /** A new link for the invitation; the old one stops working at once. */
 export async function renewInvitation (ctx: WriteContext, hearingId: string, participantId: string) {
   const secret = generateSecret()

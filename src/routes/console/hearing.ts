@@ -75,7 +75,7 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
         outcome: canRecordOutcome(hearing, app.now()),
         invite: !isSettled(hearing.status)
       },
-      participants: participants.map((p) => ({ ...p, answer: answerText(p, t), role: t.role[p.role], respondedAt: p.respondedAt ? formatWhen(p.respondedAt, null, zone, lang) : null })),
+      participants: participants.map((p) => ({ ...p, answer: answerText(p, t), role: t.role[p.role], roleCode: p.role, respondedAt: p.respondedAt ? formatWhen(p.respondedAt, null, zone, lang) : null })),
       transitions: transitions.map((move) => ({ ...move, at: formatWhen(move.at, null, zone, lang), to: t.status[move.toStatus] })),
       // What was sent about the hearing, newest first: to whom, how, in what state; a resend where it makes sense.
       notices: notices.slice().reverse().slice(0, 200).map((row) => ({

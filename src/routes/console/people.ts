@@ -5,7 +5,7 @@ import { requestLang } from '../../plugins/pages.js'
 import { attachablePerson, feedLinkPerson } from '../../policy/index.js'
 import { Uuid, IdParams } from '../../schemas/common.js'
 import { FormBase, InviteForm } from '../../schemas/forms.js'
-import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
+import { addParticipant, changeParticipantRole, removeParticipant, renewInvitation } from '../../services/participants.js'
 import { resendNotification } from '../../services/notifications.js'
 import { createPerson } from '../../services/people.js'
 import { rotateFeedLink } from '../../services/feed-links.js'
@@ -44,6 +44,17 @@ const peopleConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app
     const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
     const result = await renewInvitation(app.writeContext(request, principal), hearing.id, request.params.participantId)
     return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
+  })
+
+  /** Another role for an invitation (an explainer's calendar is checked and blocked). */
+  app.post('/console/hearings/:id/participants/:participantId/role', {
+    preValidation: app.checkForm,
+    schema: { hide: true, params: Type.Object({ id: Uuid, participantId: Uuid }, { additionalProperties: false }), body: Type.Object({ ...FormBase, role: Type.Union([Type.Literal('explainer'), Type.Literal('attendee'), Type.Literal('guest')]) }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const lang = requestLang(request)
+    const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
+    await changeParticipantRole(app.writeContext(request, principal), hearing.id, request.params.participantId, request.body.role)
+    return reply.redirect(consoleHearingPage(hearing.id, lang, '&saved=1'), 303)
   })
 
   /** Withdraws an invitation: the person is told (a CANCEL for them alone) and their links end. */

@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox'
 import { councilZones, type ParticipantView } from '../../db/queries/hearings.js'
 import { attachablePerson, visibleHearing } from '../../policy/index.js'
 import { IdParams, problems, secured } from '../../schemas/common.js'
-import { AddParticipantSchema, InvitationLinkSchema, ParticipantParams } from '../../schemas/hearings.js'
-import { addParticipant, removeParticipant, renewInvitation } from '../../services/participants.js'
+import { AddParticipantSchema, ChangeParticipantSchema, InvitationLinkSchema, ParticipantParams, ParticipantSchema } from '../../schemas/hearings.js'
+import { addParticipant, changeParticipantRole, removeParticipant, renewInvitation } from '../../services/participants.js'
 import { participantView } from '../../views/hearing.js'
 import { invitationPath } from '../../links/index.js'
 
@@ -35,6 +35,23 @@ const participantRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const result = await addParticipant(app.writeContext(request, principal), hearing.id, request.body)
     reply.code(201).header('cache-control', 'no-store')
     return linkResponse(hearing.councilId, result.participant, result.secret)
+  })
+
+  app.patch('/:id/participants/:participantId', {
+    schema: {
+      tags: ['hearings'],
+      summary: 'Change an invitation\'s role (explainer, attendee, guest); the link and the answer stay',
+      security: secured,
+      params: ParticipantParams,
+      body: ChangeParticipantSchema,
+      response: { 200: Type.Ref(ParticipantSchema), ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => {
+    const { hearing } = await visibleHearing(app.db, request.principal, request.params.id)
+    const principal = await app.requireWrite(request, hearing.councilId)
+    const participant = await changeParticipantRole(app.writeContext(request, principal), hearing.id, request.params.participantId, request.body.role)
+    const zone = (await councilZones(app.db, [hearing.councilId])).get(hearing.councilId)!
+    return participantView(participant, zone)
   })
 
   app.delete('/:id/participants/:participantId', {
