@@ -121,3 +121,20 @@ t.test('an invitation\'s role changes, in the API and the console: an explainer\
   t.same(audit.body.items.filter((e: { action: string }) => e.action === 'change_role').length, 2, 'audited')
   t.match(await call(app, { method: 'PATCH', url: `/v1/hearings/${first.id}/participants/${invited.participant.id}`, headers: admin, payload: { role: 'chair' } }), { status: 400 }, 'an unknown role is refused')
 })
+
+t.test('a person\'s details are edited from the console by their council\'s secretariat, with the API\'s rules; another ward cannot', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Ngô Văn Sửa', kind: 'official', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const form = await getPage(app, `/console/people/${person.id}?back=${encodeURIComponent('/console/hearings/x')}`, staff)
+  t.equal(form.response.statusCode, 200)
+  t.match(form.response.body, /value="Ngô Văn Sửa"/)
+  const saved = await postForm(app, `/console/people/${person.id}`, staff, { fullName: 'Ngô Văn Sửa', position: 'Trưởng Công an phường', organization: '', email: 'sua@catlinh.example', phone: '0912 345 678', locale: 'vi', reminders: 'on', back: '/console/hearings/x' })
+  t.equal(saved.statusCode, 303)
+  t.match((await call(app, { url: `/v1/people/${person.id}`, headers: admin })).body, { position: 'Trưởng Công an phường', email: 'sua@catlinh.example', phone: '0912 345 678', reminders: true, organization: null })
+  const bad = await postForm(app, `/console/people/${person.id}`, staff, { fullName: 'Ngô Văn Sửa', email: 'sua@catlinh.example\r\nBcc: x@evil.example', locale: 'vi' })
+  t.equal(bad.statusCode, 400, 'a broken address is refused')
+  const other = await signedInAs(app, 'secretariat', h.wardB.id)
+  t.equal((await getPage(app, `/console/people/${person.id}`, other)).response.statusCode, 404, 'another ward does not see them')
+})

@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { fail } from '../../domain/errors.js'
 import { requestLang } from '../../plugins/pages.js'
-import { attachablePerson, feedLinkPerson } from '../../policy/index.js'
+import { attachablePerson, feedLinkPerson, manageablePerson } from '../../policy/index.js'
+import { TEXT_PATTERN } from '../../schemas/common.js'
 import { Uuid, IdParams } from '../../schemas/common.js'
 import { FormBase, InviteForm } from '../../schemas/forms.js'
 import { addParticipant, changeParticipantRole, removeParticipant, renewInvitation } from '../../services/participants.js'
 import { resendNotification } from '../../services/notifications.js'
-import { createPerson } from '../../services/people.js'
+import { createPerson, updatePerson } from '../../services/people.js'
+import { sendPage } from '../../pages/render.js'
 import { rotateFeedLink } from '../../services/feed-links.js'
 import { words } from '../../words/pages.js'
 import { text } from '../../pages/forms.js'
@@ -44,6 +46,59 @@ const peopleConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app
     const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
     const result = await renewInvitation(app.writeContext(request, principal), hearing.id, request.params.participantId)
     return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
+  })
+
+  /** A person's details (the secretariat of a council they belong to, or an administrator): the same rules as PATCH /v1/people/{id}. */
+  const PersonForm = Type.Object({
+    ...FormBase,
+    back: Type.Optional(Type.String({ maxLength: 300, pattern: '^/console/[\\x21-\\x7e]*$' })),
+    fullName: Type.String({ minLength: 1, maxLength: 200, pattern: TEXT_PATTERN }),
+    position: Type.Optional(Type.String({ maxLength: 300, pattern: `^$|${TEXT_PATTERN}` })),
+    organization: Type.Optional(Type.String({ maxLength: 300, pattern: `^$|${TEXT_PATTERN}` })),
+    email: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })])),
+    phone: Type.Optional(Type.String({ maxLength: 30, pattern: '^$|^\\+?[0-9 .()-]{6,20}$' })),
+    locale: Type.Union([Type.Literal('vi'), Type.Literal('en')]),
+    reminders: Type.Optional(Type.Literal('on'))
+  }, { additionalProperties: false })
+
+  app.get('/console/people/:personId', {
+    schema: { hide: true, params: Type.Object({ personId: Uuid }, { additionalProperties: false }), querystring: Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('vi'), Type.Literal('en')])), back: Type.Optional(Type.String({ maxLength: 300, pattern: '^/console/[\\x21-\\x7e]*$' })), saved: Type.Optional(Type.Literal('1')) }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const principal = kit.signedIn(request, reply)
+    if (!principal) return reply
+    const lang = request.query.lang ?? 'vi'
+    const person = await manageablePerson(app.db, principal, request.params.personId, 'PERSON_NOT_MANAGEABLE')
+    return sendPage(reply, 'console-person', {
+      lang,
+      title: person.fullName,
+      signedIn: true,
+      csrfToken: reply.formToken(),
+      saved: request.query.saved === '1',
+      person,
+      self: `/console/people/${person.id}`,
+      backUrl: request.query.back ?? '/console'
+    })
+  })
+
+  app.post('/console/people/:personId', {
+    preValidation: app.checkForm,
+    schema: { hide: true, params: Type.Object({ personId: Uuid }, { additionalProperties: false }), body: PersonForm }
+  }, async (request, reply) => {
+    const principal = kit.signedIn(request, reply)
+    if (!principal) return reply
+    const lang = requestLang(request)
+    const before = await manageablePerson(app.db, principal, request.params.personId, 'PERSON_NOT_MANAGEABLE')
+    const form = request.body
+    await updatePerson(app.writeContext(request, principal), before, {
+      fullName: form.fullName.trim(),
+      position: text(form.position) ?? null,
+      organization: text(form.organization) ?? null,
+      email: text(form.email) ?? null,
+      phone: text(form.phone) ?? null,
+      locale: form.locale,
+      reminders: form.reminders === 'on'
+    })
+    return reply.redirect(`/console/people/${before.id}?lang=${lang}&saved=1${form.back ? `&back=${encodeURIComponent(form.back)}` : ''}`, 303)
   })
 
   /** Another role for an invitation (an explainer's calendar is checked and blocked). */
