@@ -138,3 +138,28 @@ t.test('a person\'s details are edited from the console by their council\'s secr
   const other = await signedInAs(app, 'secretariat', h.wardB.id)
   t.equal((await getPage(app, `/console/people/${person.id}`, other)).response.statusCode, 404, 'another ward does not see them')
 })
+
+t.test('a council\'s members from the console: listed with their roles, one added (found without diacritics), one ended', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Đỗ Thị Thành', kind: 'delegate', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const council = await getPage(app, '/console/councils/dong-da-cat-linh', staff)
+  t.match(council.response.body, /data-testid="members-link"/, 'the council\'s console links its members')
+  const search = await getPage(app, `/console/councils/dong-da-cat-linh/members?q=${encodeURIComponent('do thi thanh')}`, staff)
+  t.match(search.response.body, /data-testid="found"[\s\S]*Đỗ Thị Thành/)
+  const added = await postForm(app, '/console/councils/dong-da-cat-linh/members', staff, { personId: person.id, role: 'standing_member', startsOn: '2026-07-01' })
+  t.equal(added.statusCode, 303)
+  const members = (await call(app, { url: `/v1/councils/${h.wardA.id}/members`, headers: admin })).body.items as Array<{ id: string, role: string, startsOn: string, endsOn: string | null }>
+  t.match(members, [{ role: 'standing_member', startsOn: '2026-07-01', endsOn: null }])
+  const page = await getPage(app, '/console/councils/dong-da-cat-linh/members', staff)
+  t.match(page.response.body, /Đỗ Thị Thành[\s\S]*Ủy viên Thường trực/)
+  const ended = await postForm(app, `/console/councils/dong-da-cat-linh/members/${members[0]!.id}/end`, staff, { endsOn: '2026-11-30' })
+  t.equal(ended.statusCode, 303)
+  t.equal((await call(app, { url: `/v1/councils/${h.wardA.id}/members`, headers: admin })).body.items[0].endsOn, '2026-11-30', 'ended, not deleted')
+  const supervisor = await signedInAs(app, 'supervisor', h.district.id)
+  const read = await getPage(app, '/console/councils/dong-da-cat-linh/members', supervisor)
+  t.equal(read.response.statusCode, 200, 'a supervisor reads them')
+  t.notMatch(read.response.body, /data-testid="end-member"|Thêm thành viên<\/h2>/, 'without the forms')
+  t.equal((await postForm(app, '/console/councils/dong-da-cat-linh/members', supervisor, { personId: person.id, role: 'delegate', startsOn: '2026-07-01' })).statusCode, 403, 'and cannot add')
+})

@@ -8,6 +8,7 @@ import councilConsole from './council.js'
 import hearingConsole from './hearing.js'
 import peopleConsole from './people.js'
 import usersConsole from './users.js'
+import membersConsole from './members.js'
 
 /**
  * The secretariat's console, in files by what a secretariat does: a council's hearings (council.ts),
@@ -35,6 +36,7 @@ const consolePages: FastifyPluginAsync = async (app) => {
   await app.register(hearingConsole, { kit })
   await app.register(peopleConsole, { kit })
   await app.register(usersConsole, { kit })
+  await app.register(membersConsole, { kit })
 }
 
 export default consolePages
