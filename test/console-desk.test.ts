@@ -163,3 +163,18 @@ t.test('a council\'s members from the console: listed with their roles, one adde
   t.notMatch(read.response.body, /data-testid="end-member"|Thêm thành viên<\/h2>/, 'without the forms')
   t.equal((await postForm(app, '/console/councils/dong-da-cat-linh/members', supervisor, { personId: person.id, role: 'delegate', startsOn: '2026-07-01' })).statusCode, 403, 'and cannot add')
 })
+
+t.test('the forms say when saving will e-mail people, and a tentative time is kept as a draft that sends nothing', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const page = await getPage(app, '/console/councils/dong-da-cat-linh', staff)
+  t.match(page.response.body, /data-testid="mail-hint"[^<]*thư mời được gửi/, 'the create form says a time sends the invitations')
+  const check = await postForm(app, '/console/councils/dong-da-cat-linh/hearings', staff, { title: 'Phiên có giờ', visibility: 'public', startsAt: '2026-12-18T09:00', endsAt: '2026-12-18T11:00', intent: 'check' })
+  t.match(check.body, /data-testid="mail-hint"/, 'so does the confirmation')
+  const tentative = await postForm(app, '/console/councils/dong-da-cat-linh/hearings', staff, { title: 'Phiên dự kiến', visibility: 'public', startsAt: '2026-12-22T09:00', endsAt: '2026-12-22T11:00', tentative: 'on' })
+  t.equal(tentative.statusCode, 303, 'a tentative time needs no confirmation')
+  const created = (await call(app, { url: `/v1/hearings?councilId=${h.wardA.id}`, headers: admin })).body.items.find((x: { title: string }) => x.title === 'Phiên dự kiến')
+  t.match(created, { status: 'draft', startsAt: '2026-12-22T09:00:00.000+07:00' }, 'a draft with its tentative time')
+  t.equal((await call(app, { url: `/v1/hearings/${created.id}/notifications`, headers: admin })).body.items.length, 0, 'nothing is sent')
+})

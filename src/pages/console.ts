@@ -26,7 +26,7 @@ export function consoleHearingPage (id: string, lang: Lang, extra = ''): string 
 
 /** The warnings step: what to know about a time before confirming it, and the form to confirm. */
 export function confirmPage (reply: FastifyReply, lang: Lang, council: { name: string }, preview: { warnings: ScheduleWarning[], refusals: AppError[] },
-  form: { action: string, fields: Record<string, string>, summary: { title: string, when: string }, backUrl: string }) {
+  form: { action: string, fields: Record<string, string>, summary: { title: string, when: string }, backUrl: string, mailHint?: string }) {
   const t = words(lang)
   const { warnings, refusals } = preview
   // What the confirmation would refuse is said now, and there is nothing to confirm.

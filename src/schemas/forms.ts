@@ -29,7 +29,9 @@ export const HearingForm = Type.Object({
   location: Field(500),
   visibility: Type.Union([Type.Literal('public'), Type.Literal('restricted')]),
   startsAt: LocalTime,
-  endsAt: LocalTime
+  endsAt: LocalTime,
+  /** Keep the time as a tentative one: a draft, nothing sent, nothing blocked. */
+  tentative: Type.Optional(Type.Literal('on'))
 }, { additionalProperties: false })
 
 export const EditForm = Type.Object({

@@ -106,10 +106,12 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     const form = request.body
     const timed = text(form.startsAt) !== undefined || text(form.endsAt) !== undefined
     const times = timed ? formTimes(form.startsAt, form.endsAt, council) : undefined
-    if (times && form.intent !== 'confirm') {
+    const tentative = form.tentative === 'on'
+    if (times && !tentative && form.intent !== 'confirm') {
       return confirmPage(reply, lang, council, await previewSchedule(app.writeContext(request, principal), council, times.dates), {
         action: `${consoleCouncilPath(council.code)}/hearings`,
         fields: { title: form.title, description: form.description ?? '', location: form.location ?? '', visibility: form.visibility, startsAt: form.startsAt ?? '', endsAt: form.endsAt ?? '' },
+        mailHint: words(lang).confirmMailHint,
         summary: { title: form.title, when: formatWhen(times.dates.startsAt, times.dates.endsAt, council.timezone, lang) },
         backUrl: consoleCouncilPath(council.code, lang)
       })
@@ -120,7 +122,8 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
       description: text(form.description) ?? '',
       location: text(form.location) ?? null,
       visibility: form.visibility,
-      ...(times ? { startsAt: times.iso.startsAt, endsAt: times.iso.endsAt, status: 'scheduled' as const } : {})
+      // A time given is scheduled (and the invitations go out), unless kept as tentative: a draft.
+      ...(times ? { startsAt: times.iso.startsAt, endsAt: times.iso.endsAt, status: tentative ? 'draft' as const : 'scheduled' as const } : {})
     })
     return reply.redirect(consoleHearingPage(hearing.id, lang, '&saved=1'), 303)
   })

@@ -119,6 +119,8 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
       return confirmPage(reply, lang, council, await previewSchedule(app.writeContext(request, principal), council, { hearingId: hearing.id, ...times.dates }), {
         action: `${consoleHearingPath(hearing.id)}/time`,
         fields: { revision: form.revision, startsAt: form.startsAt, endsAt: form.endsAt, reason: form.reason ?? '' },
+        // Scheduling or moving a hearing tells everyone invited.
+        mailHint: hearing.status === 'scheduled' || hearing.status === 'draft' || hearing.status === 'postponed' ? words(lang).timeMailHint : undefined,
         summary: { title: hearing.title, when: formatWhen(times.dates.startsAt, times.dates.endsAt, council.timezone, lang) },
         backUrl: consoleHearingPage(hearing.id, lang)
       })
