@@ -1,16 +1,21 @@
 import type { Db } from '../db/client.js'
 import { listTransitions, type Hearing, type ParticipantView } from '../db/queries/hearings.js'
 import type { Lang } from '../schemas/common.js'
-import { formatWhen } from './format.js'
-import type { Terms } from '../words/terms.js'
+import { formatDay, formatWhen } from './format.js'
+import { TERMS, type Terms } from '../words/terms.js'
 import { hearingPagePath } from '../links/index.js'
 
 /** What the pages show of a hearing in a list. */
-export function hearingSummary (hearing: Hearing, zone: string, lang: Lang) {
+export function hearingSummary (hearing: Hearing, zone: string, lang: Lang, now?: Date) {
+  // A scheduled hearing whose end has passed without an outcome is overdue, not "scheduled".
+  const overdue = now !== undefined && hearing.status === 'scheduled' && hearing.endsAt !== null && hearing.endsAt < now
   return {
     id: hearing.id,
     title: hearing.title,
     status: hearing.status,
+    badge: overdue ? 'outcome_missing' : hearing.status,
+    badgeText: overdue ? TERMS[lang].coverageStatus.outcome_missing : TERMS[lang].status[hearing.status],
+    year: hearing.startsAt ? formatDay(hearing.startsAt, zone).slice(-4) : null,
     restricted: hearing.visibility === 'restricted',
     when: formatWhen(hearing.startsAt, hearing.endsAt, zone, lang),
     location: hearing.location,

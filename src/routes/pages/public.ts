@@ -92,9 +92,14 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
     const children = units.filter((row) => row.activeFrom <= today)
     const byId = new Map((subtree ?? []).map((row) => [row.id, row.name]))
     const item = (hearing: Hearing & { timezone: string }) => ({
-      ...hearingSummary(hearing, hearing.timezone, lang),
-      council: descendants && hearing.councilId !== council.id ? councilTitle(byId.get(hearing.councilId) ?? '', lang) : undefined
+      ...hearingSummary(hearing, hearing.timezone, lang, now),
+      // With the units' hearings, every one says whose it is: the council's own too.
+      council: descendants ? councilTitle(hearing.councilId === council.id ? council.name : byId.get(hearing.councilId) ?? '', lang) : undefined,
+      own: descendants && hearing.councilId === council.id
     })
+    // Past hearings grouped by year, newest first (a long list is many screens on a phone).
+    const pastItems = past.map(item)
+    const pastYears = [...new Set(pastItems.map((h) => h.year ?? ''))].map((year) => ({ year, items: pastItems.filter((h) => (h.year ?? '') === year) }))
     const feedUrl = `${app.publicBaseUrl()}${councilFeedPath(council.code, descendants)}`
     const title = councilTitle(council.name, lang)
     const signedIn = request.principal !== undefined
@@ -105,10 +110,14 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
       signedIn,
       council: { code: council.code, title },
       descendants,
+      // "Include the units" only where there are units.
+      hasUnits: units.length > 0,
+      endedOn: council.activeTo !== null && council.activeTo < today ? council.activeTo.split('-').reverse().join('/') : undefined,
       toggleUrl: `${councilPagePath(council.code)}?lang=${lang}${descendants ? '' : '&descendants=true'}`,
       upcoming: upcoming.filter((hearing) => hearing.status === 'scheduled').map(item),
       postponed: upcoming.filter((hearing) => hearing.status === 'postponed').map(item),
-      past: past.map(item),
+      past: pastItems,
+      pastYears,
       parent: parent ? { title: councilTitle(parent.name, lang), url: `${councilPagePath(parent.code)}?lang=${lang}` } : undefined,
       children: children.map((child) => ({
         title: councilTitle(child.name, lang),
