@@ -197,8 +197,9 @@ t.test('kill -9 of a worker while a 40-recipient schedule is sent, three rounds:
     await once(worker.child, 'exit')
     // Messages the server was still accepting when the connection died are counted as they end.
     await new Promise((resolve) => setTimeout(resolve, 100))
-    // What the dead worker sent and had not recorded: the most that can be sent again.
-    const rows = await database.db.select({ recipient: notifications.recipient, status: notifications.status }).from(notifications).where(sql`${notifications.hearingId} = ${hearing.id} and ${notifications.kind} = 'invitation'`)
+    // What the dead worker sent and had not recorded — of this round's schedule or an earlier one's
+    // it was still finishing: the most that can be sent again.
+    const rows = await database.db.select({ recipient: notifications.recipient, status: notifications.status }).from(notifications).where(sql`${notifications.kind} = 'invitation'`)
     const flight = rows.filter((row) => row.status !== 'sent' && (delivered.get(row.recipient) ?? 0) > 0).length
     unrecorded += flight
     figures.push(`round ${round}: killed after ${total() - before} of 40, ${flight} sent and not yet recorded`)
