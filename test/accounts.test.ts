@@ -244,3 +244,14 @@ t.test('one validation: the console\'s forms refuse what the API refuses (an e-m
   const people = (await call(app, { url: `/v1/people?councilId=${h.wardA.id}`, headers: admin })).body.items as unknown[]
   t.equal(people.length, 0, 'and nobody was registered')
 })
+
+t.test('a mail server that refuses the sign-in e-mail: a page that says to try again (503), not a 500', async (t) => {
+  const sink = await smtpSink(t)
+  sink.defer.add('vanphong@catlinh.example')
+  const { app } = await build(t, { config: { SMTP_URL: sink.url } })
+  await call(app, { method: 'POST', url: '/v1/users', headers: admin, payload: { email: 'vanphong@catlinh.example', name: 'Văn phòng' } })
+  const { session } = await getPage(app, '/signin')
+  const refused = await postForm(app, '/signin', session, { email: 'vanphong@catlinh.example' })
+  t.equal(refused.statusCode, 503)
+  t.match(refused.body, /Hiện chưa gửi được thư đăng nhập/)
+})

@@ -1,5 +1,4 @@
 import t from 'tap'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { admin, build, call, onPostgres, seedHierarchy, tokenFor } from './helper.js'
 import { AuthFailureLimiter } from '../src/domain/auth-failures.js'
 import { createPostgres } from '../src/db/client.js'
@@ -257,16 +256,29 @@ t.test('building a feed of 2,150 events does not stall the service, and carries 
     }
   })
   for (let i = 0; i < rows.length; i += 500) await database.db.insert(hearings).values(rows.slice(i, i + 500))
-  const loop = monitorEventLoopDelay({ resolution: 10 })
-  loop.enable()
+  // How long the event loop waited between turns, counting only time this process spent computing:
+  // on a loaded CI machine a process is also paused by the system, which no code of ours can help.
+  const gaps: number[] = []
+  let lastWall = performance.now()
+  let lastCpu = process.cpuUsage()
+  const sampler = setInterval(() => {
+    const wall = performance.now()
+    const cpu = process.cpuUsage(lastCpu)
+    gaps.push(Math.min(wall - lastWall, (cpu.user + cpu.system) / 1000))
+    lastWall = wall
+    lastCpu = process.cpuUsage()
+  }, 10)
   const started = performance.now()
   const response = await app.inject({ url: `/feeds/councils/${h.wardA.id}.ics?from=2027-01-01` })
   const elapsed = performance.now() - started
-  loop.disable()
+  clearInterval(sampler)
   t.equal(response.statusCode, 200)
   t.equal((response.body.match(/BEGIN:VEVENT/g) ?? []).length, 2150, 'all of them (it used to stop at 2,000 without a word)')
-  t.comment(`built in ${elapsed.toFixed(0)} ms; event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`)
-  t.ok(loop.percentile(99) < 200e6, 'the event loop gets a turn throughout the build (p99 delay under 200 ms)')
+  const sorted = gaps.sort((a, b) => a - b)
+  const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0
+  t.comment(`built in ${elapsed.toFixed(0)} ms; longest wait between turns (busy time) p99 ${p99.toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms over ${sorted.length} turns`)
+  t.ok(sorted.length > 5, 'the loop turned while the feed was built')
+  t.ok(p99 < 200, 'the event loop gets a turn throughout the build (p99 busy wait under 200 ms)')
 })
 
 t.test('only the council that registered a person manages their calendar link, not one that counts them as a member', async (t) => {

@@ -45,13 +45,13 @@ t.test('housekeeping removes what ended more than RETENTION_DAYS ago, and nothin
   ])
 
   const pruned = await app.housekeeping.run()
-  t.same(pruned, { notifications: 3, feedTokens: 2, apiTokens: 1, withdrawnInvitations: 0 })
+  t.same(pruned, { notifications: 3, feedTokens: 2, apiTokens: 1, withdrawnInvitations: 0, sessions: 0 })
   const keys = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items.map((n: { status: string, sentAt: string | null }) => n.status).sort()
   t.same(keys, ['pending', 'sent'], 'the pending notice and the recent one stay')
   const links = await database.db.execute(sql`select count(*)::int as n from feed_tokens`) as unknown as Array<{ n: number }> | { rows: Array<{ n: number }> }
   t.equal((Array.isArray(links) ? links : links.rows)[0]!.n, 2, 'the link revoked lately and the live one stay')
   t.equal((await call(app, { url: '/v1/councils', headers: live.headers })).status, 200, 'a live token still works')
-  t.same(await app.housekeeping.run(), { notifications: 0, feedTokens: 0, apiTokens: 0, withdrawnInvitations: 0 }, 'a second round finds nothing')
+  t.same(await app.housekeeping.run(), { notifications: 0, feedTokens: 0, apiTokens: 0, withdrawnInvitations: 0, sessions: 0 }, 'a second round finds nothing')
 })
 
 t.test('a withdrawn invitation: its calendar shows the event cancelled for RETENTION_DAYS, then 410 Gone; its page and the API say it was withdrawn; housekeeping forgets it after as long again', async (t) => {

@@ -104,6 +104,8 @@ function compress (body: string, encoding: Encoding): Promise<Buffer> {
 
 /** Events built in a row before the event loop gets a turn: a large first build does not stall the service. */
 const BUILD_SLICE = 25
+/** Events read from the database at a time while a feed is built. */
+const FETCH_SLICE = 250
 
 /**
  * Built feeds, kept per feed and per event. Three things keep it from serving a stale feed:
@@ -192,7 +194,13 @@ export class FeedCache {
     const variant = `${spec.withAttendees ? 'a' : 'p'}|${spec.viewerId ?? ''}|${spec.options.lang}|${spec.options.baseUrl}|${spec.options.organizerEmail}`
     const keyOf = (id: string) => `${id}|${variant}`
     const stale = stamps.filter((s) => this.builtEvents.get(keyOf(s.id))?.stamp !== s.stamp).map((s) => s.id)
-    const fresh = stale.length > 0 ? await feedEvents(this.db, stale, spec.withAttendees, spec.viewerId) : new Map()
+    // Read in slices, with a turn of the event loop between them: on PGlite a query's rows are parsed
+    // in one synchronous piece, and thousands of events at once held the loop for a fifth of a second.
+    const fresh = new Map<string, Awaited<ReturnType<typeof feedEvents>> extends Map<string, infer E> ? E : never>()
+    for (let i = 0; i < stale.length; i += FETCH_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve))
+      for (const [id, event] of await feedEvents(this.db, stale.slice(i, i + FETCH_SLICE), spec.withAttendees, spec.viewerId)) fresh.set(id, event)
+    }
     const built = new Map<string, { key: string, stamp: string, updatedAt: Date }>()
     const texts: string[] = []
     let sinceYield = 0

@@ -21,7 +21,7 @@ export default fp(async (app) => {
     const before = new Date(app.now().getTime() - app.config.RETENTION_DAYS * 24 * HOUR)
     // A withdrawn invitation's calendar says 410 Gone for as long again after showing the event cancelled.
     const pruned = await pruneEnded(app.db, before, new Date(before.getTime() - app.config.RETENTION_DAYS * 24 * HOUR))
-    if (pruned.notifications + pruned.feedTokens + pruned.apiTokens + pruned.withdrawnInvitations > 0) app.log.info({ pruned, before }, 'housekeeping: removed what had ended')
+    if (Object.values(pruned).some((count) => count > 0)) app.log.info({ pruned, before }, 'housekeeping: removed what had ended')
     return pruned
   }
   app.decorate('housekeeping', { run })

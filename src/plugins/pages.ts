@@ -108,7 +108,8 @@ export default fp(async (app) => {
     const general = t.errors[status as 400] as string | undefined
     const message = csrfFailure ? t.errors.csrf : status === 404 ? t.notFoundHelp : general ?? (status >= 500 ? t.errors[500] : t.errors[400])
     // The service's own sentence says exactly what is wrong, in the page's language; shown under the general one.
-    const detail = known && status < 500 && !csrfFailure && status !== 404 ? errorSentence(known.code, known.params, lang) : undefined
+    // A 503 of the service's own (the database or the mail server unavailable) says what to do too.
+    const detail = known && (status < 500 || status === 503) && !csrfFailure && status !== 404 ? errorSentence(known.code, known.params, lang) : undefined
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'private, no-store')
     return reply.send(renderTemplate('error', {
       lang,

@@ -94,7 +94,12 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
     if (link) {
       const t = SIGN_IN_MAIL[link.user.locale === 'en' ? 'en' : 'vi']
       const url = `${app.publicBaseUrl()}/signin/${link.secret}`
-      await app.mailer.send({ to: { name: link.user.name, address: link.user.email }, subject: t.subject, text: t.text(link.user.name, url, SIGN_IN_LINK_MINUTES) })
+      try {
+        await app.mailer.send({ to: { name: link.user.name, address: link.user.email }, subject: t.subject, text: t.text(link.user.name, url, SIGN_IN_LINK_MINUTES) })
+      } catch (error) {
+        request.log.error({ err: error }, 'the sign-in e-mail could not be sent')
+        throw fail('MAIL_UNAVAILABLE')
+      }
     }
     // The same answer whether the address has an account or not: addresses cannot be probed.
     return signInPage(reply, request, lang, { next, sent: true })
