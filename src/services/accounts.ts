@@ -54,6 +54,25 @@ export async function grantRole (ctx: WriteContext & { principal: Principal }, u
   })
 }
 
+/**
+ * A user (found by address, or added) and a role for them, in one transaction: a grant that is
+ * refused adds nobody (the users page's form).
+ */
+export async function addUserWithRole (ctx: WriteContext & { principal: Principal }, input: NewUser, grant: { role: Role, councilId: string | null }) {
+  await checkGrantor(ctx.db, ctx.principal, grant.role, grant.councilId)
+  if ((grant.role === 'admin') !== (grant.councilId === null)) throw fail(grant.role === 'admin' ? 'ADMIN_ROLE_NO_COUNCIL' : 'ROLE_NEEDS_COUNCIL')
+  return write(ctx, async ({ tx, now, record }) => {
+    let user = await findUserByEmail(tx, input.email)
+    if (!user) {
+      user = await insertUser(tx, { email: input.email, name: input.name, locale: input.locale ?? 'vi', createdBy: ctx.principal.label, createdAt: now, updatedAt: now })
+      await record({ action: 'create', entity: 'user', entityId: user.id, councilId: null, after: user })
+    }
+    const role = await insertUserRole(tx, { userId: user.id, role: grant.role, councilId: grant.councilId, grantedBy: ctx.principal.label, createdAt: now })
+    if (role) await record({ action: 'grant', entity: 'user', entityId: user.id, councilId: grant.councilId, after: role })
+    return user
+  })
+}
+
 export async function revokeRole (ctx: WriteContext & { principal: Principal }, userId: string, roleId: string) {
   const role = await findUserRole(ctx.db, roleId)
   if (!role || role.userId !== userId) throw fail('ROLE_NOT_FOUND', { id: roleId })

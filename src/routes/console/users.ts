@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { findUserByEmail, listUserRoles, listUsers, listUsersOfCouncils } from '../../db/queries/accounts.js'
+import { listUserRoles, listUsers, listUsersOfCouncils } from '../../db/queries/accounts.js'
 import { listCouncils } from '../../db/queries/councils.js'
 import { fail } from '../../domain/errors.js'
 import { requestLang } from '../../plugins/pages.js'
 import { TEXT_PATTERN, Uuid } from '../../schemas/common.js'
 import { FormBase, LangQuery } from '../../schemas/forms.js'
-import { createUser, grantRole, revokeRole, signOutEverywhere } from '../../services/accounts.js'
+import { addUserWithRole, revokeRole, signOutEverywhere } from '../../services/accounts.js'
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
 import type { ConsoleKit } from '../../pages/console.js'
@@ -68,9 +68,7 @@ const usersConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app,
     const principal = kit.signedIn(request, reply)
     if (!principal) return reply
     const form = request.body
-    const ctx = app.writeContext(request, principal)
-    const user = (await findUserByEmail(app.db, form.email)) ?? await createUser(ctx, { email: form.email, name: form.name.trim(), locale: lang })
-    await grantRole(ctx, user.id, { role: form.role, councilId: form.role === 'admin' ? null : form.councilId || null })
+    await addUserWithRole(app.writeContext(request, principal), { email: form.email, name: form.name.trim(), locale: lang }, { role: form.role, councilId: form.role === 'admin' ? null : form.councilId || null })
     return reply.redirect(`/console/users?lang=${lang}&saved=1`, 303)
   })
 
