@@ -20,7 +20,12 @@ async function signIn (page: Page, address: string, sink: Sink, email: string, l
   const before = sink.mails.length
   await page.goto(`${address}/signin`)
   await page.fill('#email', email)
-  await submit(page, 'form.stack', /\/signin$/)
+  // Waits for the answer to the post itself: the page may already be at /signin, so a URL proves nothing.
+  await Promise.all([
+    page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/signin'),
+    page.locator('form.stack button[type=submit]').first().click()
+  ])
+  await page.waitForLoadState('load')
   await sink.received(before + 1)
   const link = /\/signin\/gl_[A-Za-z0-9_-]{43}/.exec(sink.mails[before]!.text ?? '')![0]
   await page.goto(`${address}${link}`)
