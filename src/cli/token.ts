@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { createDatabase } from '../db/client.js'
-import { findCouncil, findCouncilByCode } from '../db/queries/councils.js'
+import { findCouncilByKey } from '../db/queries/councils.js'
 import { listTokens, tokenView } from '../db/queries/tokens.js'
 import type { Principal } from '../domain/access.js'
 import { issueToken, revokeToken } from '../services/tokens.js'
@@ -40,7 +40,7 @@ async function main (argv: string[]): Promise<number> {
     await database.migrate()
     const db = database.db
     const council = values.council
-      ? (await findCouncilByCode(db, values.council)) ?? (/^[0-9a-f-]{36}$/i.test(values.council) ? await findCouncil(db, values.council) : undefined)
+      ? await findCouncilByKey(db, values.council)
       : undefined
     if (values.council && !council) throw new Error(`No council with id or code "${values.council}".`)
     if (command === 'create') {

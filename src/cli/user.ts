@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { createDatabase } from '../db/client.js'
-import { findCouncil, findCouncilByCode } from '../db/queries/councils.js'
+import { findCouncilByKey } from '../db/queries/councils.js'
 import { findUserByEmail, listUserRoles } from '../db/queries/accounts.js'
 import type { Principal } from '../domain/access.js'
 import { createUser, grantRole } from '../services/accounts.js'
@@ -41,7 +41,7 @@ async function main (argv: string[]): Promise<number> {
     const db = database.db
     const ctx = { db, principal: cli, now: new Date() }
     const council = values.council
-      ? (await findCouncilByCode(db, values.council)) ?? (/^[0-9a-f-]{36}$/i.test(values.council) ? await findCouncil(db, values.council) : undefined)
+      ? await findCouncilByKey(db, values.council)
       : undefined
     if (values.council && !council) throw new Error(`No council with id or code "${values.council}".`)
     let user = await findUserByEmail(db, values.email)

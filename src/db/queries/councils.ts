@@ -16,6 +16,11 @@ export async function findCouncil (db: Db, id: string): Promise<Council | undefi
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The id of the council a key names: an id is taken as it is (without a query), a code is looked up. */
+/** A council by its code, or by its id (the command-line tools take either). */
+export async function findCouncilByKey (db: Db, key: string): Promise<Council | undefined> {
+  return (await findCouncilByCode(db, key)) ?? (UUID.test(key) ? await findCouncil(db, key) : undefined)
+}
+
 export async function councilIdOf (db: Db, key: string): Promise<string | undefined> {
   if (UUID.test(key)) return key
   return (await findCouncilByCode(db, key))?.id
