@@ -17,6 +17,8 @@ export interface ConsoleKit {
   signedIn (request: FastifyRequest, reply: FastifyReply): Principal | undefined
   /** The hearing and its council, after checking the caller may read it (and, for a change, write it). */
   hearingAccess (request: FastifyRequest, id: string, write: boolean): Promise<{ hearing: Hearing, council: Council, principal: Principal }>
+  /** The council of a console URL, by code, after checking the caller may read it (and, for a change, write it). */
+  councilAccess (request: FastifyRequest, code: string, write: boolean): Promise<{ council: Council, principal: Principal }>
 }
 
 /** The console's page of a hearing in a language, with what to add to its query (e.g. "&saved=1"). */

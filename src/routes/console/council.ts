@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DateTime } from 'luxon'
-import { findCouncil, findCouncilByCode, parentCouncils } from '../../db/queries/councils.js'
+import { findCouncil, parentCouncils } from '../../db/queries/councils.js'
 import { hearingYears, listHearings } from '../../db/queries/hearings.js'
 import { canWrite } from '../../domain/access.js'
-import { fail } from '../../domain/errors.js'
 import { requestLang } from '../../plugins/pages.js'
 import { CodeParams, HearingForm, LangQuery, STATUSES } from '../../schemas/forms.js'
 import { createHearing, previewSchedule } from '../../services/hearings.js'
@@ -52,9 +51,7 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     const principal = kit.signedIn(request, reply)
     if (!principal) return reply
     const lang = request.query.lang ?? 'vi'
-    const council = await findCouncilByCode(app.db, request.params.code)
-    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
-    await app.requireRead(request, council.id)
+    const { council } = await kit.councilAccess(request, request.params.code, false)
     const thisYear = DateTime.fromJSDate(app.now(), { zone: council.timezone }).year
     // Without a year: this year and everything ahead (in December, January's hearings are listed too).
     const year = request.query.year ?? thisYear
@@ -100,9 +97,7 @@ const councilConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     schema: { hide: true, params: CodeParams, body: HearingForm }
   }, async (request, reply) => {
     const lang = requestLang(request)
-    const council = await findCouncilByCode(app.db, request.params.code)
-    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
-    const principal = await app.requireWrite(request, council.id)
+    const { council, principal } = await kit.councilAccess(request, request.params.code, true)
     const form = request.body
     const timed = text(form.startsAt) !== undefined || text(form.endsAt) !== undefined
     const times = timed ? formTimes(form.startsAt, form.endsAt, council) : undefined

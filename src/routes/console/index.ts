@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import formbody from '@fastify/formbody'
-import { findCouncil } from '../../db/queries/councils.js'
+import { findCouncil, findCouncilByCode } from '../../db/queries/councils.js'
+import { fail } from '../../domain/errors.js'
 import type { ConsoleKit } from '../../pages/console.js'
 import { PAGE_FORM_LIMIT, requestLang, signInPath } from '../../plugins/pages.js'
 import { visibleHearing } from '../../policy/index.js'
@@ -30,6 +31,12 @@ const consolePages: FastifyPluginAsync = async (app) => {
       const principal = write ? await app.requireWrite(request, hearing.councilId) : await app.requireRead(request, hearing.councilId)
       const council = (await findCouncil(app.db, hearing.councilId))!
       return { hearing, council, principal }
+    },
+    async councilAccess (request, code, write) {
+      const council = await findCouncilByCode(app.db, code)
+      if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code })
+      const principal = write ? await app.requireWrite(request, council.id) : await app.requireRead(request, council.id)
+      return { council, principal }
     }
   }
   await app.register(councilConsole, { kit })

@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DateTime } from 'luxon'
-import { findCouncilByCode } from '../../db/queries/councils.js'
 import { listMemberships, listPeople } from '../../db/queries/people.js'
 import { canWrite } from '../../domain/access.js'
-import { fail } from '../../domain/errors.js'
 import { requestLang } from '../../plugins/pages.js'
 import { attachablePerson, readableCouncilIds } from '../../policy/index.js'
 import { Uuid } from '../../schemas/common.js'
@@ -31,9 +29,7 @@ const membersConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     const principal = kit.signedIn(request, reply)
     if (!principal) return reply
     const lang = request.query.lang ?? 'vi'
-    const council = await findCouncilByCode(app.db, request.params.code)
-    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
-    await app.requireRead(request, council.id)
+    const { council } = await kit.councilAccess(request, request.params.code, false)
     const writable = canWrite(principal, council.id)
     const today = DateTime.fromJSDate(app.now(), { zone: council.timezone }).toISODate()!
     const members = await listMemberships(app.db, council.id, {})
@@ -70,9 +66,7 @@ const membersConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     preValidation: app.checkForm,
     schema: { hide: true, params: CodeParams, body: Type.Object({ ...FormBase, personId: Uuid, role: RoleField, startsOn: Day }, { additionalProperties: false }) }
   }, async (request, reply) => {
-    const council = await findCouncilByCode(app.db, request.params.code)
-    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
-    const principal = await app.requireWrite(request, council.id)
+    const { council, principal } = await kit.councilAccess(request, request.params.code, true)
     await attachablePerson(app.db, principal, request.body.personId)
     await addMember(app.writeContext(request, principal), council.id, { personId: request.body.personId, role: request.body.role, startsOn: request.body.startsOn })
     return reply.redirect(`${path(council.code)}?lang=${requestLang(request)}&saved=1`, 303)
@@ -82,9 +76,7 @@ const membersConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     preValidation: app.checkForm,
     schema: { hide: true, params: Type.Object({ code: CodeParams.properties.code, membershipId: Uuid }, { additionalProperties: false }), body: Type.Object({ ...FormBase, endsOn: Day }, { additionalProperties: false }) }
   }, async (request, reply) => {
-    const council = await findCouncilByCode(app.db, request.params.code)
-    if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
-    const principal = await app.requireWrite(request, council.id)
+    const { council, principal } = await kit.councilAccess(request, request.params.code, true)
     await updateMember(app.writeContext(request, principal), council.id, request.params.membershipId, { endsOn: request.body.endsOn })
     return reply.redirect(`${path(council.code)}?lang=${requestLang(request)}&saved=1`, 303)
   })
