@@ -109,9 +109,16 @@ export const apiTokens = pgTable('api_tokens', {
   createdAt: timestamps.createdAt,
   createdBy: text('created_by').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
-  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' })
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  /** A user's own token (made on their account page): it acts in one of their roles, and stops with it. Null: an administrator's token for a program. */
+  userId: uuid('user_id'),
+  /** The role it acts in; set null when the role is revoked, and a user's token without its role is dead. */
+  userRoleId: uuid('user_role_id')
 }, (table) => [
   uniqueIndex('api_tokens_secret_hash_key').on(table.secretHash),
+  index('api_tokens_user_idx').on(table.userId),
+  foreignKey({ columns: [table.userId], foreignColumns: [users.id], name: 'api_tokens_user_id_fk' }),
+  foreignKey({ columns: [table.userRoleId], foreignColumns: [userRoles.id], name: 'api_tokens_user_role_id_fk' }).onDelete('set null'),
   check('api_tokens_scope', sql`(${table.role} = 'admin') = (${table.councilId} is null)`)
 ])
 

@@ -17,7 +17,8 @@ export const TokenSchema = Type.Object({
   createdAt: Timestamp,
   createdBy: Type.String(),
   expiresAt: Type.Union([Timestamp, Type.Null()]),
-  revokedAt: Type.Union([Timestamp, Type.Null()])
+  revokedAt: Type.Union([Timestamp, Type.Null()]),
+  userId: Type.Union([Uuid, Type.Null()], { description: 'A user\'s own token (made on their account page, acting in one of their roles); null for a program\'s token made by an administrator' })
 }, { $id: 'Token', additionalProperties: false })
 
 export const IssuedTokenSchema = Type.Object({

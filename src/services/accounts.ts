@@ -8,6 +8,7 @@ import { findCouncil } from '../db/queries/councils.js'
 import type { Principal } from '../domain/access.js'
 import { fail } from '../domain/errors.js'
 import { hashSecret } from '../domain/tokens.js'
+import { revokeRoleTokens } from '../db/queries/tokens.js'
 import { write, type WriteContext } from './write.js'
 
 /** How long a session lasts without signing in again, and a sign-in link. */
@@ -77,9 +78,11 @@ export async function revokeRole (ctx: WriteContext & { principal: Principal }, 
   const role = await findUserRole(ctx.db, roleId)
   if (!role || role.userId !== userId) throw fail('ROLE_NOT_FOUND', { id: roleId })
   await checkGrantor(ctx.db, ctx.principal, role.role, role.councilId)
-  await write(ctx, async ({ tx, record }) => {
+  await write(ctx, async ({ tx, now, record }) => {
+    // The user's own tokens made in this role stop with it (revoked, so their list says so).
+    const tokens = await revokeRoleTokens(tx, roleId, now)
     await deleteUserRole(tx, roleId)
-    await record({ action: 'revoke', entity: 'user', entityId: userId, councilId: role.councilId, before: role })
+    await record({ action: 'revoke', entity: 'user', entityId: userId, councilId: role.councilId, before: role, after: { tokensRevoked: tokens } })
   })
 }
 

@@ -176,6 +176,8 @@ export const ERRORS = {
   ROLE_GRANT_FORBIDDEN: { status: 403, en: () => 'Roles for a council are granted by an administrator, or by the secretariat of its parent council.', vi: () => 'Quyền đối với một HĐND do quản trị viên, hoặc Thường trực HĐND cấp trên trực tiếp, cấp.' },
   USER_EXISTS: { status: 409, en: (p) => `A user with the address ${p.email} exists already: grant them the role instead.`, vi: (p) => `Đã có người dùng với địa chỉ ${p.email}: xin cấp quyền cho người đó.` },
   USER_NOT_FOUND: { status: 404, en: (p) => `No user with id ${p.id}.`, vi: (p) => `Không có người dùng mã ${p.id}.` },
+  TOKEN_DAYS_OUT_OF_RANGE: { status: 400, en: (p) => `A token of your own lives from 1 to ${p.max} days.`, vi: (p) => `Mã truy cập của riêng Ông/Bà có hiệu lực từ 1 đến ${p.max} ngày.` },
+  USER_TOKENS_LIMIT: { status: 409, en: (p) => `You have ${p.max} live tokens already: revoke one you no longer use first.`, vi: (p) => `Ông/Bà đã có ${p.max} mã truy cập còn hiệu lực: hãy thu hồi một mã không còn dùng trước.` },
   ROLE_NOT_FOUND: { status: 404, en: (p) => `No role ${p.id} for this user.`, vi: (p) => `Người dùng này không có quyền mã ${p.id}.` },
   ADMIN_ROLE_NO_COUNCIL: { status: 400, en: () => 'An administrator\'s role is for the whole service: give no councilId.', vi: () => 'Quyền quản trị áp dụng cho toàn hệ thống: không ghi mã HĐND.' },
   ROLE_NEEDS_COUNCIL: { status: 400, en: () => 'A secretariat\'s or supervisor\'s role is for one council: give its councilId.', vi: () => 'Quyền của văn phòng hoặc người giám sát gắn với một HĐND: xin ghi mã HĐND.' },

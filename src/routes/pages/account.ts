@@ -13,6 +13,9 @@ import {
   checkSignInLink, requestSignInLink, SESSION_HOURS, SIGN_IN_LINK_MINUTES, signInWithLink, signInWithOidc, signOut, signOutEverywhere, switchRole
 } from '../../services/accounts.js'
 import { findUser } from '../../db/queries/accounts.js'
+import { listUserTokens } from '../../db/queries/tokens.js'
+import { issueOwnToken, revokeOwnToken, USER_TOKEN_MAX_DAYS } from '../../services/tokens.js'
+import { TEXT_PATTERN } from '../../schemas/common.js'
 import { words } from '../../words/pages.js'
 import { SIGN_IN_MAIL } from '../../words/mail.js'
 import { councilTitle } from '../../words/terms.js'
@@ -22,6 +25,8 @@ import { safeNext } from '../../pages/forms.js'
 
 const LangField = Type.Optional(LangParam())
 const Csrf = Type.String({ maxLength: 200 })
+/** How long a user's own token may live: the choices the account page offers. */
+const TOKEN_DAYS = [30, 90, 180, USER_TOKEN_MAX_DAYS]
 const SignInToken = Type.Object({ token: Type.String({ pattern: '^gl_[A-Za-z0-9_-]{43}$' }) })
 
 /**
@@ -172,8 +177,9 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const signedIn = requireUser(request)
     const lang = request.query.lang ?? (signedIn.user.locale === 'en' ? 'en' : 'vi')
-    const sessions = await listSessions(app.db, signedIn.user.id, app.now())
+    const [sessions, tokens] = await Promise.all([listSessions(app.db, signedIn.user.id, app.now()), listUserTokens(app.db, signedIn.user.id, false)])
     const zone = COUNCIL_ZONE
+    const t = words(lang)
     return sendPage(reply, 'account', {
       lang,
       title: words(lang).account,
@@ -184,6 +190,15 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
       roleId: signedIn.roleId,
       canManageUsers: signedIn.principal?.role === 'admin' || signedIn.principal?.role === 'secretariat',
       roles: signedIn.roles.map((role) => ({ ...role, councilTitle: role.councilName ? councilTitle(role.councilName, lang) : null })),
+      tokenDays: TOKEN_DAYS,
+      tokens: tokens.map((token) => ({
+        id: token.id,
+        name: token.name,
+        role: `${t.roleNames[token.role]}${token.councilName ? ` — ${councilTitle(token.councilName, lang)}` : ''}`,
+        created: formatWhen(token.createdAt, null, zone, lang),
+        expires: token.expiresAt ? formatWhen(token.expiresAt, null, zone, lang) : '—',
+        expired: token.expiresAt !== null && token.expiresAt <= app.now()
+      })),
       sessions: sessions.map((session) => ({
         id: session.id,
         method: session.method,
@@ -213,12 +228,48 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(`/account?lang=${requestLang(request)}`, 303)
   })
 
+  /** What a signed-in user's own writes are recorded as. */
+  const asUser = (request: FastifyRequest, signedIn: NonNullable<FastifyRequest['signedIn']>) =>
+    ({ ...context(request), principal: { tokenId: null, label: `user:${signedIn.user.id} (${signedIn.user.email})` } })
+
+  app.post('/account/tokens', {
+    preValidation: app.checkForm,
+    schema: {
+      hide: true,
+      body: Type.Object({
+        _csrf: Csrf,
+        lang: LangField,
+        name: Type.String({ minLength: 1, maxLength: 200, pattern: TEXT_PATTERN }),
+        roleId: Uuid,
+        days: Type.Union(TOKEN_DAYS.map((days) => Type.Literal(String(days))))
+      }, { additionalProperties: false })
+    }
+  }, async (request, reply) => {
+    const signedIn = requireUser(request)
+    const lang = requestLang(request)
+    const { secret } = await issueOwnToken(asUser(request, signedIn), signedIn.user.id, { name: request.body.name.trim(), userRoleId: request.body.roleId, days: Number(request.body.days) })
+    const t = words(lang)
+    // Shown once: only its hash is kept.
+    return sendPage(reply.header('cache-control', 'no-store'), 'console-secret', {
+      lang, title: t.newToken, signedIn: true, csrfToken: reply.formToken(), label: t.newToken, link: secret, help: t.tokenShownOnce, backUrl: `/account?lang=${lang}`
+    })
+  })
+
+  app.post('/account/tokens/:id/revoke', {
+    preValidation: app.checkForm,
+    schema: { hide: true, params: Type.Object({ id: Uuid }, { additionalProperties: false }), body: Type.Object({ _csrf: Csrf, lang: LangField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const signedIn = requireUser(request)
+    await revokeOwnToken(asUser(request, signedIn), signedIn.user.id, request.params.id)
+    return reply.redirect(`/account?lang=${requestLang(request)}`, 303)
+  })
+
   app.post('/account/sign-out-everywhere', {
     preValidation: app.checkForm,
     schema: { hide: true, body: Type.Object({ _csrf: Csrf, lang: LangField }, { additionalProperties: false }) }
   }, async (request, reply) => {
     const signedIn = requireUser(request)
-    await signOutEverywhere({ ...context(request), principal: { tokenId: null, label: `user:${signedIn.user.id} (${signedIn.user.email})` } }, signedIn.user.id)
+    await signOutEverywhere(asUser(request, signedIn), signedIn.user.id)
     reply.clearCookie(cookie, { path: '/' })
     return reply.redirect(`/signin?lang=${requestLang(request)}`, 303)
   })
