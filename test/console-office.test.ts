@@ -1,4 +1,5 @@
 import t from 'tap'
+import { sql } from 'drizzle-orm'
 import { admin, build, call, seedHierarchy } from './helper.js'
 import { getPage, postForm, signedInAs } from './pages-helper.js'
 
@@ -61,4 +62,80 @@ t.test('a user makes a token of their own on the account page: shown once, actin
   t.equal((await call(app, { method: 'DELETE', url: `/v1/users/${user.id}/roles/${roleId}`, headers: admin })).status, 204)
   t.equal((await call(app, { url: `/v1/hearings?councilId=${h.wardA.id}`, headers: second })).status, 401, 'the role revoked, its token with it')
   t.notOk((await call(app, { url: '/v1/tokens', headers: admin })).body.items.some((token: { name: string }) => token.name === 'Lần hai'), 'listed as revoked (not live)')
+})
+
+t.test('the secretariat sets its notification settings on a page, in words people write; the API reads them back; bad durations say how to write them; a supervisor only reads', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const page = await getPage(app, '/console/councils/dong-da-cat-linh/settings', staff)
+  t.equal(page.response.statusCode, 200)
+  t.match(page.response.body, /Thư nhắc trước phiên[\s\S]*Mặc định: 3 ngày, 1 ngày, 2 giờ/, 'the service\'s defaults beside empty fields')
+  t.match((await getPage(app, '/console/councils/dong-da-cat-linh', staff)).response.body, /data-testid="settings-link"/, 'linked from the council\'s console')
+
+  const saved = await postForm(app, '/console/councils/dong-da-cat-linh/settings', staff, {
+    notificationEmail: 'VanPhong@CatLinh.example', explainer: '5 ngày, 1 ngày', participant: '2h', member: '-', quietHours: '22:00-06:00', outcomeOverdue: '', conclusionOverdue: '10 ngày'
+  })
+  t.equal(saved.statusCode, 303)
+  const api = (await call(app, { url: `/v1/councils/${h.wardA.id}/notification-settings`, headers: admin })).body
+  t.same(api.overrides, { reminders: { explainer: ['P5D', 'P1D'], participant: ['PT2H'], member: [] }, quietHours: '22:00-06:00', conclusionOverdue: 'P10D' }, 'what the page saved is what the API keeps')
+  t.equal(api.notificationEmail, 'vanphong@catlinh.example')
+  t.same(api.effective.outcomeOverdue, ['P1D', 'P3D'], 'the empty field follows the default')
+  const again = await getPage(app, '/console/councils/dong-da-cat-linh/settings', staff)
+  t.match(again.response.body, /name="explainer" value="5 ngày, 1 ngày"/, 'shown back as written')
+  t.match(again.response.body, /name="member" value="-"/)
+
+  const bad = await postForm(app, '/console/councils/dong-da-cat-linh/settings', staff, { explainer: 'ba ngày' })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.body, /&quot;ba ngày&quot; không phải một khoảng thời gian/, 'says how to write it, in Vietnamese')
+  const far = await postForm(app, '/console/councils/dong-da-cat-linh/settings', staff, { explainer: '90 ngày' })
+  t.equal(far.statusCode, 400, 'the API\'s range check applies to the form too')
+  const twice = await postForm(app, '/console/councils/dong-da-cat-linh/settings', staff, { conclusionOverdue: '10 ngày, 20 ngày' })
+  t.equal(twice.statusCode, 400)
+  t.same((await call(app, { url: `/v1/councils/${h.wardA.id}/notification-settings`, headers: admin })).body.overrides.reminders.explainer, ['P5D', 'P1D'], 'a refused form changes nothing')
+
+  const supervisor = await signedInAs(app, 'supervisor', h.district.id)
+  const read = await getPage(app, '/console/councils/dong-da-cat-linh/settings', supervisor)
+  t.equal(read.response.statusCode, 200)
+  t.match(read.response.body, /<fieldset disabled>/, 'read only')
+  t.notMatch(read.response.body, /Webhook \(cổng SMS/, 'no webhooks for a supervisor')
+  t.equal((await postForm(app, '/console/councils/dong-da-cat-linh/settings', supervisor, { explainer: '1 ngày' })).statusCode, 403)
+  const neighbour = await signedInAs(app, 'secretariat', h.wardB.id)
+  t.equal((await getPage(app, '/console/councils/dong-da-cat-linh/settings', neighbour)).response.statusCode, 403, 'another ward\'s secretariat')
+})
+
+t.test('the secretariat adds a webhook on a page (its secret shown once, stored sealed), disables, enables, rotates and removes it', async (t) => {
+  const { app, database } = await build(t, { config: { WEBHOOK_ALLOW_PRIVATE: 'true' } })
+  const h = await seedHierarchy(app)
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const added = await postForm(app, '/console/councils/dong-da-cat-linh/webhooks', staff, { url: 'http://127.0.0.1:9/hooks', description: 'Cổng SMS của phường' })
+  t.equal(added.statusCode, 200)
+  const secret = /value="(whsec_[A-Za-z0-9+/=]+)"/.exec(added.body)?.[1]
+  t.ok(secret, 'the signing secret, shown once')
+  t.match(added.headers['cache-control'], /no-store/)
+  const stored = await database.db.execute(sql`select secret from webhook_endpoints`)
+  t.notOk(JSON.stringify(stored).includes(secret!.slice(6)), 'stored sealed, not in clear')
+
+  const page = await getPage(app, '/console/councils/dong-da-cat-linh/settings', staff)
+  t.match(page.response.body, /data-url="http:\/\/127\.0\.0\.1:9\/hooks"><strong>http:\/\/127\.0\.0\.1:9\/hooks<\/strong> — Cổng SMS của phường/)
+  const id = /webhooks\/([0-9a-f-]{36})\/disable/.exec(page.response.body)![1]!
+  t.equal((await postForm(app, `/console/councils/dong-da-cat-linh/webhooks/${id}/disable`, staff, {})).statusCode, 303)
+  t.equal((await call(app, { url: `/v1/councils/${h.wardA.id}/webhooks`, headers: admin })).body.items[0].enabled, false, 'disabled')
+  t.match((await getPage(app, '/console/councils/dong-da-cat-linh/settings', staff)).response.body, /đã tắt/)
+  t.equal((await postForm(app, `/console/councils/dong-da-cat-linh/webhooks/${id}/enable`, staff, {})).statusCode, 303)
+  t.equal((await call(app, { url: `/v1/councils/${h.wardA.id}/webhooks`, headers: admin })).body.items[0].enabled, true, 'enabled again')
+  const rotated = await postForm(app, `/console/councils/dong-da-cat-linh/webhooks/${id}/rotate-secret`, staff, {})
+  const next = /value="(whsec_[A-Za-z0-9+/=]+)"/.exec(rotated.body)?.[1]
+  t.ok(next && next !== secret, 'a new secret')
+  t.match((await getPage(app, '/console/councils/dong-da-cat-linh/settings', staff)).response.body, /khóa cũ còn ký đến/, 'the old one signs for a while, as said')
+
+  // Another ward's secretariat cannot touch it, even knowing its id.
+  const neighbour = await signedInAs(app, 'secretariat', h.wardB.id)
+  t.equal((await postForm(app, `/console/councils/dong-da-hang-bot/webhooks/${id}/delete`, neighbour, {})).statusCode, 404, 'not found through its own council')
+  t.equal((await postForm(app, `/console/councils/dong-da-cat-linh/webhooks/${id}/delete`, neighbour, {})).statusCode, 403)
+  const refused = await postForm(app, '/console/councils/dong-da-cat-linh/webhooks', staff, { url: 'ftp://example.com/x' })
+  t.equal(refused.statusCode, 422)
+  t.match(refused.body, /phải là http hoặc https/, 'the API\'s refusal, in the page\'s language')
+  t.equal((await postForm(app, `/console/councils/dong-da-cat-linh/webhooks/${id}/delete`, staff, {})).statusCode, 303)
+  t.equal((await call(app, { url: `/v1/councils/${h.wardA.id}/webhooks`, headers: admin })).body.items.length, 0, 'removed')
 })

@@ -45,15 +45,16 @@ export function confirmPage (reply: FastifyReply, lang: Lang, council: { name: s
 }
 
 /** A link shown once (it is stored hashed): to copy and send to the person. */
-export function secretPage (reply: FastifyReply, lang: Lang, hearing: { id: string }, label: string, link: string) {
-  return sendPage(reply, 'console-secret', {
+export function secretPage (reply: FastifyReply, lang: Lang, backUrl: string, label: string, link: string, help?: string) {
+  return sendPage(reply.header('cache-control', 'private, no-store'), 'console-secret', {
     lang,
     title: label,
     signedIn: true,
     csrfToken: reply.formToken(),
     label,
     link,
+    help,
     webcal: link.endsWith('.ics') ? link.replace(/^https?:/, 'webcal:') : undefined,
-    backUrl: consoleHearingPage(hearing.id, lang)
+    backUrl
   })
 }

@@ -16,7 +16,7 @@ const Field = (maxLength: number) => Type.Optional(Type.String({ maxLength, patt
 const Lines = (maxLength: number) => Type.Optional(Type.String({ maxLength, pattern: MULTILINE_PATTERN }))
 const Required = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: TEXT_PATTERN })
 const RequiredLines = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: MULTILINE_PATTERN })
-const EmailField = Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })]))
+export const EmailField = Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })]))
 export const FormBase = { _csrf: Type.String({ maxLength: 200 }), lang: Type.Optional(LangParam()) }
 /** datetime-local, read in the council's zone. */
 const LocalTime = Type.Optional(Type.String({ maxLength: 16, pattern: '^$|^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$' }))

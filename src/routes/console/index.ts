@@ -10,6 +10,7 @@ import hearingConsole from './hearing.js'
 import peopleConsole from './people.js'
 import usersConsole from './users.js'
 import membersConsole from './members.js'
+import settingsConsole from './settings.js'
 
 /**
  * The secretariat's console, in files by what a secretariat does: a council's hearings (council.ts),
@@ -44,6 +45,7 @@ const consolePages: FastifyPluginAsync = async (app) => {
   await app.register(peopleConsole, { kit })
   await app.register(usersConsole, { kit })
   await app.register(membersConsole, { kit })
+  await app.register(settingsConsole, { kit })
 }
 
 export default consolePages

@@ -35,7 +35,7 @@ const peopleConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app
       personId = person.id
     }
     const result = await addParticipant(ctx, hearing.id, { personId, role: form.role })
-    return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
+    return secretPage(reply, lang, consoleHearingPage(hearing.id, lang), words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
   })
 
   app.post('/console/hearings/:id/participants/:participantId/link', {
@@ -45,7 +45,7 @@ const peopleConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app
     const lang = requestLang(request)
     const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
     const result = await renewInvitation(app.writeContext(request, principal), hearing.id, request.params.participantId)
-    return secretPage(reply, lang, hearing, words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
+    return secretPage(reply, lang, consoleHearingPage(hearing.id, lang), words(lang).invitationLink, `${app.publicBaseUrl()}${invitationPath(result.secret)}`)
   })
 
   /** A person's details (the secretariat of a council they belong to, or an administrator): the same rules as PATCH /v1/people/{id}. */
@@ -142,7 +142,7 @@ const peopleConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app
     const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
     const person = await feedLinkPerson(app.db, principal, request.params.personId)
     const { secret } = await rotateFeedLink(app.writeContext(request, principal), person, app.config.FEED_TOKEN_GRACE_HOURS)
-    return secretPage(reply, lang, hearing, words(lang).personalFeedLink, `${app.publicBaseUrl()}${personFeedPath(secret)}`)
+    return secretPage(reply, lang, consoleHearingPage(hearing.id, lang), words(lang).personalFeedLink, `${app.publicBaseUrl()}${personFeedPath(secret)}`)
   })
 }
 

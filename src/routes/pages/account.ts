@@ -22,6 +22,7 @@ import { councilTitle } from '../../words/terms.js'
 import { formatWhen } from '../../pages/format.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { safeNext } from '../../pages/forms.js'
+import { secretPage } from '../../pages/console.js'
 
 const LangField = Type.Optional(LangParam())
 const Csrf = Type.String({ maxLength: 200 })
@@ -250,9 +251,7 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
     const { secret } = await issueOwnToken(asUser(request, signedIn), signedIn.user.id, { name: request.body.name.trim(), userRoleId: request.body.roleId, days: Number(request.body.days) })
     const t = words(lang)
     // Shown once: only its hash is kept.
-    return sendPage(reply.header('cache-control', 'no-store'), 'console-secret', {
-      lang, title: t.newToken, signedIn: true, csrfToken: reply.formToken(), label: t.newToken, link: secret, help: t.tokenShownOnce, backUrl: `/account?lang=${lang}`
-    })
+    return secretPage(reply, lang, `/account?lang=${lang}`, t.newToken, secret, t.tokenShownOnce)
   })
 
   app.post('/account/tokens/:id/revoke', {
