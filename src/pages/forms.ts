@@ -32,9 +32,19 @@ export function safeNext (next: string | undefined): string {
 }
 
 const UNITS: Record<string, 'days' | 'hours' | 'minutes'> = {
-  'ngày': 'days', d: 'days', day: 'days', days: 'days',
-  'giờ': 'hours', h: 'hours', hour: 'hours', hours: 'hours',
-  'phút': 'minutes', m: 'minutes', min: 'minutes', minute: 'minutes', minutes: 'minutes'
+  ngày: 'days',
+  d: 'days',
+  day: 'days',
+  days: 'days',
+  giờ: 'hours',
+  h: 'hours',
+  hour: 'hours',
+  hours: 'hours',
+  phút: 'minutes',
+  m: 'minutes',
+  min: 'minutes',
+  minute: 'minutes',
+  minutes: 'minutes'
 }
 const ISO_CODES = { days: 'D', hours: 'H', minutes: 'M' } as const
 
