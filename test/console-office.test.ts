@@ -139,3 +139,77 @@ t.test('the secretariat adds a webhook on a page (its secret shown once, stored 
   t.equal((await postForm(app, `/console/councils/dong-da-cat-linh/webhooks/${id}/delete`, staff, {})).statusCode, 303)
   t.equal((await call(app, { url: `/v1/councils/${h.wardA.id}/webhooks`, headers: admin })).body.items.length, 0, 'removed')
 })
+
+t.test('an administrator creates, edits and ends a council from pages; the tree is walked by level; a stale form is refused; others get 403', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const root = await signedInAs(app, 'admin')
+  const home = await getPage(app, '/console', root)
+  t.match(home.response.body, /data-testid="admin-councils"[\s\S]*data-testid="admin-calendar"/, 'the console\'s home links the administrator\'s pages')
+  const top = await getPage(app, '/console/admin/councils', root)
+  t.match(top.response.body, /data-code="ha-noi"/, 'the top of the tree')
+  t.notMatch(top.response.body, /data-code="dong-da-cat-linh"/, 'not the units')
+  const units = await getPage(app, '/console/admin/councils?parent=dong-da', root)
+  t.match(units.response.body, /data-code="dong-da-cat-linh"[\s\S]*data-code="dong-da-hang-bot"/, 'a council\'s units')
+  t.match(units.response.body, /name="parent" maxlength="80" value="dong-da"/, 'a new unit\'s parent filled in')
+
+  const created = await postForm(app, '/console/admin/councils', root, {
+    name: 'Phường Văn Miếu', code: 'dong-da-van-mieu', level: 'ward', parent: 'dong-da', activeFrom: '2021-07-01', activeTo: '', coveragePercent: '100', coverageMinHearings: '1'
+  })
+  t.equal(created.statusCode, 303)
+  const council = (await call(app, { url: '/v1/councils/dong-da-van-mieu', headers: admin })).body
+  t.match(council, { name: 'Phường Văn Miếu', level: 'ward', parentId: h.district.id, activeFrom: '2021-07-01', activeTo: null, coverageTarget: 1, strictNotice: false })
+
+  const edit = await getPage(app, '/console/admin/councils/dong-da-van-mieu', root)
+  const revision = /name="revision" value="([0-9]+)"/.exec(edit.response.body)![1]!
+  const ended = await postForm(app, '/console/admin/councils/dong-da-van-mieu', root, {
+    revision, name: 'Phường Văn Miếu – Quốc Tử Giám', level: 'ward', parent: 'dong-da', activeFrom: '2021-07-01', activeTo: '2025-06-30', coveragePercent: '80', coverageMinHearings: '2', strictNotice: 'on'
+  })
+  t.equal(ended.statusCode, 303)
+  t.match((await call(app, { url: '/v1/councils/dong-da-van-mieu', headers: admin })).body, { name: 'Phường Văn Miếu – Quốc Tử Giám', activeTo: '2025-06-30', coverageTarget: 0.8, coverageMinHearings: 2, strictNotice: true }, 'edited and ended (never deleted)')
+  t.match((await getPage(app, '/console/admin/councils?parent=dong-da', root)).response.body, /data-code="dong-da-van-mieu"[\s\S]*?đã kết thúc 2025-06-30/, 'listed as ended')
+  const stale = await postForm(app, '/console/admin/councils/dong-da-van-mieu', root, {
+    revision, name: 'Ghi đè', level: 'ward', parent: 'dong-da', activeFrom: '2021-07-01', coveragePercent: '100', coverageMinHearings: '1'
+  })
+  t.equal(stale.statusCode, 412, 'a form read before another change is refused')
+  t.match(stale.body, /vừa được người khác thay đổi/)
+  const cycle = await postForm(app, '/console/admin/councils/dong-da', root, {
+    revision: /name="revision" value="([0-9]+)"/.exec((await getPage(app, '/console/admin/councils/dong-da', root)).response.body)![1]!, name: 'Quận Đống Đa', level: 'district', parent: 'dong-da-cat-linh', activeFrom: '2016-07-01', coveragePercent: '100', coverageMinHearings: '1'
+  })
+  t.ok(cycle.statusCode >= 400 && cycle.statusCode < 500, 'a parent below itself is refused by the service\'s checks')
+  t.equal((await postForm(app, '/console/admin/councils', root, { name: 'X', code: 'x-y', level: 'ward', parent: 'khong-co', activeFrom: '2021-07-01', coveragePercent: '100', coverageMinHearings: '1' })).statusCode, 404, 'an unknown parent code')
+
+  const staff = await signedInAs(app, 'secretariat', h.district.id)
+  t.equal((await getPage(app, '/console/admin/councils', staff)).response.statusCode, 403, 'a secretariat does not administer councils')
+  t.equal((await postForm(app, '/console/admin/councils', staff, { name: 'X', code: 'x-z', level: 'ward', parent: 'dong-da', activeFrom: '2021-07-01', coveragePercent: '100', coverageMinHearings: '1' })).statusCode, 403)
+})
+
+t.test('an administrator sees a year\'s days off, announces a make-up day and withdraws it, and edits a notice rule from a page', async (t) => {
+  const { app } = await build(t)
+  const root = await signedInAs(app, 'admin')
+  const page = await getPage(app, '/console/admin/calendar?year=2026', root)
+  t.equal(page.response.statusCode, 200)
+  t.match(page.response.body, /data-day="2026-09-02"[\s\S]*theo luật/, 'statutory holidays of the year')
+  const announced = await postForm(app, '/console/admin/calendar/days', root, { day: '2026-01-03', kind: 'working_day', name: 'Làm bù ngày nghỉ Tết Dương lịch' })
+  t.equal(announced.statusCode, 303)
+  t.match((await call(app, { url: '/v1/calendar/days?from=2026-01-01&to=2026-01-31' })).body.items.filter((d: { source: string }) => d.source === 'announced'), [{ day: '2026-01-03', kind: 'working_day', name: 'Làm bù ngày nghỉ Tết Dương lịch', source: 'announced' }], 'the API sees it')
+  t.match((await getPage(app, '/console/admin/calendar?year=2026', root)).response.body, /data-day="2026-01-03"[\s\S]*Ngày làm bù[\s\S]*đã công bố/)
+  t.equal((await postForm(app, '/console/admin/calendar/days', root, { day: '2026-02-30', kind: 'day_off', name: 'Không có ngày này' })).statusCode, 400, 'a day that does not exist')
+  t.equal((await postForm(app, '/console/admin/calendar/days/2026-01-03/withdraw', root, {})).statusCode, 303)
+  t.equal((await call(app, { url: '/v1/calendar/days?from=2026-01-01&to=2026-01-31' })).body.items.filter((d: { source: string }) => d.source === 'announced').length, 0, 'withdrawn')
+
+  const rule = (await call(app, { url: '/v1/notice-rules' })).body.items[0] as { id: string, code: string, name: string, legalBasis: string, effectiveFrom: string, dayKind: string }
+  t.match(page.response.body, new RegExp(`data-testid="rule" data-code="${rule.code}"`), 'each rule has its form')
+  const changed = await postForm(app, `/console/admin/notice-rules/${rule.id}`, root, {
+    name: rule.name, legalBasis: rule.legalBasis, effectiveFrom: rule.effectiveFrom, effectiveTo: '', explainerNoticeDays: '10', dayKind: 'working', verified: 'on'
+  })
+  t.equal(changed.statusCode, 303)
+  t.match((await call(app, { url: '/v1/notice-rules' })).body.items.find((r: { id: string }) => r.id === rule.id), { explainerNoticeDays: 10, dayKind: 'working', verified: true })
+  const added = await postForm(app, '/console/admin/notice-rules', root, { code: 'thu-nghiem', name: 'Quy định thử', legalBasis: 'Nghị quyết thử', effectiveFrom: '2030-01-01', explainerNoticeDays: '5', dayKind: 'calendar' })
+  t.equal(added.statusCode, 303)
+  t.ok((await call(app, { url: '/v1/notice-rules' })).body.items.some((r: { code: string, verified: boolean }) => r.code === 'thu-nghiem' && !r.verified), 'added, not verified unless ticked')
+
+  const supervisor = await signedInAs(app, 'supervisor', (await seedHierarchy(app)).city.id)
+  t.equal((await getPage(app, '/console/admin/calendar', supervisor)).response.statusCode, 403)
+  t.equal((await postForm(app, '/console/admin/calendar/days', supervisor, { day: '2026-01-05', kind: 'day_off', name: 'Nghỉ' })).statusCode, 403)
+})

@@ -11,6 +11,7 @@ import peopleConsole from './people.js'
 import usersConsole from './users.js'
 import membersConsole from './members.js'
 import settingsConsole from './settings.js'
+import adminConsole from './admin.js'
 
 /**
  * The secretariat's console, in files by what a secretariat does: a council's hearings (council.ts),
@@ -46,6 +47,7 @@ const consolePages: FastifyPluginAsync = async (app) => {
   await app.register(usersConsole, { kit })
   await app.register(membersConsole, { kit })
   await app.register(settingsConsole, { kit })
+  await app.register(adminConsole, { kit })
 }
 
 export default consolePages
