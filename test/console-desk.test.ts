@@ -213,3 +213,27 @@ t.test('the users page: a ward\'s secretariat grants nothing outside its units, 
   const ward = await signedInAs(app, 'supervisor', h.wardA.id)
   t.equal((await getPage(app, '/console/users', ward)).response.statusCode, 403, 'a supervisor grants nothing')
 })
+
+t.test('the console invites the substitute an official named without an address: invited at the address the secretariat gives, once', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const person = (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { fullName: 'Nguyễn Văn Hùng', position: 'Chủ tịch UBND phường', kind: 'official', ownerCouncilId: h.wardA.id } })).body as { id: string }
+  const hearing = await createHearing(app, { councilId: h.wardA.id, status: 'scheduled', ...slotAt('2026-12-15') })
+  const invited = (await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: person.id, role: 'explainer' } })).body as { participant: { id: string }, invitationToken: string }
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  t.notMatch((await getPage(app, `/console/hearings/${hearing.id}`, staff)).response.body, /data-testid="invite-substitute"/, 'nothing to invite before a delegation')
+  t.equal((await postForm(app, `/console/hearings/${hearing.id}/participants/${invited.participant.id}/invite-substitute`, staff, { email: 'x@catlinh.example' })).statusCode, 409, 'no substitute named yet')
+  await call(app, { method: 'POST', url: `/v1/invitations/${invited.invitationToken}/response`, payload: { response: 'delegated', substituteName: 'Lê Thị Hoa', substitutePosition: 'Phó Chủ tịch UBND phường' } })
+  const page = await getPage(app, `/console/hearings/${hearing.id}`, staff)
+  t.match(page.response.body, /data-testid="invite-substitute"[\s\S]*Địa chỉ thư của Lê Thị Hoa[\s\S]*Mời người thay thế/, 'the button, naming the substitute')
+  t.equal((await postForm(app, `/console/hearings/${hearing.id}/participants/${invited.participant.id}/invite-substitute`, staff, { email: 'not an address' })).statusCode, 400, 'an address is checked as on the API')
+  const done = await postForm(app, `/console/hearings/${hearing.id}/participants/${invited.participant.id}/invite-substitute`, staff, { email: 'Hoa@CatLinh.example' })
+  t.equal(done.statusCode, 303)
+  const participants = (await call(app, { url: `/v1/hearings/${hearing.id}`, headers: admin })).body.participants as Array<{ fullName: string, role: string, email: string | null }>
+  t.match(participants.find((p) => p.fullName === 'Lê Thị Hoa'), { role: 'explainer' }, 'invited in the delegator\'s role')
+  const notices = (await call(app, { url: `/v1/hearings/${hearing.id}/notifications`, headers: admin })).body.items as Array<{ kind: string, recipient: string }>
+  t.ok(notices.some((n) => n.kind === 'invitation' && n.recipient.includes('hoa@catlinh.example')), 'her invitation is e-mailed')
+  t.notMatch((await getPage(app, `/console/hearings/${hearing.id}`, staff)).response.body, /data-testid="invite-substitute"/, 'once invited, the button is gone')
+  const other = await signedInAs(app, 'secretariat', h.wardB.id)
+  t.equal((await postForm(app, `/console/hearings/${hearing.id}/participants/${invited.participant.id}/invite-substitute`, other, { email: 'y@example.com' })).statusCode, 403, 'another ward cannot')
+})

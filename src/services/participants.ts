@@ -113,6 +113,23 @@ export async function changeParticipantRole (ctx: WriteContext & { principal: Pr
   }
 }
 
+/**
+ * The secretariat invites the substitute an official named when delegating (from the page or a
+ * calendar reply, without an address): at the address the secretariat gives, as the answer itself
+ * does when it carries one. Already invited: nothing changes.
+ */
+export async function inviteSubstituteOf (ctx: WriteContext, hearingId: string, participantId: string, input: { email: string, position?: string | undefined }) {
+  return write(ctx, async (writer) => {
+    const hearing = await lockOpenHearing(writer.tx, hearingId)
+    const delegator = await findParticipant(writer.tx, hearingId, participantId)
+    if (!delegator) throw fail('PARTICIPANT_NOT_FOUND', { participantId, hearingId })
+    if (delegator.response !== 'delegated' || !delegator.substituteName) throw fail('NO_SUBSTITUTE_NAMED')
+    const plan = await planContext(writer.tx, hearing.councilId, ctx.quietHours)
+    await inviteSubstitute(writer, plan, hearing, delegator, { fullName: delegator.substituteName, position: input.position ?? delegator.substitutePosition ?? null, email: input.email })
+    await touchHearing(writer.tx, hearingId, writer.now)
+  })
+}
+
 /** A new link for the invitation; the old one stops working at once. */
 export async function renewInvitation (ctx: WriteContext, hearingId: string, participantId: string) {
   const secret = generateSecret()

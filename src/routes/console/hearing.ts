@@ -13,6 +13,7 @@ import { applyAction, previewSchedule, updateHearing } from '../../services/hear
 import { deliveredNotice } from '../../services/delivery-notice.js'
 import { words } from '../../words/pages.js'
 import { councilTitle } from '../../words/terms.js'
+import { foldForSearch } from '../../domain/search.js'
 import { formatDay, formatWhen, localInput } from '../../pages/format.js'
 import { formTimes, text } from '../../pages/forms.js'
 import { confirmPage, consoleHearingPage, type ConsoleKit } from '../../pages/console.js'
@@ -47,6 +48,7 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     const scope = await readableCouncilIds(app.db, principal)
     const found = q && writable ? await listPeople(app.db, { q, scope, limit: 20 }) : []
     const invited = new Set(participants.map((p) => p.personId))
+    const invitedNames = new Set(participants.map((p) => foldForSearch(p.fullName)))
     // With e-mail configured, whether each explainer's notice counts yet (it counts from delivery).
     const delivery = app.config.SMTP_URL && hearing.status === 'scheduled' ? (await deliveredNotice(app.db, hearing, zone)).warnings : []
     return sendPage(reply, 'console-hearing', {
@@ -75,7 +77,15 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
         outcome: canRecordOutcome(hearing, app.now()),
         invite: !isSettled(hearing.status)
       },
-      participants: participants.map((p) => ({ ...p, answer: answerText(p, t), role: t.role[p.role], roleCode: p.role, respondedAt: p.respondedAt ? formatWhen(p.respondedAt, null, zone, lang) : null })),
+      participants: participants.map((p) => ({
+        ...p,
+        answer: answerText(p, t),
+        role: t.role[p.role],
+        roleCode: p.role,
+        respondedAt: p.respondedAt ? formatWhen(p.respondedAt, null, zone, lang) : null,
+        // A substitute named without an address (or by a calendar reply) and not invited yet: the secretariat can invite them.
+        substituteToInvite: p.response === 'delegated' && p.substituteName !== null && !invitedNames.has(foldForSearch(p.substituteName))
+      })),
       transitions: transitions.map((move) => ({ ...move, at: formatWhen(move.at, null, zone, lang), to: t.status[move.toStatus] })),
       // What was sent about the hearing, newest first: to whom, how, in what state; a resend where it makes sense.
       notices: notices.slice().reverse().slice(0, 200).map((row) => ({

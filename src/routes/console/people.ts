@@ -6,7 +6,7 @@ import { attachablePerson, feedLinkPerson, manageablePerson } from '../../policy
 import { TEXT_PATTERN } from '../../schemas/common.js'
 import { Uuid, IdParams } from '../../schemas/common.js'
 import { FormBase, InviteForm } from '../../schemas/forms.js'
-import { addParticipant, changeParticipantRole, removeParticipant, renewInvitation } from '../../services/participants.js'
+import { addParticipant, changeParticipantRole, inviteSubstituteOf, removeParticipant, renewInvitation } from '../../services/participants.js'
 import { resendNotification } from '../../services/notifications.js'
 import { createPerson, updatePerson } from '../../services/people.js'
 import { sendPage } from '../../pages/render.js'
@@ -120,6 +120,20 @@ const peopleConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app
     const lang = requestLang(request)
     const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
     await removeParticipant(app.writeContext(request, principal), hearing.id, request.params.participantId)
+    return reply.redirect(consoleHearingPage(hearing.id, lang, '&saved=1'), 303)
+  })
+
+  app.post('/console/hearings/:id/participants/:participantId/invite-substitute', {
+    preValidation: app.checkForm,
+    schema: {
+      hide: true,
+      params: Type.Object({ id: Uuid, participantId: Uuid }, { additionalProperties: false }),
+      body: Type.Object({ ...FormBase, email: Type.String({ format: 'email', maxLength: 254 }) }, { additionalProperties: false })
+    }
+  }, async (request, reply) => {
+    const lang = requestLang(request)
+    const { hearing, principal } = await kit.hearingAccess(request, request.params.id, true)
+    await inviteSubstituteOf(app.writeContext(request, principal), hearing.id, request.params.participantId, { email: request.body.email.toLowerCase() })
     return reply.redirect(consoleHearingPage(hearing.id, lang, '&saved=1'), 303)
   })
 
