@@ -237,3 +237,30 @@ t.test('the console invites the substitute an official named without an address:
   const other = await signedInAs(app, 'secretariat', h.wardB.id)
   t.equal((await postForm(app, `/console/hearings/${hearing.id}/participants/${invited.participant.id}/invite-substitute`, other, { email: 'y@example.com' })).statusCode, 403, 'another ward cannot')
 })
+
+t.test('the council\'s people: listed with address and phone, found without diacritics, likely duplicates flagged (name, address, phone), each opening its edit page', async (t) => {
+  const { app } = await build(t)
+  const h = await seedHierarchy(app)
+  const add = async (payload: Record<string, unknown>) => (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { kind: 'official', ownerCouncilId: h.wardA.id, ...payload } })).body as { id: string }
+  await add({ fullName: 'Lê Thị Mai', email: 'mai@catlinh.example', phone: '+84 912 345 678' })
+  await add({ fullName: 'Le Thi Mai', email: 'ltmai@catlinh.example' })
+  await add({ fullName: 'Trần Văn Bình', phone: '0912.345.678' })
+  await add({ fullName: 'Phạm Thu Hà', email: 'MAI@catlinh.example' })
+  await add({ fullName: 'Đỗ Văn Khoa', email: 'khoa@catlinh.example', phone: '0987 654 321' })
+  await (await call(app, { method: 'POST', url: '/v1/people', headers: admin, payload: { kind: 'official', ownerCouncilId: h.wardB.id, fullName: 'Đỗ Văn Khoa' } }))
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  t.match((await getPage(app, '/console/councils/dong-da-cat-linh', staff)).response.body, /data-testid="people-link"/)
+  const page = (await getPage(app, '/console/councils/dong-da-cat-linh/people', staff)).response
+  t.equal(page.statusCode, 200)
+  const row = (name: string) => new RegExp(`<tr data-person="${name}"[^>]*>[\\s\\S]*?</tr>`).exec(page.body)?.[0] ?? ''
+  t.match(row('Lê Thị Mai'), /Có thể trùng với Le Thi Mai \(cùng họ tên\)/, 'the same name without diacritics')
+  t.match(row('Lê Thị Mai'), /Có thể trùng với Trần Văn Bình \(cùng số điện thoại\)/, 'the same phone written another way')
+  t.match(row('Lê Thị Mai'), /Có thể trùng với Phạm Thu Hà \(cùng địa chỉ thư\)/, 'the same address in another case')
+  t.match(row('Lê Thị Mai'), /\+84 912 345 678/, 'the phone is listed')
+  t.notMatch(row('Đỗ Văn Khoa'), /data-duplicate/, 'a person of another ward is not a duplicate here')
+  t.match(page.body, /4 người có thể bị nhập trùng/)
+  t.match(row('Lê Thị Mai'), /href="\/console\/people\/[0-9a-f-]{36}\?lang=vi&amp;back=/, 'opens the edit page')
+  const found = (await getPage(app, `/console/councils/dong-da-cat-linh/people?q=${encodeURIComponent('do van khoa')}`, staff)).response.body
+  t.equal([...found.matchAll(/<tr data-person=/g)].length, 1, 'found without diacritics, only this ward\'s')
+  t.equal((await getPage(app, '/console/councils/dong-da-cat-linh/people', await signedInAs(app, 'secretariat', h.wardB.id))).response.statusCode, 403, 'another ward\'s register is not shown')
+})

@@ -112,3 +112,21 @@ t.test('a sender mail servers would refuse stops the start: an IP literal as MAI
   t.equal(loadConfig({ ...smtp, PUBLIC_BASE_URL: 'http://192.168.1.20:3000', MAIL_FROM: 'HĐND phường <hdnd@catlinh.gov.vn>' }).MAIL_FROM, 'HĐND phường <hdnd@catlinh.gov.vn>', 'a domain is accepted')
   t.equal(loadConfig({ PUBLIC_BASE_URL: 'http://192.168.1.20:3000' }).SMTP_URL, undefined, 'without SMTP (.eml files) nothing is refused')
 })
+
+t.test('possible duplicates: the same name without diacritics, an address in any case, a phone written with +84 or dots; no one is their own duplicate', async (t) => {
+  const { possibleDuplicates, phoneKey } = await import('../src/domain/duplicates.js')
+  t.equal(phoneKey('+84 912 345 678'), '0912345678')
+  t.equal(phoneKey('0912.345.678'), '0912345678')
+  const people = [
+    { id: 'a', fullName: 'Đặng  Văn Đức', email: null, phone: null },
+    { id: 'b', fullName: 'dang van duc', email: 'x@y.vn', phone: null },
+    { id: 'c', fullName: 'Khác', email: 'X@Y.vn', phone: '024 3823 4567' },
+    { id: 'd', fullName: 'Riêng', email: null, phone: '024 3823 4567' },
+    { id: 'e', fullName: 'Một mình', email: null, phone: '113' }
+  ]
+  const found = possibleDuplicates(people)
+  t.same(found.get('a')?.map((d) => [d.other.id, d.reasons]), [['b', ['name']]])
+  t.same(found.get('b')?.map((d) => [d.other.id, d.reasons]), [['a', ['name']], ['c', ['email']]])
+  t.same(found.get('c')?.map((d) => [d.other.id, d.reasons]), [['b', ['email']], ['d', ['phone']]])
+  t.notOk(found.has('e'), 'a short number is not a key')
+})

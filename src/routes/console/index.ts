@@ -12,6 +12,7 @@ import usersConsole from './users.js'
 import membersConsole from './members.js'
 import settingsConsole from './settings.js'
 import adminConsole from './admin.js'
+import directoryConsole from './directory.js'
 
 /**
  * The secretariat's console, in files by what a secretariat does: a council's hearings (council.ts),
@@ -48,6 +49,7 @@ const consolePages: FastifyPluginAsync = async (app) => {
   await app.register(membersConsole, { kit })
   await app.register(settingsConsole, { kit })
   await app.register(adminConsole, { kit })
+  await app.register(directoryConsole, { kit })
 }
 
 export default consolePages
