@@ -189,7 +189,16 @@ t.test('public pages read right: an ended council says so; "include the units" o
   const ward = await getPage(app, '/councils/dong-da-cat-linh')
   t.notMatch(ward.response.body, /data-testid="toggle-units"/, 'a ward has no units to include')
   t.match(ward.response.body, /Phiên chưa ghi kết quả<\/strong><\/a> <span class="badge s-outcome_missing">Chưa ghi kết quả/, 'overdue, not "scheduled"')
-  t.match(ward.response.body, /data-testid="past"[\s\S]*<h3>2026<\/h3>[\s\S]*<h3>2019<\/h3>[\s\S]*Phiên năm 2019/, 'past hearings by year, newest first')
+  t.match(ward.response.body, /data-testid="past-years"[\s\S]*aria-current="page">2026<[\s\S]*href="\/councils\/dong-da-cat-linh\?lang=vi&amp;year=2019">2019</, 'the years with past hearings, this one shown')
+  t.match(ward.response.body, /data-testid="past">\s*<h3>2026<\/h3>[\s\S]*Phiên chưa ghi kết quả/)
+  t.notMatch(ward.response.body, /Phiên năm 2019/, 'one year a page')
+  const older = (await getPage(app, '/councils/dong-da-cat-linh?year=2019')).response.body
+  t.match(older, /data-testid="past">\s*<h3>2019<\/h3>[\s\S]*Phiên năm 2019/, 'another year, as its own page')
+  t.notMatch(older, /data-testid="past">[\s\S]*Phiên chưa ghi kết quả[\s\S]*<\/section>/, 'without this year\'s')
+  t.equal((await getPage(app, '/councils/dong-da-cat-linh?year=99999')).response.statusCode, 400, 'a year out of range is refused')
+  // A restricted hearing's year is not offered to the public.
+  await createHearing(app, { councilId: h.wardA.id, status: 'held', visibility: 'restricted', title: 'Phiên kín', ...slotAt('2017-05-16'), outcome: { summary: 'Kín.' } })
+  t.notMatch((await getPage(app, '/councils/dong-da-cat-linh')).response.body, /year=2017/, 'no year of restricted hearings for the public')
   const district = await getPage(app, '/councils/dong-da?descendants=true')
   t.match(district.response.body, /data-testid="toggle-units"/)
   t.match(district.response.body, /Phiên của quận[\s\S]*data-testid="own">HĐND quận Đống Đa \(phiên của chính HĐND này\)/, 'the district\'s own hearing is labelled among its wards\'')

@@ -139,6 +139,18 @@ export async function hearingYears (db: Db, councilId: string, zone: string): Pr
   return rows.map((row) => Number(row.year))
 }
 
+/** The years (in `zone`) of hearings before `before` that a caller may see, newest first: a public page's past, by year. */
+export async function pastHearingYears (db: Db, query: { councilIds: string[], privateCouncilIds: string[] | undefined, before: Date, status: Hearing['status'][], zone: string }): Promise<number[]> {
+  const visible = publicHearing()
+  const rows = await db.selectDistinct({ year: sql<number>`extract(year from ${hearings.startsAt} at time zone ${query.zone})::int` }).from(hearings)
+    .where(and(
+      inArray(hearings.councilId, query.councilIds), lt(hearings.startsAt, query.before), inArray(hearings.status, query.status),
+      // undefined: every hearing (an administrator).
+      query.privateCouncilIds === undefined ? undefined : query.privateCouncilIds.length > 0 ? or(visible, inArray(hearings.councilId, query.privateCouncilIds)) : visible
+    ))
+  return rows.map((row) => Number(row.year)).sort((a, b) => b - a)
+}
+
 export async function councilZones (db: Db, councilIds: string[]): Promise<Map<string, string>> {
   if (councilIds.length === 0) return new Map()
   const rows = await db.select({ id: councils.id, timezone: councils.timezone }).from(councils).where(inArray(councils.id, [...new Set(councilIds)]))

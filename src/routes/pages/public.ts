@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { DateTime } from 'luxon'
 import { councilSubtree, findCouncil, findCouncilByCode, listCouncils } from '../../db/queries/councils.js'
 import { inZone } from '../../domain/zone.js'
-import { listHearings, listParticipants, type Hearing } from '../../db/queries/hearings.js'
+import { listHearings, listParticipants, pastHearingYears, type Hearing } from '../../db/queries/hearings.js'
 import { fail } from '../../domain/errors.js'
 import { readableCouncilIds, visibleHearing } from '../../policy/index.js'
 import { LangParam, Uuid } from '../../schemas/common.js'
@@ -66,7 +67,8 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
       params: Type.Object({ code: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
       querystring: Type.Object({
         lang: Type.Optional(LangParam()),
-        descendants: Type.Optional(Type.Boolean())
+        descendants: Type.Optional(Type.Boolean()),
+        year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100, description: 'the year of past hearings shown; the latest with any when not given' }))
       }, { additionalProperties: false })
     }
   }, async (request, reply) => {
@@ -81,10 +83,17 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
     const councilIds = subtree ? subtree.map((row) => row.id) : [council.id]
     const privateCouncilIds = request.principal ? await readableCouncilIds(app.db, request.principal) : []
     const query = { councilIds, privateCouncilIds, limit: PAGE_LIMIT }
+    const pastStatuses: Hearing['status'][] = ['held', 'scheduled', 'cancelled']
+    // Past hearings one year at a time (36 in one list is 8,500 px on a phone): the year asked, else the latest.
+    const years = await pastHearingYears(app.db, { councilIds, privateCouncilIds, before: now, status: pastStatuses, zone: council.timezone })
+    const year = request.query.year ?? years[0]
+    const yearStart = year === undefined ? undefined : DateTime.fromObject({ year }, { zone: council.timezone })
     const [upcoming, past, parent, units] = await Promise.all([
       // Scheduled ahead, then postponed ones (no time until scheduled again): one query.
       listHearings(app.db, { ...query, from: now, orUntimed: true, status: ['scheduled', 'postponed'] }),
-      listHearings(app.db, { ...query, to: now, status: ['held', 'scheduled', 'cancelled'], descending: true }),
+      yearStart === undefined
+        ? []
+        : listHearings(app.db, { ...query, from: yearStart.toJSDate(), to: new Date(Math.min(now.getTime(), yearStart.plus({ years: 1 }).toMillis())), status: pastStatuses, descending: true }),
       council.parentId ? findCouncil(app.db, council.parentId) : undefined,
       subtree ? subtree.filter((row) => row.depth === 1) : listCouncils(app.db, { parentId: council.id, limit: 1000 })
     ])
@@ -99,7 +108,7 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
     })
     // Past hearings grouped by year, newest first (a long list is many screens on a phone).
     const pastItems = past.map(item)
-    const pastYears = [...new Set(pastItems.map((h) => h.year ?? ''))].map((year) => ({ year, items: pastItems.filter((h) => (h.year ?? '') === year) }))
+    const pageUrl = (query: string) => `${councilPagePath(council.code)}?lang=${lang}${descendants ? '&descendants=true' : ''}${query}`
     const feedUrl = `${app.publicBaseUrl()}${councilFeedPath(council.code, descendants)}`
     const title = councilTitle(council.name, lang)
     const signedIn = request.principal !== undefined
@@ -117,7 +126,9 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
       upcoming: upcoming.filter((hearing) => hearing.status === 'scheduled').map(item),
       postponed: upcoming.filter((hearing) => hearing.status === 'postponed').map(item),
       past: pastItems,
-      pastYears,
+      pastYear: year,
+      // Every year with past hearings, each a page of its own.
+      pastYears: [...new Set([...years, ...(year === undefined ? [] : [year])])].sort((a, b) => b - a).map((y) => ({ year: y, url: pageUrl(`&year=${y}`), current: y === year })),
       parent: parent ? { title: councilTitle(parent.name, lang), url: `${councilPagePath(parent.code)}?lang=${lang}` } : undefined,
       children: children.map((child) => ({
         title: councilTitle(child.name, lang),
