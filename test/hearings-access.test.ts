@@ -1,6 +1,7 @@
 import t from 'tap'
 import { admin, build, call, seedHierarchy, tokenFor } from './helper.js'
 import { createHearing, createPerson, slotAt } from './hearings-helper.js'
+import { getPage, signedInAs } from './pages-helper.js'
 
 t.test('hearings respect scope: a ward secretariat cannot create, change or see restricted hearings of another ward', async (t) => {
   const { app } = await build(t)
@@ -94,6 +95,12 @@ t.test('invitations: a link answers only its own invitation; wrong or withdrawn 
   t.same(shown.body.participants.map((p: { fullName: string, response: string }) => `${p.fullName}:${p.response}`), ['Ngô Quang Huy:delegated', 'Lý Thị Mai:accepted'], 'the hearing shows every invitation\'s state')
   t.same(shown.body.explainers, [{ fullName: 'Ngô Quang Huy', position: 'Chủ tịch UBND phường', organization: null }])
   t.same((await call(app, { method: 'GET', url: `/v1/hearings/${hearing.id}` })).body.explainers.length, 1, 'explainers of a public hearing are public')
+  // The public page names the explainers, as the API does, but not their answers (a delegation, a decline's reason).
+  const publicPage = await app.inject({ url: `/hearings/${hearing.id}`, headers: { accept: 'text/html' } })
+  t.match(publicPage.body, /Ngô Quang Huy/, 'the explainer, on the public page')
+  t.notMatch(publicPage.body, /Trần Văn Phó|Cử người dự thay/, 'not whom he delegated to')
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  t.match((await getPage(app, `/hearings/${hearing.id}`, staff)).response.body, /data-testid="answer">Cử người dự thay: Trần Văn Phó, Phó Chủ tịch UBND phường/, 'the answer, to the council\'s staff')
 
   t.equal((await call(app, { method: 'GET', url: '/v1/invitations/gt_not-a-real-link' })).status, 404)
   t.equal((await call(app, { method: 'POST', url: '/v1/invitations/gt_not-a-real-link/response', payload: { response: 'accepted' } })).status, 404)
