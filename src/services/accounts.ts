@@ -159,10 +159,13 @@ export async function signInWithOidc (ctx: Omit<WriteContext, 'principal'>, emai
 }
 
 /** Signs the session out (at once, on every page). */
-export async function signOut (ctx: Omit<WriteContext, 'principal'>, session: { id: string, userId: string }) {
+/** Ends a live session of the user; false when there is none with this id (another user's, or ended). */
+export async function signOut (ctx: Omit<WriteContext, 'principal'>, session: { id: string, userId: string }): Promise<boolean> {
   const user = await findUser(ctx.db, session.userId)
-  await write({ ...ctx, principal: { tokenId: null, label: `user:${session.userId} (${user?.email ?? ''})` } }, async ({ tx, now, record }) => {
-    if (await revokeSessionRow(tx, session, now)) await record({ action: 'sign_out', entity: 'user', entityId: session.userId, councilId: null, after: { sessionId: session.id } })
+  return write({ ...ctx, principal: { tokenId: null, label: `user:${session.userId} (${user?.email ?? ''})` } }, async ({ tx, now, record }) => {
+    if (!await revokeSessionRow(tx, session, now)) return false
+    await record({ action: 'sign_out', entity: 'user', entityId: session.userId, councilId: null, after: { sessionId: session.id } })
+    return true
   })
 }
 

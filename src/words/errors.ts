@@ -179,6 +179,7 @@ export const ERRORS = {
   TOKEN_DAYS_OUT_OF_RANGE: { status: 400, en: (p) => `A token of your own lives from 1 to ${p.max} days.`, vi: (p) => `Mã truy cập của riêng Ông/Bà có hiệu lực từ 1 đến ${p.max} ngày.` },
   USER_TOKENS_LIMIT: { status: 409, en: (p) => `You have ${p.max} live tokens already: revoke one you no longer use first.`, vi: (p) => `Ông/Bà đã có ${p.max} mã truy cập còn hiệu lực: hãy thu hồi một mã không còn dùng trước.` },
   NO_SUBSTITUTE_NAMED: { status: 409, en: () => 'This invitation was not delegated to anyone by name: there is no substitute to invite.', vi: () => 'Lời mời này không được ủy quyền cho người nào có tên: không có người thay thế để mời.' },
+  SESSION_NOT_FOUND: { status: 404, en: (p) => `You have no open session ${p.id}.`, vi: (p) => `Ông/Bà không có phiên đăng nhập nào đang mở với mã ${p.id}.` },
   ROLE_NOT_FOUND: { status: 404, en: (p) => `No role ${p.id} for this user.`, vi: (p) => `Người dùng này không có quyền mã ${p.id}.` },
   ADMIN_ROLE_NO_COUNCIL: { status: 400, en: () => 'An administrator\'s role is for the whole service: give no councilId.', vi: () => 'Quyền quản trị áp dụng cho toàn hệ thống: không ghi mã HĐND.' },
   ROLE_NEEDS_COUNCIL: { status: 400, en: () => 'A secretariat\'s or supervisor\'s role is for one council: give its councilId.', vi: () => 'Quyền của văn phòng hoặc người giám sát gắn với một HĐND: xin ghi mã HĐND.' },

@@ -225,7 +225,8 @@ const accountPages: FastifyPluginAsyncTypebox = async (app) => {
     schema: { hide: true, params: Type.Object({ id: Uuid }), body: Type.Object({ _csrf: Csrf, lang: LangField }, { additionalProperties: false }) }
   }, async (request, reply) => {
     const signedIn = requireUser(request)
-    await signOut(context(request), { id: request.params.id, userId: signedIn.user.id })
+    // Only one's own sessions: another's (or one already ended) is not found.
+    if (!await signOut(context(request), { id: request.params.id, userId: signedIn.user.id })) throw fail('SESSION_NOT_FOUND', { id: request.params.id })
     return reply.redirect(`/account?lang=${requestLang(request)}`, 303)
   })
 
