@@ -56,6 +56,8 @@ import { tokenSchemas } from './schemas/tokens.js'
 import { auditSchemas } from './schemas/audit.js'
 import { hearingSchemas } from './schemas/hearings.js'
 import { calendarSchemas } from './schemas/calendar.js'
+import { conclusionSchemas } from './schemas/conclusions.js'
+import conclusionRoutes from './routes/conclusions/index.js'
 import { feedSchemas } from './schemas/feeds.js'
 import { coverageSchemas } from './schemas/coverage.js'
 
@@ -192,7 +194,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     const address = app.server.address()
     return publicBaseUrl(config, typeof address === 'object' && address ? address.port : config.PORT)
   })
-  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...accountSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas, ...notificationSchemas, ...notificationSettingsSchemas]) {
+  for (const schema of [...sharedSchemas, ...councilSchemas, ...peopleSchemas, ...tokenSchemas, ...accountSchemas, ...auditSchemas, ...hearingSchemas, ...calendarSchemas, ...feedSchemas, ...coverageSchemas, ...notificationSchemas, ...notificationSettingsSchemas, ...conclusionSchemas]) {
     app.addSchema(schema)
   }
 
@@ -274,6 +276,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(calendarRoutes, { prefix: '/v1' })
     await api.register(feedTokenRoutes, { prefix: '/v1/people' })
     await api.register(hearingCalendarRoutes, { prefix: '/v1/hearings' })
+    await api.register(conclusionRoutes, { prefix: '/v1' })
     await api.register(coverageRoutes, { prefix: '/v1' })
     await api.register(dashboardRoutes, { prefix: '/dashboard' })
     await api.register(publicPages)

@@ -453,3 +453,82 @@ export const notifications = pgTable('notifications', {
   index('notifications_hearing_idx').on(table.hearingId, table.createdAt),
   check('notifications_status', sql`${table.status} in ('pending', 'sent', 'superseded', 'skipped', 'dead')`)
 ])
+
+export const voteChoice = pgEnum('vote_choice', ['for', 'against', 'abstain'])
+export const commitmentStatus = pgEnum('commitment_status', ['open', 'in_progress', 'done', 'dropped'])
+
+/**
+ * The conclusion of a held hearing as the Standing Committee voted on it (Law 87/2015 Art. 72.4):
+ * passed with more than half of all its members for it. A vote again replaces it (revision rises).
+ */
+export const conclusions = pgTable('conclusions', {
+  hearingId: uuid('hearing_id').primaryKey().references(() => hearings.id),
+  councilId: uuid('council_id').notNull().references(() => councils.id),
+  /** The conclusion notice's number and symbol, e.g. 12/TB-HĐND. */
+  numberSymbol: text('number_symbol'),
+  issuedOn: date('issued_on', { mode: 'string' }),
+  text: text('text').notNull(),
+  /** The Standing Committee's members on the hearing's day: what "more than half" is of. */
+  committeeSize: integer('committee_size').notNull(),
+  votesFor: integer('votes_for').notNull(),
+  passed: boolean('passed').notNull(),
+  revision: integer('revision').notNull().default(0),
+  ...timestamps
+}, (table) => [
+  index('conclusions_council_idx').on(table.councilId),
+  check('conclusions_rule', sql`${table.passed} = (${table.votesFor} * 2 > ${table.committeeSize})`),
+  check('conclusions_counts', sql`${table.committeeSize} > 0 and ${table.votesFor} between 0 and ${table.committeeSize}`)
+])
+
+/** Each member of the Standing Committee at the vote: present or not, and a present member's vote. */
+export const conclusionVotes = pgTable('conclusion_votes', {
+  hearingId: uuid('hearing_id').notNull().references(() => conclusions.hearingId),
+  personId: uuid('person_id').notNull().references(() => people.id),
+  role: membershipRole('role').notNull(),
+  present: boolean('present').notNull(),
+  vote: voteChoice('vote')
+}, (table) => [
+  primaryKey({ columns: [table.hearingId, table.personId] }),
+  check('conclusion_votes_present', sql`${table.vote} is null or ${table.present}`)
+])
+
+/**
+ * What a conclusion asks, by whom, by when: followed to the end. The responsible person (if a person)
+ * reports through a secret link (its hash here); "overdue" is read from the due date, not stored.
+ */
+export const commitments = pgTable('commitments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  hearingId: uuid('hearing_id').notNull().references(() => hearings.id),
+  councilId: uuid('council_id').notNull().references(() => councils.id),
+  title: text('title').notNull(),
+  responsiblePersonId: uuid('responsible_person_id').references(() => people.id),
+  responsibleAgency: text('responsible_agency'),
+  dueOn: date('due_on', { mode: 'string' }).notNull(),
+  status: commitmentStatus('status').notNull().default('open'),
+  progress: integer('progress').notNull().default(0),
+  dropReason: text('drop_reason'),
+  doneOn: date('done_on', { mode: 'string' }),
+  linkHash: text('link_hash'),
+  revision: integer('revision').notNull().default(0),
+  ...timestamps
+}, (table) => [
+  index('commitments_hearing_idx').on(table.hearingId),
+  index('commitments_council_due_idx').on(table.councilId, table.dueOn),
+  uniqueIndex('commitments_link_key').on(table.linkHash),
+  check('commitments_responsible', sql`${table.responsiblePersonId} is not null or ${table.responsibleAgency} is not null`),
+  check('commitments_progress', sql`${table.progress} between 0 and 100`),
+  check('commitments_dropped', sql`(${table.status} = 'dropped') = (${table.dropReason} is not null)`),
+  check('commitments_done', sql`(${table.status} = 'done') = (${table.doneOn} is not null)`)
+])
+
+/** A commitment's history: each update with its note, who made it (the secretariat or the link) and when. */
+export const commitmentUpdates = pgTable('commitment_updates', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  commitmentId: uuid('commitment_id').notNull().references(() => commitments.id),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+  note: text('note').notNull(),
+  progress: integer('progress'),
+  status: commitmentStatus('status'),
+  evidenceUrl: text('evidence_url'),
+  actor: text('actor').notNull()
+}, (table) => [index('commitment_updates_commitment_idx').on(table.commitmentId, table.id)])

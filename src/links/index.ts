@@ -38,6 +38,11 @@ export function councilPagePath (code: string): string {
 }
 
 /** The invitation page a secret link opens (given out in e-mails, the API and the console). */
+/** The page where a commitment's responsible person reports progress (the secret is the key). */
+export function commitmentPath (secret: string): string {
+  return `/commitments/${encodeURIComponent(secret)}`
+}
+
 export function invitationPath (secret: string): string {
   return `/invitations/${encodeURIComponent(secret)}`
 }

@@ -26,6 +26,7 @@ export default fp(async (app) => {
         { name: 'audit', description: 'Who changed what' },
         { name: 'hearings', description: 'Accountability hearings, their lifecycle and invitations' },
         { name: 'invitations', description: 'What an invited person sees and answers through their link' },
+        { name: 'conclusions', description: 'The conclusion the Standing Committee votes on, and the commitments it asks for, followed to the end' },
         { name: 'notifications', description: 'E-mails sent about hearings: invitations, changes, cancellations' },
         { name: 'calendar', description: 'Notice rules, holidays, days off' },
         { name: 'coverage', description: 'The target that every child council holds its hearings' },

@@ -16,7 +16,7 @@ export const AuditEntrySchema = Type.Object({
 }, { $id: 'AuditEntry', additionalProperties: false })
 
 export const QueryAuditSchema = Type.Object({
-  entity: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['council', 'person', 'membership', 'token', 'hearing', 'participant', 'notice_rule', 'calendar_day', 'feed_token', 'notification', 'webhook_endpoint', 'user'] })),
+  entity: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['council', 'person', 'membership', 'token', 'hearing', 'participant', 'notice_rule', 'calendar_day', 'feed_token', 'notification', 'webhook_endpoint', 'user', 'commitment'] })),
   entityId: Type.Optional(Type.String({ maxLength: 100 })),
   councilId: Type.Optional(Type.Union([Uuid], { description: 'Entries of this council (and, for supervisors, within their subtree)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),

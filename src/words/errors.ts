@@ -193,6 +193,22 @@ export const ERRORS = {
   SECRET_KEY_MISSING: { status: 409, en: () => 'Webhooks need the service\'s SECRET_KEY, which seals their signing secrets: an administrator must set it (see README.md, "Configuration").', vi: () => 'Webhook cần khóa SECRET_KEY của hệ thống để niêm phong khóa ký: quản trị viên cần thiết lập (xem README.md).' },
   WEBHOOK_HOST_UNRESOLVED: { status: 422, en: (p) => `${p.host} cannot be resolved; check the webhook URL.`, vi: (p) => `Không phân giải được ${p.host}; hãy kiểm tra địa chỉ webhook.` },
 
+  // The conclusion and its commitments.
+  CONCLUSION_NEEDS_HELD: { status: 409, en: (p) => `Only a held hearing has a conclusion to vote on; this one is ${p.status}. Record its outcome first.`, vi: () => 'Chỉ phiên đã tổ chức mới có kết luận để biểu quyết. Hãy ghi kết quả phiên trước.' },
+  COMMITTEE_EMPTY: { status: 409, en: (p) => `The council had no Standing Committee members on ${p.day}: add its chair, vice-chairs and standing members (memberships) first.`, vi: (p) => `Ngày ${p.day} HĐND chưa có thành viên Thường trực: hãy thêm Chủ tịch, Phó Chủ tịch và Ủy viên thường trực (thành viên) trước.` },
+  VOTER_NOT_ON_COMMITTEE: { status: 422, en: (p) => `${p.personId} was not a member of the Standing Committee on ${p.day}: only its members vote.`, vi: (p) => `Người có mã ${p.personId} không phải thành viên Thường trực HĐND ngày ${p.day}: chỉ thành viên Thường trực biểu quyết.` },
+  VOTE_TWICE: { status: 422, en: (p) => `${p.personId} is listed twice: one vote each.`, vi: (p) => `Người có mã ${p.personId} được ghi hai lần: mỗi người một phiếu.` },
+  VOTE_WHEN_ABSENT: { status: 400, en: (p) => `${p.personId} is marked absent but has a vote: only members present vote.`, vi: (p) => `Người có mã ${p.personId} vắng mặt nhưng có phiếu: chỉ thành viên có mặt biểu quyết.` },
+  CONCLUSION_NOT_FOUND: { status: 404, en: (p) => `The hearing ${p.id} has no conclusion voted on yet.`, vi: () => 'Phiên này chưa có kết luận được biểu quyết.' },
+  CONCLUSION_NOT_ADOPTED: { status: 409, en: () => 'The conclusion has not passed (more than half of all the Standing Committee\'s members must vote for it): it has no commitments yet.', vi: () => 'Kết luận chưa được thông qua (cần quá nửa tổng số thành viên Thường trực tán thành): chưa thể ghi các việc phải làm.' },
+  COMMITMENT_NEEDS_RESPONSIBLE: { status: 400, en: () => 'Say who is responsible: a person (responsiblePersonId) or an agency (responsibleAgency).', vi: () => 'Hãy nêu ai chịu trách nhiệm: một người hoặc một cơ quan.' },
+  COMMITMENT_NOT_FOUND: { status: 404, en: (p) => `No commitment ${p.id} in this hearing.`, vi: (p) => `Phiên này không có việc phải làm mã ${p.id}.` },
+  COMMITMENT_NO_PERSON: { status: 409, en: () => 'This commitment is an agency\'s: there is no person to send a link to.', vi: () => 'Việc này do một cơ quan chịu trách nhiệm: không có người để gửi đường dẫn.' },
+  COMMITMENT_LINK_NOT_FOUND: { status: 404, en: () => 'This link is not valid: it may have been renewed. Ask the council\'s secretariat for the current one.', vi: () => 'Đường dẫn không còn hiệu lực (có thể đã được cấp lại). Xin liên hệ văn phòng HĐND.' },
+  DROP_NEEDS_REASON: { status: 400, en: () => 'A commitment dropped needs a reason (dropReason): the council is told it.', vi: () => 'Bỏ một việc phải nêu lý do.' },
+  DROP_REASON_ONLY_WHEN_DROPPED: { status: 400, en: () => 'A reason for dropping goes only with status "dropped".', vi: () => 'Lý do bỏ chỉ đi kèm trạng thái "bỏ".' },
+  COMMITMENT_CLOSED: { status: 409, en: (p) => `The commitment is ${p.status}: its progress no longer changes (the secretariat may open it again).`, vi: () => 'Việc này đã kết thúc: không cập nhật tiến độ được nữa (văn phòng có thể mở lại).' },
+
   // Forms of the pages.
   FORM_TIME_INVALID: { status: 400, en: (p) => `The time ${p.value} is not a valid date and time.`, vi: (p) => `Thời gian ${p.value} không hợp lệ.` },
   FORM_TIMES_TOGETHER: { status: 400, en: () => 'Give both the start and the end, or neither (a draft without a time).', vi: () => 'Nhập cả giờ bắt đầu và giờ kết thúc, hoặc để trống cả hai (bản nháp chưa có thời gian).' },
