@@ -47,6 +47,7 @@ import dashboardRoutes from './routes/dashboard/index.js'
 import pagesPlugin from './plugins/pages.js'
 import publicPages from './routes/pages/public.js'
 import invitationPages from './routes/pages/invitation.js'
+import commitmentPages from './routes/pages/commitment.js'
 import consolePages from './routes/console/index.js'
 import cookie from '@fastify/cookie'
 import { IdempotencyKeyHeader, ProblemRef, sharedSchemas } from './schemas/common.js'
@@ -281,6 +282,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await api.register(dashboardRoutes, { prefix: '/dashboard' })
     await api.register(publicPages)
     await api.register(invitationPages)
+    await api.register(commitmentPages)
     await api.register(consolePages)
     await api.register(accountPages)
   })

@@ -1,9 +1,9 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
 
-const SECRET_IN_PATH = /(\/invitations\/|\/feeds\/people\/)[^/?#]+/gi
+const SECRET_IN_PATH = /(\/invitations\/|\/feeds\/people\/|\/signin\/|\/commitments\/|\/commitment-links\/)[^/?#]+/gi
 
 /**
- * Secrets travel in some URLs (invitation links, personal feeds): they never reach the log, however
+ * Secrets travel in some URLs (invitation links, personal feeds, sign-in links, commitments' links): they never reach the log, however
  * the URL is spelled. The router decodes %-escapes (`/v1/%69nvitations/…`), and a 404 for another
  * casing (`/v1/Invitations/…`) is logged too: so the URL is decoded first and matched in any case.
  */

@@ -133,3 +133,32 @@ t.test('commitments: added to the adopted conclusion, updated by the secretariat
   const restricted = await createHearing(app, { councilId: h.wardA.id, status: 'held', visibility: 'restricted', ...slotAt('2026-07-01'), outcome: { summary: 'Kín' } })
   t.equal((await call(app, { url: `/v1/hearings/${restricted.id}/commitments` })).status, 404)
 })
+
+t.test('pages: the responsible person opens the link in their language and reports progress on a phone-sized form; the public hearing page shows the conclusion and each commitment\'s state and progress', async (t) => {
+  const { app, clock } = await build(t)
+  const { getPage, postForm } = await import('./pages-helper.js')
+  const { h, committee, explainer, hearing } = await heldHearing(app)
+  clock.current = new Date('2026-07-01T02:00:00Z')
+  const wardA = await tokenFor(app, 'secretariat', h.wardA.id)
+  await call(app, { method: 'PUT', url: `/v1/hearings/${hearing.id}/conclusion`, headers: wardA.headers, payload: { text: 'Kết luận', numberSymbol: '12/TB-HĐND', votes: votes(committee, ['for', 'for', 'for', 'absent', 'absent']) } })
+  const made = await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/commitments`, headers: wardA.headers, payload: { title: 'Giải tỏa lấn chiếm vỉa hè', dueOn: '2026-09-30', responsiblePersonId: explainer.id } })
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/commitments`, headers: wardA.headers, payload: { title: 'Lắp camera', dueOn: '2026-08-31', responsibleAgency: 'Công an phường' } })
+  const path = new URL(made.body.updateUrl).pathname
+  const page = await getPage(app, path)
+  t.equal(page.response.statusCode, 200)
+  t.match(page.response.body, /Kính gửi[\s\S]*Ngô Quang Huy[\s\S]*Giải tỏa lấn chiếm vỉa hè[\s\S]*30\/09\/2026[\s\S]*Chưa thực hiện/, 'what, by when, where it stands, in Vietnamese')
+  const sent = await postForm(app, path, page.session, { note: 'Đã giải tỏa 40%.', progress: '40', evidenceUrl: 'https://catlinh.example/anh/2', status: '' })
+  t.equal(sent.statusCode, 303)
+  const after = await getPage(app, `${path}?saved=1`)
+  t.match(after.response.body, /Đã ghi nhận báo cáo tiến độ[\s\S]*Đang thực hiện[\s\S]*40%[\s\S]*Đã giải tỏa 40%\./, 'recorded and shown')
+  t.equal((await postForm(app, path, page.session, { note: '', progress: '40' })).statusCode, 400, 'a report says what was done')
+  t.equal((await postForm(app, path, page.session, { note: 'X', progress: '140' })).statusCode, 400, 'a percentage is at most 100')
+  t.equal((await getPage(app, '/commitments/gc_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).response.statusCode, 404, 'an unknown link')
+
+  const publicPage = (await getPage(app, `/hearings/${hearing.id}`)).response.body
+  t.match(publicPage, /data-testid="conclusion-vote">Thường trực HĐND thông qua: 3\/5 thành viên tán thành/, 'the vote, for citizens')
+  t.match(publicPage, /data-testid="commitments"[\s\S]*0\/2 việc đã hoàn thành[\s\S]*Lắp camera[\s\S]*Chưa thực hiện[\s\S]*Giải tỏa lấn chiếm vỉa hè[\s\S]*Đang thực hiện[\s\S]*40%/, 'each commitment with its state and progress, by due date')
+  clock.current = new Date('2026-09-02T02:00:00Z')
+  t.match((await getPage(app, `/hearings/${hearing.id}`)).response.body, /Lắp camera[\s\S]*Quá hạn/, 'overdue once past its day')
+  t.match((await getPage(app, `/hearings/${hearing.id}?lang=en`)).response.body, /Commitments[\s\S]*Overdue/, 'and in English')
+})

@@ -133,10 +133,11 @@ t.test('secrets in URLs are redacted from the log however the URL spells them', 
   const lines: string[] = []
   const { app } = await build(t, { config: { LOG_LEVEL: 'debug' }, deps: { logStream: { write: (line: string) => { lines.push(line) } } } })
   const secret = 'gt_S3cretS3cretS3cretS3cretS3cretS3cretS3cr'
-  for (const url of [`/v1/%69nvitations/${secret}`, `/%66eeds/people/${secret}.ics`, `/v1/Invitations/${secret}`, `/FEEDS/PEOPLE/${secret}.ics`, `/v1/invitations/${secret}%ZZ`]) {
+  for (const url of [`/v1/%69nvitations/${secret}`, `/%66eeds/people/${secret}.ics`, `/v1/Invitations/${secret}`, `/FEEDS/PEOPLE/${secret}.ics`, `/v1/invitations/${secret}%ZZ`,
+    `/signin/${secret}`, `/commitments/${secret}`, `/v1/commitment-links/${secret}/updates`, `/Commitments/${secret}`]) {
     await app.inject({ url })
   }
-  t.ok(lines.length >= 5, 'the requests were logged')
+  t.ok(lines.length >= 9, 'the requests were logged')
   t.notOk(lines.some((line) => line.includes('S3cretS3cret')), 'no line holds the secret')
   t.ok(lines.some((line) => /invitations\/\[redacted\]/i.test(line)), 'the redacted form is logged')
 })

@@ -77,6 +77,7 @@ t.test('every page, as users of other councils and as an anonymous browser, with
     'POST /signin': () => ({ email: 'nguoi.la@example.com' }),
     'POST /signin/:token': () => ({}),
     'POST /invitations/:token': () => ({ response: 'accepted' }),
+    'POST /commitments/:token': () => ({ note: 'Báo cáo lạ', progress: '50' }),
     'POST /account/role': () => ({ roleId: wardRole }),
     'POST /account/sessions/:id/end': () => ({}),
     'POST /account/tokens': () => ({ name: 'Mượn quyền', roleId: wardRole, days: '30' }),

@@ -12,6 +12,7 @@ import { formatDay } from '../../pages/format.js'
 import { consoleCouncilPath, consoleHearingPath, councilFeedPath, councilPagePath, feedLinks, googleEventUrl, hearingCalendarPath, hearingPagePath } from '../../links/index.js'
 import { otherLangUrl, sendPage } from '../../pages/render.js'
 import { answerText, hearingSummary, statusReason } from '../../pages/view.js'
+import { commitmentViews, conclusionView, hearingCommitments } from '../../services/conclusions.js'
 
 const PAGE_LIMIT = 100
 
@@ -33,7 +34,12 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
     const { hearing, inScope } = await visibleHearing(app.db, request.principal, request.params.id)
     const council = (await findCouncil(app.db, hearing.councilId))!
     const zone = council.timezone
-    const participants = await listParticipants(app.db, [hearing.id])
+    const [participants, conclusion, commitmentRows] = await Promise.all([
+      listParticipants(app.db, [hearing.id]),
+      conclusionView(app.db, hearing.id, zone),
+      hearingCommitments(app.db, hearing.id)
+    ])
+    const commitments = await commitmentViews(app.db, commitmentRows, () => zone, app.now())
     const base = app.publicBaseUrl()
     const pageUrl = `${base}${hearingPagePath(hearing.id)}`
     const google = hearing.startsAt && hearing.endsAt && hearing.status === 'scheduled'
@@ -57,6 +63,16 @@ const publicPages: FastifyPluginAsyncTypebox = async (app) => {
       inScope,
       answerText,
       calendar: { ics: hearingCalendarPath(hearing.id, lang), google },
+      // The conclusion once passed, and what it asks, with where each stands (Decidim's results, for citizens).
+      conclusion: conclusion?.tally.passed ? conclusion : undefined,
+      commitments: commitments.map((c) => ({
+        title: c.title,
+        responsible: c.responsibleAgency ?? c.responsibleName ?? '',
+        due: c.dueOn.split('-').reverse().join('/'),
+        status: c.status,
+        progress: c.progress,
+        latest: c.updates[0]?.note
+      })),
       consoleUrl: inScope ? consoleHearingPath(hearing.id, lang) : undefined
     }, inScope ? 'private' : 'public')
   })
