@@ -162,3 +162,38 @@ t.test('pages: the responsible person opens the link in their language and repor
   t.match((await getPage(app, `/hearings/${hearing.id}`)).response.body, /Lắp camera[\s\S]*Quá hạn/, 'overdue once past its day')
   t.match((await getPage(app, `/hearings/${hearing.id}?lang=en`)).response.body, /Commitments[\s\S]*Overdue/, 'and in English')
 })
+
+t.test('the console: the secretariat records the vote member by member, adds commitments (a person\'s link shown once), updates one; a supervisor sees it without forms', async (t) => {
+  const { app, clock } = await build(t)
+  const { getPage, postForm, signedInAs } = await import('./pages-helper.js')
+  const { h, committee, explainer, hearing } = await heldHearing(app)
+  await call(app, { method: 'POST', url: `/v1/hearings/${hearing.id}/participants`, headers: admin, payload: { personId: explainer.id, role: 'explainer' } }).catch(() => undefined)
+  clock.current = new Date('2026-07-01T02:00:00Z')
+  const staff = await signedInAs(app, 'secretariat', h.wardA.id)
+  const page = await getPage(app, `/console/hearings/${hearing.id}`, staff)
+  t.match(page.response.body, /Biểu quyết kết luận của Thường trực HĐND[\s\S]*cần 3\/5 phiếu tán thành[\s\S]*Nguyễn Văn Chủ \(Chủ tịch/, 'the committee on the hearing\'s day, and the rule')
+  const form = (choices: string[]) => {
+    const body = new URLSearchParams({ _csrf: staff.token, text: 'Đề nghị UBND phường…', numberSymbol: '12/TB-HĐND', issuedOn: '2026-06-15' })
+    committee.forEach((id, i) => { body.append('voter', id); body.append('choice', choices[i]!) })
+    return app.inject({ method: 'POST', url: `/console/hearings/${hearing.id}/conclusion`, headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: Object.entries(staff.cookies).map(([k, v]) => `${k}=${v}`).join('; '), origin: 'http://localhost', 'sec-fetch-site': 'same-origin' }, payload: body.toString() })
+  }
+  t.equal((await form(['for', 'for', 'against', 'absent', 'none'])).statusCode, 303)
+  t.match((await getPage(app, `/console/hearings/${hearing.id}`, staff)).response.body, /data-testid="tally">Chưa thông qua: 2 phiếu tán thành, cần 3/, 'not passed, said so')
+  t.equal((await form(['for', 'for', 'for', 'absent', 'absent'])).statusCode, 303)
+  const passed = (await getPage(app, `/console/hearings/${hearing.id}`, staff)).response.body
+  t.match(passed, /data-testid="tally">Thường trực HĐND thông qua: 3\/5/)
+  t.match(passed, /data-testid="add-commitment"/, 'commitments can be added once passed')
+  const added = await postForm(app, `/console/hearings/${hearing.id}/commitments`, staff, { title: 'Giải tỏa vỉa hè', dueOn: '2026-09-30', responsiblePersonId: explainer.id, responsibleAgency: '' })
+  t.equal(added.statusCode, 200)
+  t.match(added.body, /value="https:\/\/giaitrinh\.test\/commitments\/gc_[A-Za-z0-9_-]{43}"/, 'the person\'s link, shown once')
+  t.equal((await postForm(app, `/console/hearings/${hearing.id}/commitments`, staff, { title: 'Lắp camera', dueOn: '2026-08-31', responsiblePersonId: '', responsibleAgency: 'Công an phường' })).statusCode, 303)
+  const list = (await call(app, { url: `/v1/hearings/${hearing.id}/commitments` })).body.items as Array<{ id: string, title: string }>
+  const camera = list.find((c) => c.title === 'Lắp camera')!
+  t.equal((await postForm(app, `/console/hearings/${hearing.id}/commitments/${camera.id}`, staff, { note: 'Đã lắp 3 camera', progress: '60', status: '', dropReason: '' })).statusCode, 303)
+  t.match((await call(app, { url: `/v1/hearings/${hearing.id}/commitments` })).body.items.find((c: { id: string }) => c.id === camera.id), { status: 'in_progress', progress: 60 })
+  t.equal((await postForm(app, `/console/hearings/${hearing.id}/commitments/${camera.id}`, staff, { note: 'Bỏ', status: 'dropped', dropReason: '' })).statusCode, 400, 'dropping needs a reason, on the page too')
+  const supervisor = await signedInAs(app, 'supervisor', h.district.id)
+  const read = (await getPage(app, `/console/hearings/${hearing.id}`, supervisor)).response.body
+  t.match(read, /Lắp camera[\s\S]*Đang thực hiện/, 'a supervisor follows them')
+  t.notMatch(read, /data-testid="vote-form"|data-testid="add-commitment"/, 'without forms')
+})

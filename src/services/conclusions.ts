@@ -211,3 +211,22 @@ export async function updateThroughLink (ctx: Omit<WriteContext, 'principal'>, s
     return applyUpdate(writer, before, update, `commitment-link:${found.id}`, council.timezone)
   })
 }
+
+/**
+ * What the console shows of a held hearing's second half: the Standing Committee on its day (with
+ * the votes recorded, if any), the conclusion voted on, and its commitments.
+ */
+export async function conclusionDesk (db: Db, hearing: Hearing, zone: string, now: Date) {
+  if (hearing.status !== 'held' || !hearing.startsAt) return undefined
+  const [committee, conclusion, rows] = await Promise.all([
+    standingCommittee(db, hearing.councilId, localDay(hearing.startsAt, zone)),
+    conclusionView(db, hearing.id, zone),
+    hearingCommitments(db, hearing.id)
+  ])
+  const recorded = new Map((conclusion?.committee ?? []).map((member) => [member.personId, member]))
+  return {
+    committee: committee.map((member) => ({ ...member, present: recorded.get(member.personId)?.present ?? true, vote: recorded.get(member.personId)?.vote ?? null })),
+    conclusion,
+    commitments: await commitmentViews(db, rows, () => zone, now)
+  }
+}

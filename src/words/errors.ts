@@ -217,6 +217,7 @@ export const ERRORS = {
   FORM_DURATION_INVALID: { status: 400, en: (p) => `"${p.value}" is not a duration: write e.g. "3 days, 2 hours" (or "3d, 2h"), or "-" for none.`, vi: (p) => `"${p.value}" không phải một khoảng thời gian: hãy viết ví dụ "3 ngày, 2 giờ" (hoặc "3d, 2h"), hoặc "-" nếu không nhắc.` },
   FORM_DURATION_ONE: { status: 400, en: () => 'Give one duration here, e.g. "15 days".', vi: () => 'Ô này chỉ nhận một khoảng thời gian, ví dụ "15 ngày".' },
   FORM_STALE: { status: 412, en: () => 'Someone else changed this since you opened the page. Reload it, then make your change again.', vi: () => 'Nội dung vừa được người khác thay đổi. Xin tải lại trang và thực hiện lại.' },
+  FORM_VOTES_MISMATCH: { status: 400, en: () => 'Each member of the Standing Committee needs one choice: reload the page and vote again.', vi: () => 'Mỗi thành viên Thường trực cần một lựa chọn: xin tải lại trang và biểu quyết lại.' },
   FORM_PERSON_MISSING: { status: 400, en: () => 'Choose a person found by name, or give the new person\'s full name.', vi: () => 'Chọn một người tìm được theo tên, hoặc nhập họ và tên người mới.' },
 
   // Refusals of the request as a whole.

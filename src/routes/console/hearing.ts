@@ -12,8 +12,9 @@ import { EditForm, LangQuery, OutcomeForm, ReasonForm, TimeForm } from '../../sc
 import { applyAction, previewSchedule, updateHearing } from '../../services/hearings.js'
 import { deliveredNotice } from '../../services/delivery-notice.js'
 import { words } from '../../words/pages.js'
-import { councilTitle } from '../../words/terms.js'
+import { TERMS, councilTitle } from '../../words/terms.js'
 import { foldForSearch } from '../../domain/search.js'
+import { conclusionDesk } from '../../services/conclusions.js'
 import { formatDay, formatWhen, localInput } from '../../pages/format.js'
 import { formTimes, text } from '../../pages/forms.js'
 import { confirmPage, consoleHearingPage, type ConsoleKit } from '../../pages/console.js'
@@ -51,6 +52,8 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
     const invitedNames = new Set(participants.map((p) => foldForSearch(p.fullName)))
     // With e-mail configured, whether each explainer's notice counts yet (it counts from delivery).
     const delivery = app.config.SMTP_URL && hearing.status === 'scheduled' ? (await deliveredNotice(app.db, hearing, zone)).warnings : []
+    // A held hearing's second half: the Standing Committee's vote on the conclusion, and its commitments.
+    const desk = await conclusionDesk(app.db, hearing, zone, app.now())
     return sendPage(reply, 'console-hearing', {
       lang,
       zone,
@@ -100,6 +103,12 @@ const hearingConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (ap
         resend: row.status === 'sent' || row.status === 'dead'
       })),
       warnings: delivery.map((warning) => warning.message),
+      desk: desk && {
+        ...desk,
+        committee: desk.committee.map((member) => ({ ...member, role: TERMS[lang].memberRole[member.role], choice: member.present ? member.vote ?? 'none' : 'absent' })),
+        explainers: participants.filter((p) => p.role === 'explainer').map((p) => ({ personId: p.personId, fullName: p.fullName })),
+        commitments: desk.commitments.map((c) => ({ ...c, due: c.dueOn.split('-').reverse().join('/'), responsible: c.responsibleAgency ?? c.responsibleName ?? '' }))
+      },
       q: q ?? '',
       found: found.filter((person) => !invited.has(person.id)).map((person) => ({ id: person.id, fullName: person.fullName, position: person.position, organization: person.organization })),
       searched: q !== undefined,

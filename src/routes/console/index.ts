@@ -13,6 +13,7 @@ import membersConsole from './members.js'
 import settingsConsole from './settings.js'
 import adminConsole from './admin.js'
 import directoryConsole from './directory.js'
+import conclusionConsole from './conclusion.js'
 
 /**
  * The secretariat's console, in files by what a secretariat does: a council's hearings (council.ts),
@@ -50,6 +51,7 @@ const consolePages: FastifyPluginAsync = async (app) => {
   await app.register(settingsConsole, { kit })
   await app.register(adminConsole, { kit })
   await app.register(directoryConsole, { kit })
+  await app.register(conclusionConsole, { kit })
 }
 
 export default consolePages
