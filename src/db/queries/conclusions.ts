@@ -67,8 +67,9 @@ export async function insertCommitmentUpdate (tx: Db, values: typeof commitmentU
 }
 
 /** Commitments with the responsible person's name, by due date. */
-export async function listCommitments (db: Db, filter: { hearingIds?: string[], councilIds?: string[], states?: SQL[], dueBefore?: string, limit: number }) {
+export async function listCommitments (db: Db, filter: { ids?: string[], hearingIds?: string[], councilIds?: string[], states?: SQL[], dueBefore?: string, limit: number }) {
   const conditions: Array<SQL | undefined> = []
+  if (filter.ids) conditions.push(inArray(commitments.id, filter.ids))
   if (filter.hearingIds) conditions.push(inArray(commitments.hearingId, filter.hearingIds))
   if (filter.councilIds) conditions.push(inArray(commitments.councilId, filter.councilIds))
   if (filter.dueBefore) conditions.push(lt(commitments.dueOn, filter.dueBefore))

@@ -14,7 +14,6 @@ import {
 import {
   addCommitment, commitmentOfLink, commitmentViews, conclusionView, hearingCommitments, renewCommitmentLink, updateCommitment, updateThroughLink, voteConclusion
 } from '../../services/conclusions.js'
-import { listCommitments as listRows } from '../../db/queries/conclusions.js'
 import { commitmentPath } from '../../links/index.js'
 import type { Commitment } from '../../db/queries/conclusions.js'
 
@@ -32,12 +31,12 @@ const conclusionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const zones = async (councilIds: string[]) => councilZones(app.db, councilIds)
   const zoneOf = async (councilId: string) => (await zones([councilId])).get(councilId)!
   const todayIn = (zone: string) => DateTime.fromJSDate(app.now(), { zone }).toISODate()!
-  const views = async (rows: Awaited<ReturnType<typeof listRows>>) => {
+  const views = async (rows: Awaited<ReturnType<typeof listCommitments>>) => {
     const byCouncil = await zones(rows.map((row) => row.commitment.councilId))
     return commitmentViews(app.db, rows, (councilId) => byCouncil.get(councilId)!, app.now())
   }
   const one = async (commitment: Commitment) => {
-    const [view] = await views((await listCommitments(app.db, { hearingIds: [commitment.hearingId], limit: LIST_LIMIT })).filter((row) => row.commitment.id === commitment.id))
+    const [view] = await views(await listCommitments(app.db, { ids: [commitment.id], limit: 1 }))
     return view!
   }
   const linkAnswer = async (commitment: Commitment, secret: string) => ({ commitment: await one(commitment), updateToken: secret, updateUrl: `${app.publicBaseUrl()}${commitmentPath(secret)}` })

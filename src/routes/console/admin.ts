@@ -153,6 +153,7 @@ const adminConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app,
     if (!council) throw fail('COUNCIL_CODE_NOT_FOUND', { code: request.params.code })
     const t = words(lang)
     const today = DateTime.fromJSDate(app.now(), { zone: COUNCIL_ZONE }).toISODate()!
+    const parentCode = await findParentCode(council)
     return sendPage(reply, 'console-admin-council', {
       lang,
       title: `${t.editCouncil}: ${councilTitle(council.name, lang)}`,
@@ -160,9 +161,9 @@ const adminConsole: FastifyPluginAsyncTypebox<{ kit: ConsoleKit }> = async (app,
       signedIn: true,
       csrfToken: reply.formToken(),
       saved: request.query.saved === '1',
-      council: { ...councilRow(council, lang, today), name: council.name, level: council.level, parentCode: await findParentCode(council), revision: council.revision, strictNotice: council.strictNotice, coveragePercent: Math.round(council.coverageTarget * 100), coverageMinHearings: council.coverageMinHearings, coveragePublic: council.coveragePublic },
+      council: { ...councilRow(council, lang, today), name: council.name, level: council.level, parentCode, revision: council.revision, strictNotice: council.strictNotice, coveragePercent: Math.round(council.coverageTarget * 100), coverageMinHearings: council.coverageMinHearings, coveragePublic: council.coveragePublic },
       levels: COUNCIL_LEVELS.map((level) => ({ value: level, label: t.levelNames[level] ?? level })),
-      listUrl: `/console/admin/councils?${council.parentId ? `parent=${await findParentCode(council)}&` : ''}lang=${lang}`
+      listUrl: `/console/admin/councils?${parentCode ? `parent=${parentCode}&` : ''}lang=${lang}`
     })
   })
 

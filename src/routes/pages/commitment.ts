@@ -47,7 +47,7 @@ const commitmentPages: FastifyPluginAsyncTypebox = async (app) => {
       commitment.responsiblePersonId ? findPerson(app.db, commitment.responsiblePersonId) : undefined
     ])
     const lang: Lang = request.query.lang ?? person?.locale ?? 'vi'
-    const [view] = await commitmentViews(app.db, (await listCommitments(app.db, { hearingIds: [hearing.id], limit: 500 })).filter((row) => row.commitment.id === commitment.id), () => council.timezone, app.now())
+    const [view] = await commitmentViews(app.db, await listCommitments(app.db, { ids: [commitment.id], limit: 1 }), () => council.timezone, app.now())
     const t = words(lang)
     return sendPage(reply, 'commitment', {
       lang,
